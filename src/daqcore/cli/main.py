@@ -1,0 +1,26 @@
+"""The root ``daqcore`` click group and the registration of built-in subcommands."""
+
+from __future__ import annotations
+
+import click
+
+from daqcore import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="daqcore")
+def main() -> None:
+    """daqcore: laboratory data acquisition with PyMoDAQ-compatible HDF5 files.
+
+    Run ``daqcore demo`` for a tour with simulated instruments.
+    """
+
+
+def _register_builtin_commands() -> None:
+    # Imported here so that each subcommand module stays independent of the others.
+    from daqcore.cli.demo import demo
+
+    main.add_command(demo)
+
+
+_register_builtin_commands()

@@ -1,0 +1,1 @@
+"""First-party daqcore plugins (found through the ``daqcore`` entry-point group)."""
