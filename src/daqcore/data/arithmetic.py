@@ -1,0 +1,331 @@
+"""Unit-aware arithmetic and numpy ufuncs on DataWithAxes, with error propagation.
+
+Operators (``+ - * / ** -x abs``) and numpy ufuncs (``np.sqrt(dwa)``) apply channel by channel and
+return a new object of the left DWA operand's kind with ``source = calculated``, the same name,
+axes and metadata. Operands may be DataWithAxes (same number of channels, or one channel that is
+broadcast), numbers, pint Quantities and ndarrays (dimensionless, broadcastable to the data
+shape). A DWA operand whose shape broadcasts (e.g. 0D ``(1,)`` against ``(N,)``) is allowed when
+the result keeps the shape of one DWA operand, whose axes the result takes.
+
+Units follow pint: ``+``/``-`` convert the right operand to the left operand's units
+(``1 m + 1000 mm = 2 m``) and raise :class:`~daqcore.data.errors.IncompatibleUnitsError` for
+different dimensionalities (also for a plain number added to dimensioned data); ``*``/``/``
+first convert a right operand of the same dimensionality to the left units, so ``m * mm``
+gives ``m ** 2`` and ``m / mm`` is dimensionless.
+
+Error propagation (``errors`` are standard deviations; operands assumed **uncorrelated**,
+first order; numbers and Quantities are exact)::
+
+    a ± b : s = sqrt(sa² + sb²)
+    a * b : s = sqrt((b·sa)² + (a·sb)²)
+    a / b : s = sqrt((sa/b)² + (a·sb/b²)²)
+    a ** p (p exact) : s = |p·a^(p-1)|·sa
+    f(a) for a unary ufunc f : s = |f'(a)|·sa  (negative, positive, absolute, sqrt, square,
+        cbrt, reciprocal, exp, expm1, exp2, log, log2, log10, log1p, sin, cos, tan, arcsin,
+        arccos, arctan, sinh, cosh, tanh; argument in base units, e.g. radians)
+
+Note ``a - a`` thus gets ``sqrt(2)·sa``, not 0: a DWA is not known to be correlated with itself.
+Other ufuncs (comparisons, ``arctan2``, ``maximum``...) return data without errors.
+PyMoDAQ instead copies the left operand's errors unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pint
+from numpy.lib.mixins import NDArrayOperatorsMixin
+
+from daqcore.data.enums import DataSource
+from daqcore.data.errors import DataShapeError, IncompatibleUnitsError
+from daqcore.data.units import Q_, format_units, get_unit
+
+if TYPE_CHECKING:
+    from daqcore.data.data import DataWithAxes
+
+_ADD = {np.add, np.subtract}
+_MUL = {np.multiply, np.divide, np.true_divide}
+
+# derivative of each unary ufunc, evaluated at x (in base units)
+_DERIVATIVES: dict[np.ufunc, Any] = {
+    np.negative: lambda x, y: -np.ones_like(x),
+    np.positive: lambda x, y: np.ones_like(x),
+    np.absolute: lambda x, y: np.sign(x),
+    np.sqrt: lambda x, y: 0.5 / y,
+    np.square: lambda x, y: 2 * x,
+    np.cbrt: lambda x, y: 1.0 / (3 * y * y),
+    np.reciprocal: lambda x, y: -1.0 / (x * x),
+    np.exp: lambda x, y: y,
+    np.expm1: lambda x, y: y + 1,
+    np.exp2: lambda x, y: y * np.log(2),
+    np.log: lambda x, y: 1.0 / x,
+    np.log2: lambda x, y: 1.0 / (x * np.log(2)),
+    np.log10: lambda x, y: 1.0 / (x * np.log(10)),
+    np.log1p: lambda x, y: 1.0 / (1 + x),
+    np.sin: lambda x, y: np.cos(x),
+    np.cos: lambda x, y: -np.sin(x),
+    np.tan: lambda x, y: 1 + y * y,
+    np.arcsin: lambda x, y: 1 / np.sqrt(1 - x * x),
+    np.arccos: lambda x, y: -1 / np.sqrt(1 - x * x),
+    np.arctan: lambda x, y: 1 / (1 + x * x),
+    np.sinh: lambda x, y: np.cosh(x),
+    np.cosh: lambda x, y: np.sinh(x),
+    np.tanh: lambda x, y: 1 - y * y,
+}
+# ufuncs whose argument pint converts to base units (dimensionless / radian) first
+_NEEDS_BASE_UNITS = {np.exp, np.expm1, np.exp2, np.log, np.log2, np.log10, np.log1p, np.sin,
+                     np.cos, np.tan, np.arcsin, np.arccos, np.arctan, np.sinh, np.cosh, np.tanh}
+
+
+class _Operand:
+    """One channel of one operand: magnitude, units string, errors (or None)."""
+
+    __slots__ = ("errors", "units", "value")
+
+    def __init__(self, value: Any, units: str, errors: Any) -> None:
+        self.value = value
+        self.units = units
+        self.errors = errors
+
+
+@functools.lru_cache(maxsize=512)
+def _factor_or_none(from_units: str, to_units: str) -> float | None:
+    """Pure scaling factor between compatible units; None for offset units (degC)."""
+    try:
+        return float(Q_(1.0, get_unit(from_units)).to(get_unit(to_units)).magnitude)
+    except pint.errors.OffsetUnitCalculusError:
+        return None
+
+
+@functools.lru_cache(maxsize=512)
+def _product_units(left: str, right: str, divide: bool) -> str:
+    unit = get_unit(left) / get_unit(right) if divide else get_unit(left) * get_unit(right)
+    return format_units(unit)
+
+
+def _incompatible(op: str, left: str, right: str) -> IncompatibleUnitsError:
+    return IncompatibleUnitsError(
+        f"cannot {op} data in {left or 'dimensionless'!r} and {right or 'dimensionless'!r}: "
+        f"{get_unit(left).dimensionality} vs {get_unit(right).dimensionality}"
+    )
+
+
+def _scaled(operand: _Operand, factor: float) -> _Operand:
+    if factor == 1.0:
+        return operand
+    errors = None if operand.errors is None else operand.errors * abs(factor)
+    return _Operand(operand.value * factor, operand.units, errors)
+
+
+def _add_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
+    if a.units != b.units:
+        ua, ub = get_unit(a.units), get_unit(b.units)
+        if not ua.is_compatible_with(ub):
+            raise _incompatible("add/subtract", a.units, b.units)
+        factor = _factor_or_none(b.units, a.units)
+        if factor is None:  # offset units: let pint decide (degC - degC = delta_degC)
+            result = ufunc(Q_(a.value, ua), Q_(b.value, ub))
+            return result.magnitude, format_units(result.units), _quadrature(a.errors, b.errors)
+        b = _scaled(b, factor)
+    value = ufunc(a.value, b.value)
+    return value, a.units, _quadrature(a.errors, b.errors)
+
+
+def _quadrature(first: Any, second: Any) -> Any:
+    if first is None and second is None:
+        return None
+    if first is None:
+        return np.abs(second)
+    if second is None:
+        return np.abs(first)
+    return np.hypot(first, second)
+
+
+def _mul_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
+    divide = ufunc is not np.multiply
+    if a.units != b.units and a.units and b.units:
+        if get_unit(a.units).is_compatible_with(get_unit(b.units)):
+            factor = _factor_or_none(b.units, a.units)
+            if factor is not None:
+                b = _scaled(b, factor)
+                b = _Operand(b.value, a.units, b.errors)
+    units = _product_units(a.units, b.units, divide)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = ufunc(a.value, b.value)
+        if a.errors is None and b.errors is None:
+            errors = None
+        elif not divide:
+            errors = _quadrature(None if a.errors is None else b.value * a.errors,
+                                 None if b.errors is None else a.value * b.errors)
+        else:
+            errors = _quadrature(None if a.errors is None else a.errors / b.value,
+                                 None if b.errors is None else a.value * b.errors / b.value ** 2)
+    return value, units, errors
+
+
+def _power_channel(a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
+    if b.units and not get_unit(b.units).dimensionless:
+        raise _incompatible("raise to a power", a.units, b.units)
+    exponent = b.value
+    if b.units:
+        exponent = exponent * _factor_or_none(b.units, "")
+    result = np.power(Q_(a.value, get_unit(a.units)), exponent) if a.units else \
+        np.power(a.value, exponent)
+    if isinstance(result, pint.Quantity):
+        value, units = result.magnitude, format_units(result.units)
+    else:
+        value, units = result, ""
+    errors = None
+    if a.errors is not None and b.errors is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            errors = np.abs(exponent * np.power(a.value, exponent - 1)) * a.errors
+    return value, units, errors
+
+
+def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
+                     kwargs: dict) -> tuple[Any, str, Any]:
+    args = [Q_(op.value, get_unit(op.units)) if op.units else op.value for op in operands]
+    try:
+        result = ufunc(*args, **kwargs)
+    except pint.errors.DimensionalityError as error:
+        raise IncompatibleUnitsError(
+            f"{ufunc.__name__} on units {[op.units for op in operands]}: {error}"
+        ) from None
+    if isinstance(result, pint.Quantity):
+        value, units = result.magnitude, format_units(result.units)
+    else:
+        value, units = result, ""
+    errors = None
+    if len(operands) == 1 and operands[0].errors is not None and ufunc in _DERIVATIVES:
+        operand = operands[0]
+        x, sigma = operand.value, operand.errors
+        if ufunc in _NEEDS_BASE_UNITS and operand.units:
+            quantity = Q_(1.0, get_unit(operand.units)).to_base_units()
+            x, sigma = x * quantity.magnitude, sigma * quantity.magnitude
+        with np.errstate(divide="ignore", invalid="ignore"):
+            errors = np.abs(_DERIVATIVES[ufunc](x, value)) * sigma
+    return value, units, errors
+
+
+def _as_operands(item: Any, count: int) -> list[_Operand] | None:
+    """Channels of one ufunc input; None if the type is not handled."""
+    from daqcore.data.data import DataWithAxes
+
+    if isinstance(item, DataWithAxes):
+        errors = item.errors or [None] * len(item)
+        channels = [_Operand(v, item.units, e) for v, e in zip(item.data, errors)]
+        return channels * count if len(channels) == 1 and count > 1 else channels
+    if isinstance(item, pint.Quantity):  # any registry: re-parse its units in ours
+        units = format_units(get_unit(f"{item.units:D}"))
+        return [_Operand(np.asarray(item.magnitude), units, None)] * count
+    if isinstance(item, numbers.Number | np.ndarray | np.generic | list | tuple):
+        return [_Operand(np.asarray(item), "", None)] * count
+    return None
+
+
+def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | Any:
+    """Apply ``ufunc`` channel by channel (see the module docstring for units and errors)."""
+    from daqcore.data.data import DataWithAxes
+
+    dwas = [item for item in inputs if isinstance(item, DataWithAxes)]
+    counts = {len(d) for d in dwas}
+    count = max(counts)
+    if counts - {1, count}:
+        raise DataShapeError(
+            f"{ufunc.__name__}: operands have {sorted(counts)} channels; they must have the "
+            f"same number of channels (or one)"
+        )
+    operand_lists = []
+    for item in inputs:
+        operands = _as_operands(item, count)
+        if operands is None:
+            return NotImplemented
+        operand_lists.append(operands)
+    shapes = [np.shape(ops[0].value) for ops in operand_lists]
+    try:
+        result_shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise DataShapeError(f"{ufunc.__name__}: shapes {shapes} do not broadcast") from None
+    template = next((d for d in dwas if d.shape == result_shape), None)
+    if template is None:
+        raise DataShapeError(
+            f"{ufunc.__name__}: operands of shapes {shapes} would give shape {result_shape}, "
+            f"which is not the shape of a DataWithAxes operand"
+        )
+    data, errors, units = [], [], None
+    for channel in range(count):
+        ops = [operands[channel] for operands in operand_lists]
+        if ufunc in _ADD and len(ops) == 2:
+            value, unit, err = _add_channel(ufunc, *ops)
+        elif ufunc in _MUL and len(ops) == 2:
+            value, unit, err = _mul_channel(ufunc, *ops)
+        elif ufunc is np.power and len(ops) == 2 and not kwargs:
+            value, unit, err = _power_channel(*ops)
+        else:
+            value, unit, err = _generic_channel(ufunc, ops, kwargs)
+        value = np.asarray(value)
+        if value.shape != result_shape:
+            value = np.broadcast_to(value, result_shape).copy()
+        if err is not None and np.shape(err) != result_shape:
+            err = np.broadcast_to(err, result_shape).copy()
+        data.append(value)
+        errors.append(err)
+        units = unit if units is None else units
+    if any(err is None for err in errors):
+        errors = None if all(err is None for err in errors) else \
+            [np.zeros(result_shape) if err is None else err for err in errors]
+    new = type(template)._new_unchecked(template, data, errors, template._copy_axes(),
+                                        template.nav_indexes, units=units,
+                                        source=DataSource.calculated)
+    if len(template) != count:
+        source_labels = next(d.labels for d in dwas if len(d) == count)
+        new._labels = list(source_labels)
+    return new
+
+
+class ArithmeticMixin(NDArrayOperatorsMixin):
+    """Operators and ``__array_ufunc__`` for DataWithAxes (see the module docstring)."""
+
+    __array_priority__ = 20
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method != "__call__" or "out" in kwargs:
+            return NotImplemented
+        return apply_ufunc(ufunc, inputs, kwargs)
+
+    def abs(self) -> DataWithAxes:
+        """Absolute value of every channel (errors unchanged)."""
+        return np.absolute(self)
+
+    def real(self) -> DataWithAxes:
+        """Real part of every channel."""
+        return self._map_channels(np.real)
+
+    def imag(self) -> DataWithAxes:
+        """Imaginary part of every channel."""
+        return self._map_channels(np.imag)
+
+    def angle(self) -> DataWithAxes:
+        """Phase (radians) of every channel."""
+        new = self._map_channels(np.angle, keep_errors=False)
+        new._units = "rad"
+        return new
+
+    def to_dB(self) -> DataWithAxes:
+        """``20·log10(|data|)`` (units dropped)."""
+        new = self._map_channels(lambda a: 20 * np.log10(np.abs(a)), keep_errors=False)
+        new._units = ""
+        return new
+
+    def _map_channels(self, function: Any, keep_errors: bool = True) -> DataWithAxes:
+        dwa: DataWithAxes = self  # type: ignore[assignment]
+        data = [np.asarray(function(array)) for array in dwa.data]
+        errors = dwa.errors if keep_errors else None
+        return type(dwa)._new_unchecked(dwa, data, errors, dwa._copy_axes(), dwa.nav_indexes,
+                                        source=DataSource.calculated)
+
+
+__all__ = ["ArithmeticMixin", "apply_ufunc"]

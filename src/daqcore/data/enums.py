@@ -1,0 +1,114 @@
+"""Enumerations of the data model, with PyMoDAQ's names and values.
+
+``.name`` is what PyMoDAQ writes in HDF5 attributes (``'Data1D'``, ``'raw'``, ``'spread'``).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class _NamedEnum(enum.Enum):
+    """Enum that can be built from its member, its name or its value."""
+
+    @classmethod
+    def from_str(cls, name: str) -> Any:
+        """Return the member called ``name`` (e.g. ``DataDim.from_str('Data1D')``).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not the name of a member.
+        """
+        try:
+            return cls[name]
+        except KeyError:
+            raise ValueError(
+                f"{name!r} is not a valid {cls.__name__}; expected one of {cls.names()}"
+            ) from None
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Names of all members, in definition order."""
+        return [member.name for member in cls]
+
+    @classmethod
+    def coerce(cls, value: Any) -> Any:
+        """Return the member for a member, a name or a value; raise ``ValueError`` otherwise."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            return cls.from_str(value)
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a valid {cls.__name__}; expected one of {cls.names()}"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@enum.unique
+class DataDim(_NamedEnum):
+    """Dimensionality of a :class:`~daqcore.data.DataWithAxes`; members are ordered."""
+
+    Data0D = 0
+    Data1D = 1
+    Data2D = 2
+    DataND = 3
+
+    def _other_value(self, other: Any) -> int:
+        return DataDim.coerce(other).value
+
+    def __lt__(self, other: Any) -> bool:
+        return self.value < self._other_value(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.value <= self._other_value(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.value > self._other_value(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.value >= self._other_value(other)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    @property
+    def dim_index(self) -> int:
+        """The integer value (0 for Data0D ... 3 for DataND)."""
+        return self.value
+
+
+@enum.unique
+class DataSource(_NamedEnum):
+    """Whether data come straight from a detector (``raw``) or were computed."""
+
+    raw = 0
+    calculated = 1
+
+
+@enum.unique
+class DataDistribution(_NamedEnum):
+    """``uniform``: one axis per dimension; ``spread``: N unordered points on one nav index."""
+
+    uniform = 0
+    spread = 1
+
+
+@enum.unique
+class DwaType(_NamedEnum):
+    """Concrete kinds of DataWithAxes (the class name is the member name)."""
+
+    DataWithAxes = 0
+    DataRaw = 1
+    DataActuator = 2
+    DataFromPlugins = 3
+    DataCalculated = 4
+
+
+__all__ = ["DataDim", "DataDistribution", "DataSource", "DwaType"]

@@ -1,0 +1,237 @@
+"""Normalisation and validation of DataWithAxes inputs (data, errors, labels, axes, indexes).
+
+Kept apart from :mod:`daqcore.data.data` so the checks can be read (and tested) on their own.
+Nothing here copies an ndarray that is already an ndarray: a 0D/1D construction stays cheap.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import pint
+
+from daqcore.data.axis import Axis
+from daqcore.data.enums import DataDim, DataDistribution
+from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
+from daqcore.data.units import convert_errors, convert_values, format_units
+
+
+def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | None]:
+    """One channel as an ndarray (at least 1-D) and the units it carried (Quantity) or None."""
+    units = None
+    if isinstance(item, pint.Quantity):
+        units = format_units(item.units)
+        item = item.magnitude
+    if type(item) is not np.ndarray:
+        if isinstance(item, numbers.Number) or isinstance(item, np.generic):
+            item = np.array([item])
+        else:
+            try:
+                item = np.asarray(item)
+            except (ValueError, TypeError) as error:
+                raise DataShapeError(f"{what} {position} cannot be made an array: {error}") \
+                    from None
+    if item.ndim == 0:
+        item = item.reshape(1)
+    if item.dtype == object:
+        raise DataShapeError(f"{what} {position} has dtype object (ragged or non-numeric): "
+                             f"{item!r:.80}")
+    if item.size == 0:
+        raise DataShapeError(f"{what} {position} is empty (shape {item.shape})")
+    return item, units
+
+
+def normalize_channels(data: Any, units: str, what: str = "data") -> tuple[list[np.ndarray], str]:
+    """Return (list of same-shape arrays, units) from the many forms PyMoDAQ accepts.
+
+    Accepted: a list/tuple of arrays or Quantities, a single array, a Quantity, a number.
+    Quantities set the units when ``units`` is empty, otherwise they are converted to ``units``.
+
+    Raises
+    ------
+    DataShapeError
+        None/empty input, empty or object arrays, channels of different shapes.
+    IncompatibleUnitsError
+        Quantity channels whose units cannot be converted to ``units``.
+    """
+    if data is None:
+        raise DataShapeError(f"{what} is required: a list of numpy arrays, got None")
+    if isinstance(data, list | tuple):
+        if len(data) == 0:
+            raise DataShapeError(f"{what} is an empty list; give at least one array")
+        items = data  # a flat list of numbers is a list of 0D channels
+    else:
+        items = [data]
+    channels: list[np.ndarray] = []
+    for position, item in enumerate(items):
+        array, item_units = _as_channel(item, position, what)
+        if item_units is not None:
+            if units == "":
+                units = item_units
+            elif item_units != units:
+                array = convert_values(array, item_units, units)
+        channels.append(array)
+    shape = channels[0].shape
+    for position, array in enumerate(channels):
+        if array.shape != shape:
+            raise DataShapeError(
+                f"{what} channel {position} has shape {array.shape}, channel 0 has {shape}: "
+                f"all channels must have the same shape"
+            )
+    return channels, units
+
+
+def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np.ndarray] | None:
+    """Validate standard deviations: one array per channel, same shape, non-negative.
+
+    Raises
+    ------
+    DataShapeError
+        Wrong number of arrays, shape mismatch or negative values.
+    """
+    if errors is None:
+        return None
+    if isinstance(errors, list | tuple) and len(errors) != len(data):
+        raise DataShapeError(f"errors has {len(errors)} arrays for {len(data)} data channels")
+    channels = []
+    items = errors if isinstance(errors, list | tuple) else [errors]
+    if len(items) != len(data):
+        raise DataShapeError(f"errors has {len(items)} arrays for {len(data)} data channels")
+    for position, item in enumerate(items):
+        item_units = None
+        if isinstance(item, pint.Quantity):
+            item_units = format_units(item.units)
+            item = item.magnitude
+        array = np.asarray(item)
+        if array.ndim == 0:
+            array = array.reshape(1)
+        if item_units is not None and item_units != units:
+            array = convert_errors(array, item_units, units)
+        if array.shape != data[position].shape:
+            if array.size == 1 or np.broadcast_shapes(array.shape, data[position].shape) == \
+                    data[position].shape:
+                array = np.broadcast_to(array, data[position].shape)
+            else:
+                raise DataShapeError(f"errors array {position} has shape {array.shape}, data "
+                                     f"has {data[position].shape}")
+        if np.iscomplexobj(array) or np.any(array < 0):
+            raise DataShapeError(f"errors array {position} has negative or complex values; "
+                                 f"errors are standard deviations (>= 0)")
+        channels.append(array)
+    return channels
+
+
+def normalize_labels(labels: Any, count: int) -> list[str]:
+    """Labels per channel; missing ones become ``CH00``, ``CH01``...
+
+    Raises
+    ------
+    DataShapeError
+        More labels than channels, or non-string labels.
+    """
+    if labels is None:
+        return [f"CH{index:02d}" for index in range(count)]
+    if isinstance(labels, str):
+        labels = [labels]
+    labels = list(labels)
+    if len(labels) > count:
+        raise DataShapeError(f"{len(labels)} labels {labels!r} for {count} data channels")
+    for label in labels:
+        if not isinstance(label, str):
+            raise DataShapeError(f"labels must be strings, got {label!r}")
+    labels.extend(f"CH{index:02d}" for index in range(len(labels), count))
+    return labels
+
+
+def normalize_nav_indexes(nav_indexes: Any, ndim: int) -> tuple[int, ...]:
+    """Sorted tuple of distinct dimension indexes, each < ``ndim``.
+
+    Raises
+    ------
+    DataIndexError
+        Out-of-range, repeated or non-integer indexes.
+    """
+    if nav_indexes is None:
+        return ()
+    if isinstance(nav_indexes, numbers.Integral):
+        nav_indexes = (nav_indexes,)
+    result = []
+    for index in nav_indexes:
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise DataIndexError(f"nav_indexes must be integers, got {index!r}")
+        if not 0 <= index < ndim:
+            raise DataIndexError(
+                f"nav index {index} out of range for data with {ndim} dimension(s) "
+                f"(nav_indexes={tuple(nav_indexes)!r})"
+            )
+        result.append(int(index))
+    if len(set(result)) != len(result):
+        raise DataIndexError(f"nav_indexes {tuple(nav_indexes)!r} has repeated indexes")
+    return tuple(sorted(result))
+
+
+def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribution,
+                  nav_indexes: tuple[int, ...]) -> list[Axis]:
+    """Check every axis fits the data: index < ndim and length == that dimension's length.
+
+    Raises
+    ------
+    DataAxisError
+        Non-Axis item, index out of range, wrong length, two axes for one dimension (uniform)
+        or the same (index, spread_order) twice (spread).
+    """
+    if axes is None:
+        return []
+    if isinstance(axes, Axis):
+        axes = [axes]
+    axes = list(axes)
+    seen: set[tuple[int, int]] = set()
+    for axis in axes:
+        if not isinstance(axis, Axis):
+            raise DataAxisError(f"axes must be Axis objects, got {axis!r}")
+        index = axis.index
+        if index >= len(shape):
+            raise DataAxisError(
+                f"axis {axis.label!r} has index {index} but the data have only {len(shape)} "
+                f"dimension(s) (shape {shape})"
+            )
+        if axis.size != shape[index]:
+            raise DataAxisError(
+                f"axis {axis.label!r} has {axis.size} points but data dimension {index} has "
+                f"length {shape[index]} (shape {shape})"
+            )
+        spread = distribution is DataDistribution.spread and index in nav_indexes
+        key = (index, axis.spread_order if spread else 0)
+        if key in seen:
+            raise DataAxisError(
+                f"two axes describe dimension {index} (second: {axis.label!r}); only spread "
+                f"navigation axes may share an index, with distinct spread_order"
+            )
+        seen.add(key)
+    return axes
+
+
+def dim_from_shape(shape: tuple[int, ...]) -> DataDim:
+    """PyMoDAQ's rule: 1-D of size 1 -> 0D, 1-D -> 1D, 2-D -> 2D, otherwise ND."""
+    ndim = len(shape)
+    if ndim == 1:
+        return DataDim.Data0D if shape[0] == 1 else DataDim.Data1D
+    if ndim == 2:
+        return DataDim.Data2D
+    return DataDim.DataND
+
+
+def infer_dim(shape: tuple[int, ...], axes: list[Axis], nav_indexes: tuple[int, ...]) -> DataDim:
+    """Dimensionality as PyMoDAQ infers it from the shape, the axes and the nav indexes.
+
+    Any navigation index makes it DataND; when there is one axis per dimension, the number of
+    axes decides (so a 1-point array with an axis is Data1D); otherwise the shape does.
+    """
+    if nav_indexes:
+        return DataDim.DataND
+    if axes and len(axes) == len(shape) and len(axes) <= 2:
+        return DataDim(len(axes))
+    return dim_from_shape(shape)
+
