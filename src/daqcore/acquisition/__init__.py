@@ -1,0 +1,51 @@
+"""Scans and logging: drive actuators, grab detectors, save in PyMoDAQ's HDF5 layout.
+
+* :mod:`~daqcore.acquisition.scanners` -- where to go (plain data: grids, spread, tabular);
+* :class:`Scan` -- the engine: move, grab (with averaging), save each point, report progress,
+  pause / resume / stop from any thread;
+* :class:`Logger` -- grab at a fixed interval into enlargeable, time-stamped arrays;
+* :func:`open_instruments` -- create and initialise instruments by registry name;
+* :mod:`~daqcore.acquisition.errors` -- what can go wrong, as daqcore exceptions.
+
+Names are imported lazily, so ``import daqcore.acquisition.scanners`` does not load HDF5.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "average_grabs": "daqcore.acquisition.averaging",
+    "Acquisition": "daqcore.acquisition.control",
+    "AcquisitionState": "daqcore.acquisition.control",
+    "ProgressEvent": "daqcore.acquisition.events",
+    "open_instruments": "daqcore.acquisition.instruments",
+    "Logger": "daqcore.acquisition.logger",
+    "LoggerResult": "daqcore.acquisition.logger",
+    "Scan": "daqcore.acquisition.scan",
+    "ScanResult": "daqcore.acquisition.scan",
+    "ScanState": "daqcore.acquisition.scan",
+    "ScanStep": "daqcore.acquisition.scanners",
+    "Scanner": "daqcore.acquisition.scanners",
+    "Scanner1DLinear": "daqcore.acquisition.scanners",
+    "Scanner2DGrid": "daqcore.acquisition.scanners",
+    "ScannerGrid": "daqcore.acquisition.scanners",
+    "ScannerSpread": "daqcore.acquisition.scanners",
+    "ScannerTabular": "daqcore.acquisition.scanners",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'daqcore.acquisition' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,194 @@
+"""How the acquisition engines talk to instruments: names, units, bounds, moves and grabs.
+
+The engines only rely on the :mod:`daqcore.instruments` contract (``move_abs``,
+``get_actuator_value``, ``grab_data``, ``stop_motion``...). Everything that reads an optional
+attribute of an instrument lives here, so the scan engine itself stays a plain loop.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from daqcore.acquisition.errors import (
+    ActuatorError,
+    ActuatorTimeoutError,
+    DetectorError,
+    OutOfBoundsError,
+    ScanConfigurationError,
+)
+from daqcore.data import DataToExport
+
+
+def instrument_name(instrument: Any, default: str) -> str:
+    """The user-facing name of an instrument (``title``, then ``name``, else ``default``)."""
+    for attr in ("title", "name"):
+        value = getattr(instrument, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return default
+
+
+def unique_names(instruments: Sequence[Any], prefix: str) -> list[str]:
+    """Names of ``instruments``, made unique by suffixing ``_1``, ``_2``... when repeated."""
+    names: list[str] = []
+    for i, inst in enumerate(instruments):
+        base = instrument_name(inst, f"{prefix}{i:02d}")
+        name, k = base, 1
+        while name in names:
+            name = f"{base}_{k}"
+            k += 1
+        names.append(name)
+    return names
+
+
+def actuator_units(actuator: Any) -> str:
+    """Units of an actuator's positions ('' when it does not say)."""
+    value = getattr(actuator, "units", "")
+    return value if isinstance(value, str) else ""
+
+
+def actuator_bounds(actuator: Any) -> tuple[float, float] | None:
+    """``(min, max)`` bounds of an actuator, or ``None`` when it is unbounded."""
+    bounds = getattr(actuator, "bounds", None)
+    if callable(bounds):
+        bounds = bounds()
+    if bounds is None:
+        return None
+    try:
+        lo, hi = bounds
+    except (TypeError, ValueError):
+        return None
+    lo = -math.inf if lo is None else float(lo)
+    hi = math.inf if hi is None else float(hi)
+    return lo, hi
+
+
+def check_all_targets(
+    actuators: Sequence[Any], names: Sequence[str], positions: np.ndarray
+) -> None:
+    """Check every scan target against the actuator bounds before anything moves.
+
+    Raises
+    ------
+    OutOfBoundsError
+        Naming the actuator, the first offending value and its point index.
+    """
+    if positions.shape[1] != len(actuators):
+        raise ScanConfigurationError(
+            f"the scanner drives {positions.shape[1]} actuator(s) but {len(actuators)} "
+            f"were given ({', '.join(names)})"
+        )
+    for col, (act, name) in enumerate(zip(actuators, names)):
+        bounds = actuator_bounds(act)
+        if bounds is None:
+            continue
+        lo, hi = bounds
+        column = positions[:, col]
+        bad = np.flatnonzero((column < lo) | (column > hi))
+        if bad.size:
+            first = int(bad[0])
+            raise OutOfBoundsError(name, float(column[first]), (lo, hi), first)
+
+
+def read_position(actuator: Any) -> float:
+    """Current position of an actuator as a float in its units."""
+    return float(actuator.get_actuator_value().value())
+
+
+class MoveTracker:
+    """Per-actuator memory of the last target and the position reached for it.
+
+    Lets :func:`move_all` skip actuators whose target did not change (the slow axes of a
+    grid) and gives the engine the read-back positions to save without another query.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.targets: list[float | None] = [None] * n
+        self.reached: list[Any] = [None] * n
+
+
+def move_all(
+    actuators: Sequence[Any],
+    names: Sequence[str],
+    targets: Sequence[float],
+    timeout: float,
+    point_index: int,
+    tracker: MoveTracker,
+) -> None:
+    """Start every move (``move_abs(wait=False)``), then wait for each to be reached.
+
+    Raises
+    ------
+    ActuatorTimeoutError
+        An actuator did not reach its target in ``timeout`` seconds (it was stopped).
+    ActuatorError
+        An actuator raised; names the actuator and the point index.
+    """
+    moving = []
+    for i, (act, name, target) in enumerate(zip(actuators, names, targets)):
+        if tracker.targets[i] == target and tracker.reached[i] is not None:
+            continue
+        tracker.targets[i] = None
+        tracker.reached[i] = None
+        try:
+            act.move_abs(target, wait=False)
+        except Exception as exc:
+            raise ActuatorError(name, point_index, exc) from exc
+        moving.append(i)
+    for i in moving:
+        act, name, target = actuators[i], names[i], targets[i]
+        try:
+            reached = act.wait_until_reached(timeout=timeout)
+        except TimeoutError as exc:
+            raise ActuatorTimeoutError(
+                f"actuator {name!r} did not reach {target!r} within {timeout} s "
+                f"at point {point_index}: {exc}"
+            ) from exc
+        except Exception as exc:
+            raise ActuatorError(name, point_index, exc) from exc
+        tracker.targets[i] = target
+        tracker.reached[i] = reached
+
+
+def stop_all(actuators: Sequence[Any]) -> None:
+    """Ask every actuator to stop moving, ignoring failures (used while aborting)."""
+    for act in actuators:
+        stop = getattr(act, "stop_motion", None)
+        if stop is None:
+            continue
+        try:
+            stop()
+        except Exception:  # aborting: best effort
+            pass
+
+
+def grab(detector: Any, name: str, point_index: int) -> DataToExport:
+    """One ``grab_data()`` call, checked, with failures wrapped in :class:`DetectorError`."""
+    try:
+        dte = detector.grab_data()
+    except Exception as exc:
+        raise DetectorError(name, point_index, exc) from exc
+    if not isinstance(dte, DataToExport):
+        raise DetectorError(
+            name, point_index, TypeError(f"grab_data returned {type(dte).__name__}, "
+                                         "not a DataToExport")
+        )
+    return dte
+
+
+__all__ = [
+    "MoveTracker",
+    "actuator_bounds",
+    "actuator_units",
+    "check_all_targets",
+    "grab",
+    "instrument_name",
+    "move_all",
+    "read_position",
+    "stop_all",
+    "unique_names",
+]
