@@ -213,10 +213,12 @@ def _grid_order_indexes(shape: tuple[int, ...], order: str, seed: int | None) ->
     if order == "snake" and len(shape) > 1:
         # Reverse a dimension's direction whenever the combined index of the slower
         # dimensions is odd (boustrophedon generalised to N dimensions).
+        raster = grids.copy()
         for dim in range(1, len(shape)):
+            # number of complete lines along `dim` visited before: odd -> go backwards
             slower = np.zeros(grids.shape[0], dtype=np.int64)
             for d in range(dim):
-                slower = slower * shape[d] + grids[:, d]
+                slower = slower * shape[d] + raster[:, d]
             flip = (slower % 2) == 1
             grids[flip, dim] = shape[dim] - 1 - grids[flip, dim]
     elif order == "random":
