@@ -1,0 +1,48 @@
+"""PyMoDAQ-compatible HDF5 saving and loading (PyTables or h5py backend).
+
+The public names follow ``pymodaq_data.h5modules`` so that a PyMoDAQ script runs after
+changing its imports::
+
+    from daqcore.saving import H5SaverLowLevel, DataToExportExtendedSaver, DataLoader
+
+Layers: :mod:`~daqcore.saving.backends` (one protocol, ``tables`` and ``h5py``) <
+:mod:`~daqcore.saving.h5saver` (file, groups, arrays, attributes) <
+:mod:`~daqcore.saving.management` / :mod:`~daqcore.saving.array_savers` (one channel group) <
+:mod:`~daqcore.saving.export_savers` (whole DataToExport) and :mod:`~daqcore.saving.loader`.
+See ``docs/file_format.md`` for the file layout.
+"""
+
+from daqcore.saving.array_savers import DataEnlargeableSaver, DataExtendedSaver
+from daqcore.saving.attributes import decode as decode_attribute
+from daqcore.saving.attributes import encode as encode_attribute
+from daqcore.saving.backends import Compression, backends_available
+from daqcore.saving.buffered import BufferedTimedSaver
+from daqcore.saving.enums import DataType, GroupType, SaveType
+from daqcore.saving.errors import AxisError
+from daqcore.saving.export_savers import (
+    DataToExportEnlargeableSaver,
+    DataToExportExtendedSaver,
+    DataToExportSaver,
+    DataToExportTimedSaver,
+)
+from daqcore.saving.h5saver import H5Saver, H5SaverLowLevel
+from daqcore.saving.loader import DataLoader
+from daqcore.saving.management import (
+    SPECIAL_GROUP_NAMES,
+    AxisSaverLoader,
+    BkgSaver,
+    DataManagement,
+    DataSaverLoader,
+    ErrorSaverLoader,
+)
+from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
+
+__all__ = [
+    "CARRAY", "EARRAY", "GROUP", "SPECIAL_GROUP_NAMES", "VLARRAY",
+    "AxisError", "AxisSaverLoader", "BkgSaver", "BufferedTimedSaver", "Compression",
+    "DataEnlargeableSaver", "DataExtendedSaver", "DataLoader", "DataManagement",
+    "DataSaverLoader", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
+    "DataToExportSaver", "DataToExportTimedSaver", "DataType", "ErrorSaverLoader",
+    "GroupType", "H5Saver", "H5SaverLowLevel", "Node", "SaveType", "StringARRAY",
+    "backends_available", "decode_attribute", "encode_attribute",
+]

@@ -1,0 +1,138 @@
+"""The seam between the savers and an HDF5 library: one small protocol, two implementations.
+
+The savers (:mod:`daqcore.saving.h5saver`, :mod:`daqcore.saving.management`) only talk to an
+object following :class:`H5Backend`; handles (``h``) are the library's own group and dataset
+objects, so a user can always drop down a level. Both implementations write the same tree as
+PyMoDAQ: ``CLASS``/``TITLE`` attributes on every node (``GROUP``, ``CARRAY``, ``EARRAY``,
+``VLARRAY``), ``EXTDIM`` on enlargeable arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from daqcore.saving.errors import CompressionError
+
+
+@dataclass(frozen=True)
+class Compression:
+    """Compression settings applied to every array created afterwards.
+
+    Parameters
+    ----------
+    library : str
+        ``'zlib'``/``'gzip'`` (the same deflate filter, any backend) or ``'blosc2'``
+        (needs :mod:`hdf5plugin` for h5py; PyTables ships blosc2).
+    level : int
+        0 (none) to 9 (max).
+    """
+
+    library: str = "zlib"
+    level: int = 5
+
+    def __post_init__(self) -> None:
+        lib = str(self.library).lower()
+        if lib == "gzip":
+            lib = "zlib"
+        if lib not in ("zlib", "blosc2", "blosc"):
+            raise CompressionError(
+                f"unknown compression library {self.library!r}; use 'zlib', 'gzip' or 'blosc2'")
+        if isinstance(self.level, bool) or not isinstance(self.level, (int, np.integer)) \
+                or not 0 <= int(self.level) <= 9:
+            raise CompressionError(f"compression level {self.level!r} is not an integer in 0-9")
+        object.__setattr__(self, "library", "blosc2" if lib == "blosc" else lib)
+        object.__setattr__(self, "level", int(self.level))
+
+    @property
+    def active(self) -> bool:
+        return self.level > 0
+
+
+@runtime_checkable
+class H5Backend(Protocol):
+    """Operations the savers need from an HDF5 library (see module docstring)."""
+
+    name: str
+
+    # file
+    def open(self, path: str, mode: str, swmr: bool = False) -> None: ...
+    def close(self) -> None: ...
+    def flush(self) -> None: ...
+    @property
+    def isopen(self) -> bool: ...
+    @property
+    def writable(self) -> bool: ...
+    @property
+    def filename(self) -> str: ...
+    def set_compression(self, compression: Compression | None) -> None: ...
+    # SWMR (h5py only)
+    def start_swmr(self) -> None: ...
+    @property
+    def swmr_active(self) -> bool: ...
+    def refresh(self, h: Any) -> None: ...
+
+    # tree
+    def root(self) -> Any: ...
+    def get(self, path: str) -> Any: ...
+    def child(self, group: Any, name: str) -> Any | None: ...
+    def children(self, group: Any) -> list[tuple[str, Any]]: ...
+    def is_group(self, h: Any) -> bool: ...
+    def path(self, h: Any) -> str: ...
+    def node_name(self, h: Any) -> str: ...
+    def parent(self, h: Any) -> Any | None: ...
+    def create_group(self, parent: Any, name: str, title: str = "") -> Any: ...
+    def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
+                      shape: tuple[int, ...] | None = None, dtype: Any = None,
+                      fill_value: Any = None, title: str = "") -> Any: ...
+    def create_earray(self, parent: Any, name: str, dtype: Any, row_shape: tuple[int, ...],
+                      title: str = "", expected_rows: int | None = None) -> Any: ...
+    def create_vlarray(self, parent: Any, name: str, dtype: Any, title: str = "") -> Any: ...
+
+    # attributes (raw values; the codec lives in daqcore.saving.attributes)
+    def attr_names(self, h: Any) -> list[str]: ...
+    def get_attr(self, h: Any, name: str) -> Any: ...
+    def set_attr(self, h: Any, name: str, value: Any) -> None: ...
+    def has_attr(self, h: Any, name: str) -> bool: ...
+
+    # array content
+    def shape(self, h: Any) -> tuple[int, ...]: ...
+    def dtype(self, h: Any) -> np.dtype: ...
+    def read(self, h: Any, selection: Any = ...) -> np.ndarray: ...
+    def write(self, h: Any, selection: Any, value: np.ndarray) -> None: ...
+    def append(self, h: Any, rows: np.ndarray) -> None: ...
+    def vl_append(self, h: Any, row: np.ndarray) -> None: ...
+    def vl_read(self, h: Any) -> list[np.ndarray]: ...
+
+
+def get_backend(name: str) -> H5Backend:
+    """Instantiate the backend called ``name`` (``'tables'`` or ``'h5py'``)."""
+    from daqcore.saving.errors import BackendError
+
+    key = str(name).lower()
+    if key in ("h5py",):
+        from daqcore.saving.backends.h5py_backend import H5pyBackend
+
+        return H5pyBackend()
+    if key in ("tables", "pytables"):
+        from daqcore.saving.backends.tables_backend import TablesBackend
+
+        return TablesBackend()
+    raise BackendError(f"unknown HDF5 backend {name!r}; use 'tables' or 'h5py'")
+
+
+def backends_available() -> list[str]:
+    """Names of the importable backends."""
+    out = []
+    for mod, name in (("tables", "tables"), ("h5py", "h5py")):
+        try:
+            __import__(mod)
+        except ImportError:  # pragma: no cover
+            continue
+        out.append(name)
+    return out
+
+
+__all__ = ["Compression", "H5Backend", "backends_available", "get_backend"]

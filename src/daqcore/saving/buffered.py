@@ -1,0 +1,195 @@
+"""Buffered logging: appends collected in memory and written in blocks (daqcore extra).
+
+:class:`BufferedTimedSaver` has the API of
+:class:`~daqcore.saving.export_savers.DataToExportTimedSaver` (``add_data(where, dte)``) and
+writes the same file, but copies each append into preallocated blocks that are written with
+one HDF5 append per array when a block is full or when ``flush_period`` seconds have passed
+since the oldest buffered row. A background thread enforces that period even when no more
+data arrive, so a crash loses at most ``flush_period`` seconds (default 0.5 s) of data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from daqcore.saving.dynamic import cast
+from daqcore.saving.errors import DataShapeError
+from daqcore.saving.export_savers import DataToExportTimedSaver, group_by_dim
+
+
+@dataclass
+class _Slot:
+    handle: Any
+    buffer: np.ndarray
+    row_shape: tuple[int, ...]
+    err_handle: Any = None
+    err_buffer: np.ndarray | None = None
+
+
+@dataclass
+class _Block:
+    slots: dict[tuple[str, int, int], _Slot]
+    axis_handle: Any
+    axis_buffer: np.ndarray
+    count: int = 0
+    first_time: float = 0.0
+
+
+class BufferedTimedSaver(DataToExportTimedSaver):
+    """Timed (logger) saver writing blocks of rows; see the module docstring.
+
+    Parameters
+    ----------
+    h5saver : H5SaverLowLevel
+    flush_period : float
+        Maximum age in seconds of a buffered row before it is written and flushed to disk.
+    block_rows : int
+        Rows buffered per array before a write.
+    background : bool
+        Run a thread that writes stale buffers when ``add_data`` is not called. Do not use
+        the same ``h5saver`` from another thread meanwhile.
+    """
+
+    def __init__(self, h5saver: Any, flush_period: float = 0.5, block_rows: int = 1024,
+                 background: bool = True) -> None:
+        super().__init__(h5saver)
+        if flush_period <= 0 or block_rows < 1:
+            raise DataShapeError("flush_period must be > 0 and block_rows >= 1")
+        self.flush_period = float(flush_period)
+        self.block_rows = int(block_rows)
+        self._blocks: dict[str, _Block] = {}
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name="daqcore-buffered-saver",
+                                            daemon=True)
+            self._thread.start()
+
+    # ------------------------------------------------------------------ background
+    def _run(self) -> None:
+        interval = self.flush_period / 4
+        while not self._stop.wait(interval):
+            with self._lock:
+                if not self._h5saver.isopen():
+                    continue
+                now = time.monotonic()
+                if any(b.count and now - b.first_time >= self.flush_period
+                       for b in self._blocks.values()):
+                    try:
+                        self._write_blocks(flush=True)
+                    except Exception:  # pragma: no cover - reported at the next call
+                        pass
+
+    # ------------------------------------------------------------------ writing
+    def _make_block(self, where: Any, wkey: str, data: Any) -> _Block:
+        saver = self._h5saver
+        backend = saver.backend
+        slots: dict[tuple[str, int, int], _Slot] = {}
+        for dim, dwas in group_by_dim(data):
+            for ind, dwa in enumerate(dwas):
+                path = self._channel_group(where, wkey, dim, ind, dwa)
+                target = self._data_saver._targets[saver.where_key(path)]
+                for ich, handle in enumerate(target.data):
+                    row = target.value_shape
+                    dtype = target.dtypes[ich]
+                    slot = _Slot(handle, np.empty((self.block_rows, *row), dtype=dtype), row)
+                    if target.errors is not None:
+                        slot.err_handle = target.errors[ich]
+                        slot.err_buffer = np.empty((self.block_rows, *row), dtype=np.float64)
+                    slots[(dim, ind, ich)] = slot
+        axis_handle = self._nav_axes(where, wkey)[0]
+        del backend
+        return _Block(slots, axis_handle, np.empty(self.block_rows, dtype=np.float64))
+
+    def add_data(self, where: Any, data: Any, settings_as_xml: str = "",  # type: ignore[override]
+                 **kwargs: Any) -> None:
+        """Buffer one DataToExport (the first call per ``where`` writes directly)."""
+        with self._lock:
+            saver = self._h5saver
+            saver._check_writable()
+            wkey = saver.where_key(where)
+            block = self._blocks.get(wkey)
+            if block is None:
+                super().add_data(where, data, settings_as_xml=settings_as_xml, **kwargs)
+                self._blocks[wkey] = self._make_block(where, wkey, data)
+                return
+            i = block.count
+            seen = 0
+            for dim, dwas in group_by_dim(data):
+                for ind, dwa in enumerate(dwas):
+                    for ich, arr in enumerate(dwa.data):
+                        slot = block.slots.get((dim, ind, ich))
+                        if slot is None or arr.shape != slot.row_shape:
+                            raise DataShapeError(
+                                f"{dwa.name!r} channel {ich} ({arr.shape}) does not match the "
+                                f"logged data of {wkey!r}")
+                        if arr.dtype != slot.buffer.dtype:
+                            arr = cast(arr, slot.buffer.dtype, what=dwa.name)
+                        slot.buffer[i] = arr
+                        if slot.err_buffer is not None:
+                            slot.err_buffer[i] = dwa.errors[ich] if dwa.errors is not None \
+                                else np.nan
+                        seen += 1
+            if seen != len(block.slots):
+                raise DataShapeError(f"the DataToExport has {seen} channel(s), {wkey!r} logs "
+                                     f"{len(block.slots)}")
+            block.axis_buffer[i] = data.timestamp
+            if i == 0:
+                block.first_time = time.monotonic()
+            block.count = i + 1
+            if block.count == self.block_rows:
+                self._write_block(block)
+            if time.monotonic() - block.first_time >= self.flush_period and block.count:
+                self._write_blocks(flush=True)
+            elif time.monotonic() - saver._last_flush >= self.flush_period:
+                saver.flush()
+
+    def _write_block(self, block: _Block) -> None:
+        n = block.count
+        if not n:
+            return
+        saver = self._h5saver
+        append = saver.backend.append
+        for slot in block.slots.values():
+            append(slot.handle, slot.buffer[:n])
+            saver._mark_stale(slot.handle)
+            if slot.err_buffer is not None:
+                append(slot.err_handle, slot.err_buffer[:n])
+                saver._mark_stale(slot.err_handle)
+        append(block.axis_handle, block.axis_buffer[:n])
+        saver._mark_stale(block.axis_handle)
+        block.count = 0
+
+    def _write_blocks(self, flush: bool) -> None:
+        for block in self._blocks.values():
+            self._write_block(block)
+        if flush:
+            self._h5saver.flush()
+
+    def flush(self) -> None:
+        """Write every buffered row and flush the file."""
+        with self._lock:
+            if self._h5saver.isopen():
+                self._write_blocks(flush=True)
+
+    def stop(self) -> None:
+        """Stop the background thread (buffers are written first)."""
+        self.flush()
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
+
+    def close_file(self) -> None:
+        self.stop()
+        with self._lock:
+            self._blocks.clear()
+            self._h5saver.close_file()
+
+
+__all__ = ["BufferedTimedSaver"]

@@ -1,0 +1,291 @@
+"""Savers of whole DataToExport objects (PyMoDAQ's ``DataToExport*Saver`` family).
+
+Every DataWithAxes of a DataToExport goes to ``<where>/<DataXD>/CHnn`` (``nn`` counted per
+dimensionality, in the DataToExport order); navigation axes shared by all channels go to
+``<where>/NavAxes``. The channel-group paths are cached per ``where`` so that repeated calls
+(scan points, log appends) do not look groups up again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from daqcore.data import Axis
+from daqcore.data.enums import DataDistribution
+from daqcore.saving.array_savers import (
+    DataEnlargeableSaver,
+    DataExtendedSaver,
+    _copy_axis,
+    append_axis_values,
+)
+from daqcore.saving.enums import SaveType
+from daqcore.saving.errors import DataShapeError
+from daqcore.saving.h5saver import H5SaverLowLevel
+from daqcore.saving.management import (
+    SPECIAL_GROUP_NAMES,
+    AxisSaverLoader,
+    BkgSaver,
+    DataSaverLoader,
+    ErrorSaverLoader,
+    as_h5saver,
+)
+from daqcore.saving.nodes import GROUP
+
+_DIM_ORDER = ("Data0D", "Data1D", "Data2D", "DataND")
+
+
+def group_by_dim(data: Any) -> list[tuple[str, list[Any]]]:
+    """``[(dim_name, [dwa, ...]), ...]`` in PyMoDAQ's order (Data0D first)."""
+    groups: dict[str, list[Any]] = {}
+    for dwa in data:
+        groups.setdefault(dwa.dim.name, []).append(dwa)
+    return [(dim, groups[dim]) for dim in _DIM_ORDER if dim in groups]
+
+
+class DataToExportSaver:
+    """Save DataToExport objects in a file following PyMoDAQ's convention (snapshots).
+
+    Parameters
+    ----------
+    h5saver : H5SaverLowLevel, Path or str
+        A path opens (``new_file``: creates) the file.
+    save_type : SaveType or str
+        Save type of a file created from a path.
+    """
+
+    def __init__(self, h5saver: Any, save_type: SaveType | str = SaveType.custom,
+                 new_file: bool = False, metadata: dict | None = None) -> None:
+        self._h5saver = as_h5saver(h5saver, save_type, new_file=new_file, metadata=metadata)
+        self._data_saver: DataSaverLoader = DataSaverLoader(self._h5saver)
+        self._bkg_saver = BkgSaver(self._h5saver)
+        self._error_saver = ErrorSaverLoader(self._h5saver)
+        self._channel_cache: dict[tuple[str, str, int], str] = {}
+        self._cache_generation = -1
+
+    @property
+    def h5saver(self) -> H5SaverLowLevel:
+        return self._h5saver
+
+    @h5saver.setter
+    def h5saver(self, h5saver: H5SaverLowLevel) -> None:
+        self._h5saver = h5saver
+
+    def __getattr__(self, item: str) -> Any:
+        if item.startswith("__") or item == "_h5saver":
+            raise AttributeError(item)
+        return getattr(self._h5saver, item)
+
+    def __enter__(self) -> DataToExportSaver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_file()
+
+    def close(self) -> None:
+        self.close_file()
+
+    def close_file(self) -> None:
+        self._h5saver.close_file()
+
+    def isopen(self) -> bool:
+        return self._h5saver.isopen()
+
+    @staticmethod
+    def channel_formatter(ind: int) -> str:
+        """Name of the channel group of the ``ind``-th DataWithAxes of a dimensionality."""
+        return f"CH{ind:02d}"
+
+    def _channel_group(self, where: Any, wkey: str, dim: str, ind: int, dwa: Any) -> str:
+        """Path of the channel group (created if needed), cached."""
+        saver = self._h5saver
+        if self._cache_generation != saver._generation:
+            self._channel_cache.clear()
+            self._cache_generation = saver._generation
+        key = (wkey, dim, ind)
+        path = self._channel_cache.get(key)
+        if path is None:
+            dim_group = saver.get_set_group(where, dim)
+            group = saver.get_set_group(dim_group, self.channel_formatter(ind), dwa.name,
+                                        origin=dwa.origin)
+            path = group.path
+            self._channel_cache[key] = path
+        return path
+
+    def _channels(self, where: Any, data: Any):
+        wkey = self._h5saver.where_key(where)
+        for dim, dwas in group_by_dim(data):
+            for ind, dwa in enumerate(dwas):
+                yield self._channel_group(where, wkey, dim, ind, dwa), dwa
+
+    def add_data(self, where: Any, data: Any, settings_as_xml: str = "", **kwargs: Any) -> None:
+        """Save every DataWithAxes of ``data`` under ``where``.
+
+        ``settings_as_xml`` and extra keyword arguments become attributes of the data arrays.
+        """
+        self._h5saver._check_writable()
+        if settings_as_xml and "settings" not in kwargs:
+            kwargs["settings"] = settings_as_xml
+        for path, dwa in list(self._channels(where, data)):
+            self._data_saver.add_data(path, dwa, **kwargs)
+
+    def add_bkg(self, where: Any, data: Any) -> None:
+        """Save ``data`` as backgrounds (``BkgNN``) beside the data of the same channels."""
+        self._h5saver._check_writable()
+        for path, dwa in list(self._channels(where, data)):
+            self._bkg_saver.add_data(path, dwa, save_axes=False)
+
+    def add_error(self, where: Any, data: Any) -> None:
+        """Save ``data`` as error bars (``ErrorBarNN``) beside the data of the same channels."""
+        self._h5saver._check_writable()
+        for path, dwa in list(self._channels(where, data)):
+            self._error_saver.add_data(path, dwa, save_axes=False)
+
+    def _after_write(self) -> None:
+        """Switch SWMR on after the first write (all nodes exist) and count a flush tick."""
+        saver = self._h5saver
+        if saver._swmr_mode and not saver._swmr_enabled and saver.is_swmr_capable:
+            saver.enable_swmr()
+        saver.tick_flush()
+
+
+class DataToExportEnlargeableSaver(DataToExportSaver):
+    """Append DataToExport objects to enlargeable arrays, with enlargeable navigation axes.
+
+    Parameters
+    ----------
+    h5saver : H5SaverLowLevel
+    enl_axis_names, enl_axis_units : sequence of str
+        Names/units of the enlargeable axes (default one axis ``'nav axis'``, ``''``).
+    axis_name, axis_units : str
+        Deprecated single-axis spelling, as in PyMoDAQ.
+    """
+
+    def __init__(self, h5saver: Any, enl_axis_names: Sequence[str] | None = None,
+                 enl_axis_units: Sequence[str] | None = None, axis_name: str = "nav axis",
+                 axis_units: str = "") -> None:
+        super().__init__(h5saver)
+        enl_axis_names = (axis_name,) if enl_axis_names is None else tuple(enl_axis_names)
+        enl_axis_units = (axis_units,) if enl_axis_units is None else tuple(enl_axis_units)
+        if len(enl_axis_names) != len(enl_axis_units):
+            raise DataShapeError("enl_axis_names and enl_axis_units must have the same length")
+        self._enl_axis_names = enl_axis_names
+        self._enl_axis_units = enl_axis_units
+        self._n_enl = len(enl_axis_names)
+        self._data_saver = DataEnlargeableSaver(self._h5saver)
+        self._nav_axis_saver = AxisSaverLoader(self._h5saver)
+        self._nav_handles: dict[str, tuple[int, list[Any]]] = {}
+
+    def _nav_axes(self, where: Any, wkey: str) -> list[Any]:
+        saver = self._h5saver
+        cached = self._nav_handles.get(wkey)
+        if cached is not None and cached[0] == saver._generation:
+            return cached[1]
+        nav_group = saver.get_set_group(where, SPECIAL_GROUP_NAMES["nav_axes"])
+        if self._nav_axis_saver.get_last_node_name(nav_group) is None:
+            for ind in range(self._n_enl):
+                axis = Axis(self._enl_axis_names[ind], self._enl_axis_units[ind],
+                            data=np.array([0.0, 1.0]), index=0, spread_order=ind)
+                self._nav_axis_saver.add_axis(nav_group, axis, enlargeable=True)
+        handles = [self._nav_axis_saver.get_node_from_index(nav_group, ind).node
+                   for ind in range(self._n_enl)]
+        self._nav_handles[wkey] = (saver._generation, handles)
+        return handles
+
+    def add_data(self, where: Any, data: Any, axis_values: Sequence[Any] | None = None,
+                 axis_value: Any = None, settings_as_xml: str = "", **kwargs: Any) -> None:
+        """Append every DataWithAxes of ``data`` and the next value(s) of the enlarged axes.
+
+        Parameters
+        ----------
+        where : Node or str
+            Group (e.g. a ``DetectorNNN``) receiving the data.
+        data : DataToExport
+        axis_values : sequence
+            One value (or array of values) per enlargeable axis.
+        axis_value : float, deprecated
+            Single-axis spelling of ``axis_values``.
+        """
+        if axis_values is None and axis_value is not None:
+            axis_values = [axis_value]
+        if axis_values is None or len(axis_values) < self._n_enl:
+            raise DataShapeError(f"axis_values must give {self._n_enl} value(s), "
+                                 f"got {axis_values!r}")
+        saver = self._h5saver
+        saver._check_writable()
+        wkey = saver.where_key(where)
+        channels = list(self._channels(where, data))
+        nav_handles = self._nav_axes(where, wkey)
+        for path, dwa in channels:
+            self._data_saver.add_data(path, dwa)
+        append_axis_values(saver, nav_handles, axis_values)
+        self._after_write()
+
+
+class DataToExportTimedSaver(DataToExportEnlargeableSaver):
+    """Append DataToExport objects against time (axis ``time`` in ``s``, the DTE timestamp).
+
+    Made for continuous saving and logging.
+    """
+
+    def __init__(self, h5saver: Any) -> None:
+        super().__init__(h5saver, enl_axis_names=("time",), enl_axis_units=("s",))
+
+    def add_data(self, where: Any, data: Any, settings_as_xml: str = "",  # type: ignore[override]
+                 **kwargs: Any) -> None:
+        super().add_data(where, data, axis_values=[data.timestamp],
+                         settings_as_xml=settings_as_xml, **kwargs)
+
+
+class DataToExportExtendedSaver(DataToExportSaver):
+    """Save DataToExport objects at given indexes of arrays with an extended (scan) shape.
+
+    Parameters
+    ----------
+    h5saver : H5SaverLowLevel
+    extended_shape : tuple of int
+        Scan shape.
+    fill_value : float, optional
+        Value of the points not written yet.
+
+    Notes
+    -----
+    With a file opened with ``swmr_mode=True`` (h5py), SWMR writing is switched on after the
+    first point; the saver's ``flush_interval`` / ``flush_period`` then set how often readers
+    see new points.
+    """
+
+    def __init__(self, h5saver: Any, extended_shape: Iterable[int],
+                 fill_value: float | None = None) -> None:
+        super().__init__(h5saver)
+        self._data_saver = DataExtendedSaver(self._h5saver, extended_shape,
+                                             fill_value=fill_value)
+        self._nav_axis_saver = AxisSaverLoader(self._h5saver)
+
+    @property
+    def extended_shape(self) -> tuple[int, ...]:
+        return self._data_saver.extended_shape
+
+    def add_nav_axes(self, where: Any, axes: list[Axis]) -> None:
+        """Write the navigation (scan) axes in ``<where>/NavAxes`` (once)."""
+        nav_group: GROUP = self._h5saver.get_set_group(where, SPECIAL_GROUP_NAMES["nav_axes"])
+        if self._nav_axis_saver.get_last_node_name(nav_group) is None:
+            for axis in axes:
+                self._nav_axis_saver.add_axis(nav_group, _copy_axis(axis, 0))
+
+    def add_data(self, where: Any, data: Any, indexes: Sequence[int],
+                 distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
+                 **kwargs: Any) -> None:
+        """Write every DataWithAxes of ``data`` at ``indexes`` of the extended arrays."""
+        saver = self._h5saver
+        saver._check_writable()
+        idx = self._data_saver.check_indexes(indexes)
+        for path, dwa in list(self._channels(where, data)):
+            self._data_saver.add_data(path, dwa, idx, distribution=distribution)
+        self._after_write()
+
+
+__all__ = ["DataToExportEnlargeableSaver", "DataToExportExtendedSaver", "DataToExportSaver",
+           "DataToExportTimedSaver", "group_by_dim"]

@@ -1,0 +1,340 @@
+"""Per-node savers and loaders of DataWithAxes and Axis (PyMoDAQ's ``data_saving`` classes).
+
+:class:`DataManagement` is the base; :class:`AxisSaverLoader`, :class:`DataSaverLoader`,
+:class:`BkgSaver` and :class:`ErrorSaverLoader` write/read the arrays of one channel group
+(``CH00``): ``Data00, Data01...``, ``Axis00...``, ``ErrorBar00...``, ``Bkg00...``.
+The extended (scan) and enlargeable (logger) savers are in :mod:`daqcore.saving.array_savers`.
+
+Differences from PyMoDAQ, on purpose: ``units`` are written by every saver, the caller's data
+and axes are never modified, attributes are decoded without ``eval``, and loading never writes
+to the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from daqcore.data import Axis, DataWithAxes
+from daqcore.saving.enums import DataType, SaveType
+from daqcore.saving.errors import AxisError, NodeError
+from daqcore.saving.h5saver import H5SaverLowLevel, capitalize
+from daqcore.saving.nodes import CARRAY, GROUP, Node
+
+SPECIAL_GROUP_NAMES = {"nav_axes": "NavAxes"}
+
+#: Attributes of a data node that are not passed to DataWithAxes as extra attributes.
+_NOT_EXTRA = frozenset({"TITLE", "CLASS", "VERSION", "backend", "source", "data_dimension",
+                        "distribution", "label", "origin", "nav_indexes", "dtype", "data_type",
+                        "subdtype", "shape", "size", "EXTDIM", "path", "timestamp", "units"})
+
+
+def as_h5saver(h5saver: Any, save_type: SaveType | str = SaveType.custom, new_file: bool = False,
+               metadata: dict | None = None, swmr_mode: bool = False, mode: str = "a",
+               backend: str = "h5py") -> H5SaverLowLevel:
+    """Return ``h5saver`` itself, or a saver opened on it when it is a path."""
+    if isinstance(h5saver, (str, Path)):
+        return H5SaverLowLevel.from_file(h5saver, save_type, new_file=new_file,
+                                         metadata=metadata, swmr_mode=swmr_mode, mode=mode,
+                                         backend=backend)
+    if not isinstance(h5saver, H5SaverLowLevel):
+        raise TypeError(f"expected an H5SaverLowLevel, a Path or a str, got {h5saver!r}")
+    return h5saver
+
+
+def squeeze_signal(array: np.ndarray, nav_indexes: tuple[int, ...]) -> np.ndarray:
+    """Drop length-1 dimensions that are not navigation dimensions (PyMoDAQ's ``squeeze``)."""
+    axes = tuple(i for i, n in enumerate(array.shape) if n == 1 and i not in nav_indexes)
+    if axes:
+        array = np.squeeze(array, axis=axes)
+    return np.atleast_1d(array)
+
+
+def dwa_metadata(data: DataWithAxes, index: int, *, nav_indexes: tuple[int, ...] | None = None,
+                 distribution: str | None = None, extras: bool = True) -> dict[str, Any]:
+    """Attributes PyMoDAQ writes on the array of channel ``index`` (plus ``units``)."""
+    meta: dict[str, Any] = {
+        "timestamp": float(data.timestamp), "label": data.labels[index],
+        "source": data.source.name,
+        "distribution": distribution or data.distribution.name, "origin": data.origin,
+        "units": data.units,
+        "nav_indexes": tuple(int(i) for i in (data.nav_indexes if nav_indexes is None
+                                               else nav_indexes)),
+    }
+    if extras:
+        for name in data.extra_attributes:
+            meta[name] = getattr(data, name)
+    return meta
+
+
+class DataManagement:
+    """Base of the node savers/loaders: naming and finding the nodes of one data type.
+
+    Attribute access not found here is forwarded to the underlying saver, as in PyMoDAQ.
+    """
+
+    data_type: DataType = DataType.data
+
+    def __init__(self, h5saver: Any) -> None:
+        self._h5saver = as_h5saver(h5saver)
+
+    @property
+    def h5saver(self) -> H5SaverLowLevel:
+        return self._h5saver
+
+    def __getattr__(self, item: str) -> Any:
+        if item.startswith("__") or item == "_h5saver":
+            raise AttributeError(item)
+        return getattr(self._h5saver, item)
+
+    def __enter__(self) -> DataManagement:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_file()
+
+    def close_file(self) -> None:
+        self._h5saver.close_file()
+
+    def close(self) -> None:
+        self.close_file()
+
+    @property
+    def raw_group(self) -> GROUP:
+        return self._h5saver.raw_group
+
+    @classmethod
+    def _format_node_name(cls, ind: int) -> str:
+        return f"{capitalize(cls.data_type.value)}{ind:02d}"
+
+    def _node_name(self, ind: int) -> str:
+        return f"{capitalize(self.data_type.value)}{ind:02d}"
+
+    def _get_node(self, where: Any) -> Node:
+        return self._h5saver.get_node(where)
+
+    def _node_data_type(self, node: Node) -> str | None:
+        backend = self._h5saver.backend
+        if not backend.has_attr(node.node, "data_type"):
+            return None
+        return node.attrs["data_type"]
+
+    def _is_node_of_data_type(self, where: Any) -> bool:
+        return self._node_data_type(self._get_node(where)) == self.data_type.name
+
+    def _get_next_data_type_index_in_group(self, where: Any) -> int:
+        return sum(1 for node in self._h5saver.walk_nodes(where)
+                   if self._node_data_type(node) == self.data_type.name)
+
+    def _get_next_node_name(self, where: Any) -> str:
+        return self._node_name(self._get_next_data_type_index_in_group(where))
+
+    def get_last_node_name(self, where: Any) -> str | None:
+        """Name of the last node of this data type under ``where`` (None if there is none)."""
+        index = self._get_next_data_type_index_in_group(where) - 1
+        return None if index < 0 else self._node_name(index)
+
+    def get_node_from_index(self, where: Any, index: int) -> Node:
+        return self._h5saver.get_node(where, self._node_name(index))
+
+    def get_index_from_node_name(self, where: Any) -> int | None:
+        name = self._get_node(where).name
+        prefix = capitalize(self.data_type.value)
+        if not name.startswith(prefix) or not name[len(prefix):].isdigit():
+            return None
+        return int(name[len(prefix):])
+
+    def _get_nodes(self, where: Any) -> list[Node]:
+        node = self._get_node(where)
+        return list(self._h5saver.walk_nodes(node)) if isinstance(node, GROUP) else [node]
+
+    def _get_nodes_from_data_type(self, where: Any) -> list[Node]:
+        node = self._get_node(where)
+        parent = node if isinstance(node, GROUP) else node.parent_node
+        return [child for child in self._h5saver.walk_nodes(parent)
+                if self._node_data_type(child) == self.data_type.name]
+
+
+class AxisSaverLoader(DataManagement):
+    """Save and load :class:`~daqcore.data.Axis` objects (``AxisNN`` nodes)."""
+
+    data_type = DataType.axis
+
+    def add_axis(self, where: Any, axis: Axis, enlargeable: bool = False) -> CARRAY:
+        """Write ``axis`` (full values + label/units/index/spread_order...) under ``where``."""
+        values = np.asarray(axis.get_data()) if axis.size else np.zeros((0,))
+        linear = bool(axis.is_axis_linear()) if axis.size else False
+        meta = {"size": 0 if enlargeable else int(axis.size), "label": axis.label,
+                "units": axis.units, "index": int(axis.index),
+                "offset": None if axis.offset is None else float(axis.offset),
+                "scaling": None if axis.scaling is None else float(axis.scaling),
+                "distribution": "uniform" if linear else "spread",
+                "spread_order": int(axis.spread_order)}
+        return self._h5saver.add_array(
+            where, self._get_next_node_name(where), self.data_type, title=axis.label,
+            array_to_save=None if enlargeable else values, array_type=np.float64
+            if enlargeable else values.dtype, data_shape=() if enlargeable else None,
+            data_dimension="Data1D", enlargeable=enlargeable, metadata=meta)
+
+    def load_axis(self, where: Any) -> Axis:
+        """Build an Axis from an ``axis`` node."""
+        node = self._get_node(where)
+        if self._node_data_type(node) != "axis":
+            raise AxisError(f"node {node.path!r} is not an axis node")
+        attrs = node.attrs
+        values = np.atleast_1d(np.squeeze(node.read()))
+        try:
+            return Axis(label=attrs["label"] if "label" in attrs else node.title,
+                        units=attrs["units"] if "units" in attrs else "",
+                        data=values, index=int(attrs["index"]),
+                        spread_order=int(attrs["spread_order"]) if "spread_order" in attrs
+                        else 0)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AxisError(f"node {node.path!r} cannot be read as an Axis: {exc}") from None
+
+    def get_axes(self, where: Any) -> list[Axis]:
+        """Axes of every axis node hanging from (or beside) ``where``."""
+        return [self.load_axis(node) for node in self._get_nodes_from_data_type(where)]
+
+
+class DataSaverLoader(DataManagement):
+    """Save and load a DataWithAxes in one channel group (``DataNN`` + axes + error bars).
+
+    Parameters
+    ----------
+    h5saver : H5SaverLowLevel, Path or str
+        A path opens (or creates, ``new_file``) the file with the other arguments.
+    """
+
+    data_type = DataType.data
+
+    def __init__(self, h5saver: Any, new_file: bool = False, metadata: dict | None = None,
+                 save_type: SaveType | str = SaveType.custom, swmr_mode: bool = False) -> None:
+        super().__init__(as_h5saver(h5saver, save_type, new_file=new_file, metadata=metadata,
+                                    swmr_mode=swmr_mode))
+        self._axis_saver = AxisSaverLoader(self._h5saver)
+        if self.data_type != DataType.error:
+            self._error_saver = ErrorSaverLoader(self._h5saver)
+
+    def isopen(self) -> bool:
+        return self._h5saver.isopen()
+
+    def add_data(self, where: Any, data: DataWithAxes, save_axes: bool = True,
+                 **kwargs: Any) -> None:
+        """Write every channel of ``data`` as ``DataNN`` nodes, then its axes and errors."""
+        for ind in range(len(data)):
+            meta = dwa_metadata(data, ind)
+            meta.update(kwargs)
+            self._h5saver.add_array(where, self._get_next_node_name(where), self.data_type,
+                                    title=data.name, array_to_save=data.data[ind],
+                                    data_dimension=data.dim.name, metadata=meta)
+        if save_axes:
+            for axis in data.axes:
+                self._axis_saver.add_axis(where, axis)
+        if data.errors is not None and self.data_type != DataType.error:
+            self._error_saver.add_data(where, data.errors_as_dwa(), save_axes=False)
+
+    def get_axes(self, where: Any) -> list[Axis]:
+        return self._axis_saver.get_axes(where)
+
+    def get_bkg_nodes(self, where: Any) -> list[Node]:
+        return [node for node in self._h5saver.walk_nodes(where)
+                if self._node_data_type(node) == "bkg"]
+
+    @staticmethod
+    def _nav_of(node: Node) -> tuple[int, ...]:
+        nav = node.attrs["nav_indexes"] if "nav_indexes" in node.attrs else ()
+        return tuple(int(i) for i in nav) if isinstance(nav, (tuple, list)) else ()
+
+    def _read_array(self, node: Node, bkg: Node | None = None) -> np.ndarray:
+        array = node.read()
+        if bkg is not None:
+            array = array - bkg.read()
+        return squeeze_signal(array, self._nav_of(node))
+
+    def get_data_arrays(self, where: Any, with_bkg: bool = False,
+                        load_all: bool = False) -> list[np.ndarray]:
+        """Arrays of the node (or of all nodes of this type beside it), bkg subtracted."""
+        node = self._get_node(where)
+        nodes = self._get_nodes_from_data_type(node) if load_all else self._get_nodes(node)
+        bkgs: list[Node | None] = [None] * len(nodes)
+        if with_bkg:
+            found = self.get_bkg_nodes(node.parent_node)
+            if found:
+                bkgs = (found + [None] * len(nodes))[:len(nodes)]
+        return [self._read_array(n, b) for n, b in zip(nodes, bkgs)]
+
+    def load_data(self, where: Any, with_bkg: bool = False,
+                  load_all: bool = False) -> DataWithAxes | None:
+        """DataWithAxes from the node ``where`` (all channels with ``load_all``), with its
+        signal axes and error bars; navigation axes stored elsewhere are not included."""
+        data_node = self._get_node(where)
+        parent = data_node.parent_node
+        error_node: Node | None = None
+        if load_all:
+            data_nodes = self._get_nodes_from_data_type(parent)
+            if not data_nodes:
+                raise NodeError(f"no {self.data_type.name!r} node beside {data_node.path!r}")
+            data_node = data_nodes[0]
+            if self.data_type != DataType.error:
+                errors = self._error_saver._get_nodes_from_data_type(parent)
+                error_node = errors[0] if errors else None
+        else:
+            if not isinstance(data_node, CARRAY):
+                return None
+            data_nodes = [data_node]
+            index = self.get_index_from_node_name(data_node)
+            if index is not None and self.data_type != DataType.error:
+                try:
+                    error_node = self._error_saver.get_node_from_index(parent, index)
+                except NodeError:
+                    error_node = None
+        arrays = self.get_data_arrays(data_node, with_bkg=with_bkg, load_all=load_all)
+        axes = self.get_axes(parent)
+        error_arrays = None
+        if error_node is not None:
+            error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all) or None
+        return self._build_dwa(data_node, data_nodes, arrays, axes, error_arrays)
+
+    def _build_dwa(self, data_node: Node, data_nodes: list[Node], arrays: list[np.ndarray],
+                   axes: list[Axis], errors: list[np.ndarray] | None) -> DataWithAxes:
+        attrs = data_node.attrs.to_dict()
+        extras = {k: v for k, v in attrs.items() if k not in _NOT_EXTRA and k.isidentifier()}
+        nav = attrs.get("nav_indexes", ())
+        nav = tuple(int(i) for i in nav) if isinstance(nav, (tuple, list)) else ()
+        labels = [n.attrs["label"] if "label" in n.attrs else f"CH{i:02d}"
+                  for i, n in enumerate(data_nodes)]
+        units = attrs.get("units", "") or ""
+        dwa = DataWithAxes(str(attrs.get("TITLE", data_node.name)),
+                           source=attrs.get("source", "raw"),
+                           distribution=attrs.get("distribution", "uniform"),
+                           data=arrays, labels=labels, origin=str(attrs.get("origin", "") or ""),
+                           nav_indexes=nav, axes=axes, errors=errors, units=units,
+                           path=data_node.path, **extras)
+        if "timestamp" in attrs and isinstance(attrs["timestamp"], (int, float)):
+            dwa.timestamp = float(attrs["timestamp"])
+        return dwa
+
+
+class BkgSaver(DataSaverLoader):
+    """Save and load background arrays (``BkgNN``)."""
+
+    data_type = DataType.bkg
+
+    def __init__(self, h5saver: Any) -> None:
+        super().__init__(h5saver)
+
+
+class ErrorSaverLoader(DataSaverLoader):
+    """Save and load error bars (``ErrorBarNN``, standard deviations)."""
+
+    data_type = DataType.error
+
+    def __init__(self, h5saver: Any) -> None:
+        super().__init__(h5saver)
+
+
+__all__ = ["SPECIAL_GROUP_NAMES", "AxisSaverLoader", "BkgSaver", "DataManagement",
+           "DataSaverLoader", "ErrorSaverLoader", "as_h5saver", "squeeze_signal"]

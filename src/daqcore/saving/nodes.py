@@ -1,0 +1,258 @@
+"""Node wrappers (``GROUP``, ``CARRAY``, ``EARRAY``, ``VLARRAY``) with decoded attributes.
+
+They mirror PyMoDAQ's ``pymodaq_data.h5modules.backends`` node classes so that code written
+for PyMoDAQ (``node.attrs['label']``, ``node.read()``, ``node.children()``,
+``node.parent_node``...) keeps working. Each wrapper holds the library handle (``.node``) and
+the :class:`~daqcore.saving.h5saver.H5SaverLowLevel` it came from.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from daqcore.saving import attributes as codec
+from daqcore.saving.errors import AttributeDecodeError, NodeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from daqcore.saving.h5saver import H5SaverLowLevel
+
+
+class Attributes:
+    """Dict-like access to a node's attributes, encoded/decoded with PyMoDAQ's convention."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    @property
+    def node(self) -> Node:
+        return self._node
+
+    def __getitem__(self, name: str) -> Any:
+        if name == "title":
+            name = "TITLE"
+        saver = self._node.saver
+        raw = saver.backend.get_attr(self._node.node, name)
+        value = codec.decode(raw)
+        if isinstance(value, codec.LargeAttributeRef):
+            value = saver._read_large_attribute(value, name)
+        return value
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name == "title":
+            name = "TITLE"
+        self._node.saver._set_attr_handle(self._node.node, name, value)
+
+    def __contains__(self, name: str) -> bool:
+        return self._node.saver.backend.has_attr(self._node.node, name)
+
+    def __iter__(self):
+        return iter(self.attrs_name)
+
+    def __len__(self) -> int:
+        return len(self.attrs_name)
+
+    @property
+    def attrs_name(self) -> list[str]:
+        return self._node.saver.backend.attr_names(self._node.node)
+
+    def keys(self) -> list[str]:
+        return self.attrs_name
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: self[name] for name in self.attrs_name}
+
+    def __repr__(self) -> str:
+        return f"Attributes({self._node.path!r}: {self.attrs_name})"
+
+
+class Node:
+    """A group or array of the file (library handle in :attr:`node`)."""
+
+    __slots__ = ("_attrs", "_node", "saver")
+
+    def __init__(self, node: Any, saver: H5SaverLowLevel) -> None:
+        self._node = node.node if isinstance(node, Node) else node
+        self.saver = saver
+        self._attrs: Attributes | None = None
+
+    @property
+    def node(self) -> Any:
+        """The underlying h5py/PyTables object."""
+        return self._node
+
+    @property
+    def backend(self) -> str:
+        return self.saver.backend.name
+
+    @property
+    def attrs(self) -> Attributes:
+        if self._attrs is None:
+            self._attrs = Attributes(self)
+        return self._attrs
+
+    def set_attr(self, key: str, value: Any) -> None:
+        self.attrs[key] = value
+
+    def get_attr(self, key: str) -> Any:
+        return self.attrs[key]
+
+    @property
+    def name(self) -> str:
+        return self.saver.backend.node_name(self._node)
+
+    @property
+    def path(self) -> str:
+        return self.saver.backend.path(self._node)
+
+    @property
+    def title(self) -> str:
+        return self.attrs["TITLE"] if "TITLE" in self.attrs else ""
+
+    @property
+    def parent_node(self) -> GROUP | None:
+        parent = self.saver.backend.parent(self._node)
+        return None if parent is None else GROUP(parent, self.saver)
+
+    @property
+    def h5file(self) -> Any:
+        return self.saver.h5_file
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and self.path == other.path and \
+            self.saver is other.saver
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.path} ({type(self).__name__}) {self.title!r}"
+
+    __repr__ = __str__
+
+
+class GROUP(Node):
+    """An HDF5 group."""
+
+    __slots__ = ()
+
+    def children(self) -> dict[str, Node]:
+        """Children of this group by name (sorted), wrapped in the fitting node class."""
+        return {name: self.saver.wrap(h) for name, h in self.saver.backend.children(self._node)}
+
+    def children_name(self) -> list[str]:
+        return [name for name, _ in self.saver.backend.children(self._node)]
+
+    def get_child(self, name: str) -> Node:
+        handle = self.saver.backend.child(self._node, name)
+        if handle is None:
+            raise NodeError(f"group {self.path!r} has no child {name!r}")
+        return self.saver.wrap(handle)
+
+
+class CARRAY(Node):
+    """A fixed-size array."""
+
+    __slots__ = ()
+
+    @property
+    def array(self) -> Any:
+        return self._node
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.saver.backend.shape(self._node)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.saver.backend.dtype(self._node)
+
+    def read(self) -> np.ndarray:
+        return self.saver.backend.read(self._node)
+
+    def __getitem__(self, item: Any) -> np.ndarray:
+        return self.saver.backend.read(self._node, item)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.saver._check_writable()
+        self.saver.backend.write(self._node, key, value)
+
+    def __len__(self) -> int:
+        shape = self.shape
+        return shape[0] if shape else 1
+
+
+class EARRAY(CARRAY):
+    """An array enlargeable along its first axis."""
+
+    __slots__ = ()
+
+    def append(self, data: np.ndarray, expand: bool = True) -> None:
+        """Append one row (data of the row shape) or several rows (data of ``(n,) + row``)."""
+        self.saver._check_writable()
+        data = np.asarray(data)
+        row_shape = self.shape[1:]
+        if data.shape == row_shape:
+            data = data.reshape((1, *row_shape))
+        elif data.shape[1:] != row_shape:
+            data = data.reshape((-1, *row_shape))
+        self.saver.backend.append(self._node, data)
+        self.saver._mark_stale(self._node)
+
+
+def _safe_unpickle_str(raw: bytes) -> str:
+    """Unpickle a pickled ``str`` (PyMoDAQ's Logger rows) without allowing any global lookup."""
+
+    class _NoGlobals(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            raise AttributeDecodeError(f"refusing to unpickle global {module}.{name}")
+
+    try:
+        value = _NoGlobals(io.BytesIO(raw)).load()
+    except AttributeDecodeError:
+        raise
+    except Exception as exc:
+        raise AttributeDecodeError(f"log entry is not a pickled string: {exc}") from None
+    return value if isinstance(value, str) else str(value)
+
+
+class VLARRAY(EARRAY):
+    """A variable-length array (one row per append)."""
+
+    __slots__ = ()
+
+    def read(self) -> list[np.ndarray]:
+        return self.saver.backend.vl_read(self._node)
+
+    def append(self, data: np.ndarray, expand: bool = True) -> None:
+        self.saver._check_writable()
+        self.saver.backend.vl_append(self._node, np.asarray(data))
+        self.saver._mark_stale(self._node)
+
+
+class StringARRAY(VLARRAY):
+    """PyMoDAQ's ``Logger`` array: rows are pickled Python strings stored as uint8."""
+
+    __slots__ = ()
+
+    def read(self) -> list[str]:
+        return [_safe_unpickle_str(row.tobytes()) for row in super().read()]
+
+    def __getitem__(self, item: Any) -> Any:
+        rows = self.read()
+        return rows[item]
+
+    def append(self, string: str, expand: bool = True) -> None:
+        row = np.frombuffer(pickle.dumps(str(string), protocol=4), dtype=np.uint8)
+        super().append(row)
+
+
+__all__ = ["CARRAY", "EARRAY", "GROUP", "VLARRAY", "Attributes", "Node", "StringARRAY"]
