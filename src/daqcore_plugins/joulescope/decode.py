@@ -1,0 +1,236 @@
+"""Calibrated samples computed on demand from the raw ring.
+
+The StreamBuffer keeps the raw u16 words (4 B/sample) and one flag byte per sample
+(bit 0: voltage range, bit 1: current replaced by glitch suppression). Current, voltage and
+bits are recomputed from them when read. A suppressed run ``[A, B)`` is followed by its post
+sample ``B`` (never flagged); its values are ``pre + m*step`` (accumulated in float32 as the
+JS110 host code does) with ``pre`` the calibrated current of sample ``A-1`` (or of ``B`` when
+that is not finite or not available) and ``step = (post - pre) / (B - A + 1)``.
+
+Two implementations with the same results: :func:`decode_numpy` and the numba kernel
+:func:`decode_kernel`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .kernels import jit
+
+FLAG_VRANGE = 1
+FLAG_SUPPRESSED = 2
+
+
+class RingView:
+    """Everything a decoder needs: raw and flag rings plus the calibration history."""
+
+    __slots__ = ("cal", "flags", "raw", "ring_len")
+
+    def __init__(self, raw: np.ndarray, flags: np.ndarray, cal) -> None:
+        self.raw = raw
+        self.flags = flags
+        self.ring_len = len(flags)
+        self.cal = cal
+
+
+def _ring_slices(ring_len: int, start: int, stop: int):
+    a = start % ring_len
+    n = stop - start
+    if a + n <= ring_len:
+        return [(a, a + n)]
+    return [(a, ring_len), (0, n - (ring_len - a))]
+
+
+def ring_words(view: RingView, start: int, stop: int) -> np.ndarray:
+    """Copy of the raw words of ``[start, stop)`` as an (n, 2) u16 array."""
+    parts = [view.raw[2 * a:2 * b] for a, b in _ring_slices(view.ring_len, start, stop)]
+    words = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return words.reshape(-1, 2).copy()
+
+
+def ring_flags(view: RingView, start: int, stop: int) -> np.ndarray:
+    parts = [view.flags[a:b] for a, b in _ring_slices(view.ring_len, start, stop)]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _cal_current_at(view: RingView, sid: int) -> float:
+    j = sid % view.ring_len
+    wi = int(view.raw[2 * j])
+    wv = int(view.raw[2 * j + 1])
+    if wi == 0xFFFF and wv == 0xFFFF:
+        return math.nan
+    ir = (wi & 3) | ((wv & 1) << 2)
+    seg = max(0, int(np.searchsorted(view.cal.start_ids, sid, side="right")) - 1)
+    x = np.float32(wi >> 2) + view.cal.i_offset[seg, ir]
+    return np.float32(x * view.cal.i_gain[seg, ir])
+
+
+def decode_numpy(view: RingView, start: int, stop: int, oldest: int):
+    """Return (current f32, voltage f32, bits u8) for sample ids ``[start, stop)``.
+
+    ``oldest`` is the first id whose raw words may be used as a suppression "pre" sample.
+    """
+    n = stop - start
+    words = ring_words(view, start, stop)
+    fl = ring_flags(view, start, stop)
+    iw = words[:, 0]
+    vw = words[:, 1]
+    missing = (iw == 0xFFFF) & (vw == 0xFFFF)
+    ir = ((iw & 3) | ((vw & 1) << 2)).astype(np.uint8)
+    ir[missing] = 8
+    bits = (ir | ((iw & 4) << 2) | ((vw & 4) << 3)).astype(np.uint8)
+    icode = (iw >> 2).astype(np.float32)
+    vcode = (vw >> 2).astype(np.float32)
+    vr = (fl & FLAG_VRANGE).astype(np.intp)
+    ci = np.empty(n, dtype=np.float32)
+    cv = np.empty(n, dtype=np.float32)
+    cal = view.cal
+    for s0, s1, seg in cal.segments(start, stop):
+        a, b = s0 - start, s1 - start
+        r = ir[a:b]
+        ci[a:b] = (icode[a:b] + cal.i_offset[seg][r]) * cal.i_gain[seg][r]
+        v = vr[a:b]
+        cv[a:b] = (vcode[a:b] + cal.v_offset[seg][v]) * cal.v_gain[seg][v]
+    if missing.any():
+        ci[missing] = np.nan
+        cv[missing] = np.nan
+    sup = (fl & FLAG_SUPPRESSED) != 0
+    if sup.any():
+        _interpolate_numpy(view, start, stop, oldest, sup, ci)
+    return ci, cv, bits
+
+
+def _interpolate_numpy(view, start, stop, oldest, sup, ci) -> None:
+    edges = np.diff(sup.astype(np.int8))
+    run_starts = (np.flatnonzero(edges == 1) + 1).tolist()
+    if sup[0]:
+        run_starts.insert(0, 0)
+    ring_len = view.ring_len
+    flags = view.flags
+    for rs in run_starts:
+        a = start + rs
+        if rs == 0:
+            while a - 1 >= oldest and flags[(a - 1) % ring_len] & FLAG_SUPPRESSED:
+                a -= 1
+        b = start + rs
+        while flags[b % ring_len] & FLAG_SUPPRESSED:
+            b += 1
+        pre = _cal_current_at(view, a - 1) if (a - 1 >= oldest and a >= 1) else math.nan
+        post = _cal_current_at(view, b)
+        if not math.isfinite(pre):
+            pre = post
+        cnt = b - a + 1
+        step = np.float32((np.float32(post) - np.float32(pre)) / np.float32(cnt))
+        seq = np.empty(cnt, dtype=np.float32)
+        seq[0] = pre
+        seq[1:] = step
+        vals = np.add.accumulate(seq, dtype=np.float32)[1:]
+        lo = max(a, start)
+        hi = min(b, stop)
+        if hi > lo:
+            ci[lo - start:hi - start] = vals[lo - a:hi - a]
+
+
+@jit
+def _cal_current_kernel(raw, ring_len, sid, seg_ids, ioff, igain):  # pragma: no cover - jit
+    j = sid % ring_len
+    wi = raw[2 * j]
+    wv = raw[2 * j + 1]
+    if wi == 0xFFFF and wv == 0xFFFF:
+        return np.float32(np.nan)
+    ir = (wi & 3) | ((wv & 1) << 2)
+    seg = np.searchsorted(seg_ids, sid, side="right") - 1
+    if seg < 0:
+        seg = 0
+    x = np.float32(wi >> 2) + ioff[seg, ir]
+    return np.float32(x * igain[seg, ir])
+
+
+@jit
+def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
+                  out_i, out_v, out_bits):  # pragma: no cover - jit
+    """numba version of :func:`decode_numpy`, writing into preallocated outputs."""
+    ring_len = flags.shape[0]
+    n = stop - start
+    nseg = seg_ids.shape[0]
+    seg = np.searchsorted(seg_ids, start, side="right") - 1
+    if seg < 0:
+        seg = 0
+    any_sup = False
+    j = start % ring_len
+    for k in range(n):
+        sid = start + k
+        while seg + 1 < nseg and seg_ids[seg + 1] <= sid:
+            seg += 1
+        wi = raw[2 * j]
+        wv = raw[2 * j + 1]
+        if wi == 0xFFFF and wv == 0xFFFF:
+            ir = 8
+            out_i[k] = np.nan
+            out_v[k] = np.nan
+        else:
+            ir = (wi & 3) | ((wv & 1) << 2)
+            vr = flags[j] & 1
+            out_i[k] = np.float32(np.float32(wi >> 2) + ioff[seg, ir]) * igain[seg, ir]
+            out_v[k] = np.float32(np.float32(wv >> 2) + voff[seg, vr]) * vgain[seg, vr]
+        out_bits[k] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
+        if flags[j] & 2:
+            any_sup = True
+        j += 1
+        if j >= ring_len:
+            j = 0
+    if not any_sup:
+        return
+    k = 0
+    while k < n:
+        if flags[(start + k) % ring_len] & 2:
+            a = start + k
+            if k == 0:
+                while a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2):
+                    a -= 1
+            b = start + k
+            while flags[b % ring_len] & 2:
+                b += 1
+            pre = np.float32(np.nan)
+            if a - 1 >= oldest and a >= 1:
+                pre = _cal_current_kernel(raw, ring_len, a - 1, seg_ids, ioff, igain)
+            post = _cal_current_kernel(raw, ring_len, b, seg_ids, ioff, igain)
+            if not np.isfinite(pre):
+                pre = post
+            cnt = b - a + 1
+            step = np.float32((post - pre) / np.float32(cnt))
+            x = pre
+            for m in range(cnt - 1):
+                x = np.float32(x + step)
+                sid = a + m
+                if sid >= start and sid < stop:
+                    out_i[sid - start] = x
+            k = b - start + 1
+        else:
+            k += 1
+
+
+def decode_numba(view: RingView, start: int, stop: int, oldest: int):
+    """Same as :func:`decode_numpy`, through the numba kernel."""
+    n = stop - start
+    ci = np.empty(n, dtype=np.float32)
+    cv = np.empty(n, dtype=np.float32)
+    bits = np.empty(n, dtype=np.uint8)
+    cal = view.cal
+    decode_kernel(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,
+                  cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, bits)
+    return ci, cv, bits
+
+
+__all__ = [
+    "FLAG_SUPPRESSED",
+    "FLAG_VRANGE",
+    "RingView",
+    "decode_kernel",
+    "decode_numba",
+    "decode_numpy",
+    "ring_flags",
+    "ring_words",
+]

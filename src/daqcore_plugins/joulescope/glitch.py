@@ -1,0 +1,142 @@
+"""Current-range switch glitch suppression (JS110), matching joulescope's ``interp_1_n_1``.
+
+When the current range changes between two samples, the JS110 front end needs a few
+samples to settle. joulescope replaces a window of samples after each switch by a linear
+interpolation between the sample before the window and the last sample of the window (the
+"post" sample). The window length depends on the (to, from) ranges: these tables are the
+published, experimentally determined durations at 2 MS/s (facts, re-typed here).
+
+Window rule (per sample, in order): if the range differs from the previous sample's and
+``w = table[to][from] > 0``, the window is extended to end at least ``w`` samples later;
+if no window was open, one opens at this sample. The samples of a window except its last
+one get interpolated currents; voltages and bits are untouched.
+
+Supported modes: ``'off'``, ``'interp_1_n_1'`` (default, also ``'normal'``) and
+``'interp_1_m_1'`` (the more aggressive table). joulescope's ``mean_*`` and ``nan_*``
+variants are not implemented.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import InvalidParameterError
+from .kernels import jit
+
+# [to][from], samples at 2 MS/s; rows/columns 7 = off, 8 = missing.
+SUPPRESS_MATRIX_M = np.array([
+    [0, 5, 5, 5, 5, 5, 6, 6, 0],
+    [3, 0, 5, 5, 5, 6, 7, 8, 0],
+    [4, 4, 0, 6, 6, 7, 7, 8, 0],
+    [4, 4, 4, 0, 6, 6, 7, 7, 0],
+    [4, 4, 4, 4, 0, 6, 7, 6, 0],
+    [4, 4, 4, 4, 4, 0, 7, 6, 0],
+    [4, 4, 4, 4, 4, 4, 0, 6, 0],
+    [0] * 9,
+    [0] * 9,
+], dtype=np.uint8)
+
+SUPPRESS_MATRIX_N = np.array([
+    [0, 5, 7, 7, 7, 7, 7, 8, 0],
+    [3, 0, 7, 7, 7, 7, 7, 8, 0],
+    [5, 5, 0, 7, 7, 7, 7, 8, 0],
+    [5, 5, 5, 0, 7, 7, 7, 8, 0],
+    [5, 5, 5, 5, 0, 7, 7, 8, 0],
+    [5, 5, 5, 5, 5, 0, 7, 8, 0],
+    [5, 5, 5, 5, 5, 5, 0, 8, 0],
+    [0] * 9,
+    [0] * 9,
+], dtype=np.uint8)
+
+_ZERO = np.zeros((9, 9), dtype=np.uint8)
+
+SUPPRESS_MODES = ("off", "interp_1_n_1", "interp_1_m_1")
+
+
+def parse_suppress_mode(value) -> tuple[str, np.ndarray]:
+    """Return the canonical mode name and its window table (all zeros for ``'off'``)."""
+    if value is None or value is False or value == "":
+        return "off", _ZERO
+    if not isinstance(value, str):
+        raise InvalidParameterError(f"suppress_mode must be a string, got {value!r}")
+    name = value.lower()
+    if name == "normal":
+        name = "interp_1_n_1"
+    if name in ("interpolate_1_n_1",):
+        name = "interp_1_n_1"
+    if name == "off":
+        return "off", _ZERO
+    if name == "interp_1_n_1":
+        return name, SUPPRESS_MATRIX_N
+    if name == "interp_1_m_1":
+        return name, SUPPRESS_MATRIX_M
+    raise InvalidParameterError(
+        f"unsupported suppress_mode {value!r}; supported: {', '.join(SUPPRESS_MODES)}, 'normal'")
+
+
+def find_windows_numpy(i_range: np.ndarray, prev_range: int, table: np.ndarray):
+    """Suppression windows in a run of current ranges.
+
+    Returns ``(starts, ends)`` int64 arrays of chunk indices: samples ``start .. end-1`` are
+    interpolated, ``end`` is the post sample. The last window may have ``end >= len(i_range)``
+    (not resolved yet).
+    """
+    n = len(i_range)
+    if n == 0 or not table.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    prev = np.empty(n, dtype=np.uint8)
+    prev[0] = prev_range
+    prev[1:] = i_range[:-1]
+    chg = np.flatnonzero(i_range != prev)
+    if len(chg) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    w = table[i_range[chg], prev[chg]]
+    keep = w > 0
+    q = chg[keep].tolist()
+    wl = w[keep].tolist()
+    starts: list[int] = []
+    ends: list[int] = []
+    cur_end = -1
+    for qq, ww in zip(q, wl):
+        if qq > cur_end:
+            starts.append(qq)
+            cur_end = qq + ww
+            ends.append(cur_end)
+        elif qq + ww > cur_end:
+            cur_end = qq + ww
+            ends[-1] = cur_end
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+@jit
+def find_windows_kernel(i_range, prev_range, table, starts, ends):  # pragma: no cover - jit
+    """numba version of :func:`find_windows_numpy`; fills starts/ends, returns the count."""
+    n = i_range.shape[0]
+    count = 0
+    cur_end = -1
+    last = prev_range
+    for q in range(n):
+        r = i_range[q]
+        if r != last:
+            w = table[r, last]
+            if w > 0:
+                if q > cur_end:
+                    starts[count] = q
+                    cur_end = q + w
+                    ends[count] = cur_end
+                    count += 1
+                elif q + w > cur_end:
+                    cur_end = q + w
+                    ends[count - 1] = cur_end
+        last = r
+    return count
+
+
+__all__ = [
+    "SUPPRESS_MATRIX_M",
+    "SUPPRESS_MATRIX_N",
+    "SUPPRESS_MODES",
+    "find_windows_kernel",
+    "find_windows_numpy",
+    "parse_suppress_mode",
+]

@@ -1,0 +1,854 @@
+"""Real-time JS110 sample buffer, a drop-in for joulescope's v0 ``StreamBuffer``.
+
+Storage is the raw u16 words (4 B/sample) plus one flag byte per sample (voltage range and
+"current replaced by glitch suppression"), and reduction levels (1 B/sample for level 0 with
+the default 200). Calibrated current/voltage/power are computed when read, so nothing is
+stored twice; results never alias the ring.
+
+Differences from joulescope (all deliberate, see ``docs/joulescope.md``):
+
+* ``samples_get`` on ids that are not held (overwritten, or newer than processed) raises
+  :class:`~daqcore_plugins.joulescope.errors.SampleRangeError` instead of returning whatever
+  occupies the ring slot; results are always copies.
+* The voltage range of a sample is the one in force when it was *inserted* (joulescope applies
+  the range current at ``process()`` time to everything pending).
+* A calibration change applies to samples processed afterwards; older samples keep theirs.
+* When ``process()`` falls more than one buffer behind, it restarts at a block boundary and
+  the skipped samples are no longer reported in ``sample_id_range``.
+* A ``data_get`` window that starts before the oldest held sample is computed over the held
+  part only (joulescope reads stale ring slots on its raw paths).
+* joulescope's ``mean_*``/``nan_*`` suppression modes are not implemented; its 64-sample
+  suppression FIFO limit does not exist here (long runs of switches are interpolated whole).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .calibration import CalibrationHistory
+from .decode import (
+    FLAG_SUPPRESSED,
+    FLAG_VRANGE,
+    RingView,
+    decode_numba,
+    decode_numpy,
+    ring_words,
+)
+from .errors import (
+    BufferTooLargeError,
+    InvalidParameterError,
+    InvalidRawDataError,
+    InvalidReductionsError,
+    OutputArrayError,
+    SampleRangeError,
+)
+from .glitch import find_windows_kernel, find_windows_numpy, parse_suppress_mode
+from .kernels import NUMBA_AVAILABLE
+from .memory import available_memory_bytes
+from .raw_format import I_RANGE_OFF, PACKET_HEADER_SIZE, PACKET_SIZE, SAMPLES_PER_PACKET
+from .reductions import (
+    NF,
+    ReductionLevels,
+    block_stats_numba,
+    block_stats_numpy,
+    range_stats_numba,
+    range_stats_numpy,
+)
+from .stats import STATS_DTYPE, STATS_FIELD_COUNT, pack_records, stats_invalidate, stats_to_api
+
+log = logging.getLogger(__name__)
+
+REDUCTION_MAX = 5
+#: Extra raw samples kept beyond ``length`` so pending (inserted, unprocessed) samples and
+#: the suppression look-back never eat into the reported range.
+RAW_MARGIN = 1 << 16
+#: Fraction of the available memory a buffer may use.
+MEMORY_FRACTION = 0.8
+_PROCESS_CHUNK = 1 << 20
+
+FIELD_UNITS = {
+    "current": "A", "voltage": "V", "power": "W", "current_voltage": "",
+    "current_range": "", "current_lsb": "", "voltage_lsb": "", "bits": "",
+    "raw": "", "raw_current": "LSBs", "raw_voltage": "LSBs",
+}
+DEFAULT_FIELDS = ("current", "voltage", "power", "current_range", "current_lsb",
+                  "voltage_lsb", "raw")
+
+
+def _validate_reductions(reductions) -> list[int]:
+    try:
+        values = list(reductions)
+    except TypeError:
+        raise InvalidReductionsError(f"reductions must be a sequence of integers, "
+                                     f"got {reductions!r}") from None
+    if not values:
+        raise InvalidReductionsError("reductions must hold at least one factor, got []")
+    if len(values) > REDUCTION_MAX:
+        raise InvalidReductionsError(
+            f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
+    out = []
+    for r in values:
+        if isinstance(r, bool) or not float(r).is_integer() or int(r) < 2:
+            raise InvalidReductionsError(
+                f"each reduction must be an integer >= 2, got {r!r} in {values!r}")
+        out.append(int(r))
+    return out
+
+
+class StreamBuffer:
+    """Efficient real-time Joulescope (JS110) data buffering.
+
+    Parameters
+    ----------
+    duration
+        Buffer length in seconds. The sample length is rounded up to a multiple of the
+        product of ``reductions`` (1 s at 2 MS/s with the defaults).
+    reductions
+        Reduction factors; entry 0 is in samples, each next one in entries of the previous
+        level (at most 5 levels).
+    sampling_frequency
+        Samples per second (2e6 for a JS110 at full rate).
+    backend
+        ``'auto'`` (numba when available), ``'numba'`` or ``'numpy'``.
+
+    Notes
+    -----
+    Statistics records use ``STATS_DTYPE``: the ``variance`` field holds the **sum of squared
+    deviations** (not a variance), as in joulescope; use :func:`stats_to_api` or divide by
+    ``length - 1``.
+    """
+
+    def __init__(self, duration: float, reductions: Sequence[int] = (200, 100, 100),
+                 sampling_frequency: float = 2e6, *, backend: str = "auto") -> None:
+        fs = float(sampling_frequency)
+        if not math.isfinite(fs) or fs <= 0:
+            raise InvalidParameterError(f"sampling_frequency must be > 0, got {sampling_frequency!r}")
+        duration = float(duration)
+        if not math.isfinite(duration) or duration <= 0:
+            raise InvalidParameterError(f"duration must be > 0 seconds, got {duration!r}")
+        red = _validate_reductions(reductions)
+        length = int(fs * duration)
+        if length < SAMPLES_PER_PACKET:
+            raise InvalidParameterError(
+                f"duration {duration} s at {fs} Hz gives {length} samples; "
+                f"at least {SAMPLES_PER_PACKET} are needed")
+        step = int(np.prod(red))
+        length = -(-length // step) * step
+        raw_len = length + RAW_MARGIN
+        need = raw_len * 5 + ReductionLevels.bytes_for(length, red)
+        avail = available_memory_bytes()
+        if avail is not None and need > avail * MEMORY_FRACTION:
+            raise BufferTooLargeError(
+                f"StreamBuffer(duration={duration}, sampling_frequency={fs}) needs "
+                f"{need / 1e6:.1f} MB but only {avail / 1e6:.1f} MB are available")
+        if backend not in ("auto", "numba", "numpy"):
+            raise InvalidParameterError(f"backend must be 'auto', 'numba' or 'numpy', got {backend!r}")
+        if backend == "numba" and not NUMBA_AVAILABLE:
+            raise InvalidParameterError("backend='numba' requested but numba is not available")
+        self._use_numba = NUMBA_AVAILABLE if backend == "auto" else backend == "numba"
+        self._fs = fs
+        self._length = length
+        self._reductions = red
+        self._raw = np.zeros(2 * raw_len, dtype=np.uint16)
+        self._flags = np.zeros(raw_len, dtype=np.uint8)
+        self._levels = ReductionLevels(length, red)
+        self._cal = CalibrationHistory()
+        self._view = RingView(self._raw, self._flags, self._cal)
+        self._suppress_name, self._suppress_table = parse_suppress_mode("interp_1_n_1")
+        self._callback: Callable[[dict], object] | None = None
+        self._voltage_range = 0
+        self.reset()
+
+    # ------------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Forget all samples and counters (calibration and suppression mode are kept)."""
+        self.device_sample_id = 0
+        self._preprocessed_sample_id = 0
+        self.processed_sample_id = 0
+        self._valid_from = 0
+        self._sample_id_max = 1 << 63
+        self._contiguous_max = 1 << 63
+        self._charge_picocoulomb = 0
+        self._energy_picojoules = 0
+        self._last_range = I_RANGE_OFF
+        self._sample_missing_count = 0
+        self._skip_count = 0
+        self._sample_sync_count = 0
+        self._contiguous_count = 0
+        self._is_skipping = True
+        self._toggle_last = 0
+        self._toggle_seen = False
+        self._voltage_range = 0
+        self._usb_voltage_range = 0
+        self._packet_index = 0
+        self._packet_missing_count = 0
+        self._packet_type_invalid_count = 0
+        self._packet_data_invalid_count = 0
+        self._flags[:] = 0
+        self._levels.clear()
+        tables = self._cal.current
+        self._cal.reset()
+        self._cal.set(0, tables[0][:7], tables[1][:7], tables[2], tables[3])
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __str__(self) -> str:
+        return f"StreamBuffer(length={self._length}, reductions={self._reductions!r})"
+
+    @property
+    def backend(self) -> str:
+        """``'numba'`` or ``'numpy'``: the implementation this instance uses."""
+        return "numba" if self._use_numba else "numpy"
+
+    @property
+    def has_raw(self) -> bool:
+        """True: ``samples_get`` supports the ``raw`` fields."""
+        return True
+
+    @property
+    def reductions(self) -> list[int]:
+        return list(self._reductions)
+
+    @property
+    def sampling_frequency(self) -> float:
+        return self._fs
+
+    @property
+    def input_sampling_frequency(self) -> float:
+        return self._fs
+
+    @property
+    def output_sampling_frequency(self) -> float:
+        return self._fs
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the sample and reduction arrays."""
+        lv = self._levels
+        return (self._raw.nbytes + self._flags.nbytes + lv.k.nbytes + lv.mean.nbytes
+                + lv.m2.nbytes + lv.mn.nbytes + lv.mx.nbytes)
+
+    @property
+    def sample_id_range(self) -> tuple[int, int]:
+        """``(start, stop)`` of the sample ids held (start inclusive, stop exclusive)."""
+        end = int(self.processed_sample_id)
+        raw_oldest = self.device_sample_id - len(self._flags) + 1
+        start = max(0, end - self._length, self._valid_from, raw_oldest)
+        return min(start, end), end
+
+    @property
+    def limits_samples(self) -> tuple[int, int]:
+        """``(processed - length, processed)``; start may be negative early on."""
+        _, s_max = self.sample_id_range
+        return s_max - self._length, s_max
+
+    @property
+    def limits_time(self) -> tuple[float, float]:
+        """``(0.0, length / fs)``: times are relative to the current buffer window."""
+        return 0.0, self._length / self._fs
+
+    def time_to_sample_id(self, t: float) -> int:
+        idx_start, idx_end = self.limits_samples
+        t_start, t_end = self.limits_time
+        return int(round((float(t) - t_start) / (t_end - t_start) * (idx_end - idx_start)
+                         + idx_start))
+
+    def sample_id_to_time(self, s: int) -> float:
+        idx_start, idx_end = self.limits_samples
+        t_start, t_end = self.limits_time
+        return (int(s) - idx_start) / (idx_end - idx_start) * (t_end - t_start) + t_start
+
+    @property
+    def sample_id_max(self) -> int:
+        return self._sample_id_max
+
+    @sample_id_max.setter
+    def sample_id_max(self, value: int) -> None:
+        self._sample_id_max = int(value)
+
+    @property
+    def contiguous_max(self) -> int:
+        return self._contiguous_max
+
+    @contiguous_max.setter
+    def contiguous_max(self, value: int) -> None:
+        self._contiguous_max = int(value)
+
+    @property
+    def callback(self):
+        """Called with an API statistics dict (plus ``accumulators``) per last-level entry."""
+        return self._callback
+
+    @callback.setter
+    def callback(self, value) -> None:
+        self._callback = value
+
+    @property
+    def voltage_range(self) -> int:
+        """Voltage range (0 = 15 V, 1 = 5 V) applied to samples given to ``insert_raw``."""
+        return self._voltage_range
+
+    @voltage_range.setter
+    def voltage_range(self, value: int) -> None:
+        if int(value) not in (0, 1):
+            raise InvalidParameterError(f"voltage_range must be 0 or 1, got {value!r}")
+        self._voltage_range = int(value)
+
+    @property
+    def suppress_mode(self) -> str:
+        """Range-switch glitch suppression: ``'interp_1_n_1'`` (default), ``'interp_1_m_1'``
+        or ``'off'``."""
+        return self._suppress_name
+
+    @suppress_mode.setter
+    def suppress_mode(self, value) -> None:
+        self._suppress_name, self._suppress_table = parse_suppress_mode(value)
+
+    def status(self) -> dict:
+        """Counters, each ``{'value': ..., 'units': ...}``."""
+        return {
+            "device_sample_id": {"value": self.device_sample_id, "units": "samples"},
+            "sample_id": {"value": self.processed_sample_id, "units": "samples"},
+            "sample_missing_count": {"value": self._sample_missing_count, "units": "samples"},
+            "skip_count": {"value": self._skip_count, "units": ""},
+            "sample_sync_count": {"value": self._sample_sync_count, "units": "samples"},
+            "contiguous_count": {"value": self._contiguous_count, "units": "samples"},
+            "packet_missing_count": {"value": self._packet_missing_count, "units": "packets"},
+            "packet_data_invalid_count": {"value": self._packet_data_invalid_count,
+                                          "units": "packets"},
+            "packet_type_invalid_count": {"value": self._packet_type_invalid_count,
+                                          "units": "packets"},
+        }
+
+    def calibration_set(self, current_offset, current_gain, voltage_offset, voltage_gain) -> None:
+        """Set the calibration for samples processed from now on (>= 7 current, 2 voltage)."""
+        self._cal.set(self._preprocessed_sample_id, current_offset, current_gain,
+                      voltage_offset, voltage_gain)
+
+    # ------------------------------------------------------------------ input
+    def _check_stop(self) -> bool:
+        if self.device_sample_id >= self._sample_id_max:
+            return True
+        return self._contiguous_count >= self._contiguous_max
+
+    def _write_raw(self, words: np.ndarray, vrange) -> None:
+        n = len(words) // 2
+        ring = len(self._flags)
+        vflags = None if np.isscalar(vrange) else np.asarray(vrange, dtype=np.uint8)
+        if n > ring:
+            skip = n - ring
+            self.device_sample_id += skip
+            words = words[2 * skip:]
+            if vflags is not None:
+                vflags = vflags[skip:]
+            n = ring
+        pos = self.device_sample_id % ring
+        first = min(n, ring - pos)
+        self._raw[2 * pos:2 * (pos + first)] = words[:2 * first]
+        if vflags is None:
+            self._flags[pos:pos + first] = int(vrange) & FLAG_VRANGE
+        else:
+            self._flags[pos:pos + first] = vflags[:first] & FLAG_VRANGE
+        if first < n:
+            rest = n - first
+            self._raw[:2 * rest] = words[2 * first:]
+            if vflags is None:
+                self._flags[:rest] = int(vrange) & FLAG_VRANGE
+            else:
+                self._flags[:rest] = vflags[first:] & FLAG_VRANGE
+        self.device_sample_id += n
+
+    def insert_raw(self, data: np.ndarray) -> bool:
+        """Insert interleaved u16 words (current, voltage); call :meth:`process` to use them.
+
+        Returns True when ``sample_id_max`` or ``contiguous_max`` is reached (stop streaming).
+        """
+        if not isinstance(data, np.ndarray) or data.dtype != np.uint16:
+            dtype = getattr(data, "dtype", type(data).__name__)
+            raise InvalidRawDataError(f"raw data must be a numpy uint16 array, got {dtype}")
+        data = data.reshape(-1)
+        if len(data) % 2:
+            raise InvalidRawDataError(
+                f"raw data must hold an even number of u16 words (current, voltage pairs), "
+                f"got {len(data)}")
+        if len(data):
+            self._write_raw(data, self._voltage_range)
+        return self._check_stop()
+
+    def insert(self, data) -> bool:
+        """Insert JS110 USB bulk data (whole 512-byte packets; a trailing partial is ignored).
+
+        Gaps in the packet index insert 126 missing samples (0xFFFF words) per lost packet.
+        Returns True to request the end of streaming.
+        """
+        if data is None:
+            return True
+        if isinstance(data, np.ndarray):
+            buf = np.ascontiguousarray(data).reshape(-1)
+            if buf.dtype != np.uint8:
+                if buf.dtype.kind not in "ui":
+                    raise InvalidRawDataError(f"USB data must be bytes or uint8, got {buf.dtype}")
+                buf = buf.view(np.uint8) if buf.dtype.itemsize > 1 else buf.astype(np.uint8)
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            buf = np.frombuffer(data, dtype=np.uint8)
+        else:
+            raise InvalidRawDataError(f"USB data must be bytes or a uint8 array, got "
+                                      f"{type(data).__name__}")
+        npk = len(buf) // PACKET_SIZE
+        if npk:
+            self._insert_packets(buf[:npk * PACKET_SIZE].reshape(npk, PACKET_SIZE))
+        return self._check_stop()
+
+    def _insert_packets(self, pk: np.ndarray) -> None:
+        ptype = pk[:, 0]
+        status = pk[:, 1]
+        plen = (pk[:, 2].astype(np.uint16) | ((pk[:, 3].astype(np.uint16) & 0x7F) << 8))
+        vr = (pk[:, 3] >> 7) & 1
+        pidx = pk[:, 4].astype(np.int64) | (pk[:, 5].astype(np.int64) << 8)
+        payload = np.ascontiguousarray(pk[:, PACKET_HEADER_SIZE:]).view("<u2")
+        expected = (self._packet_index + np.arange(len(pk))) & 0xFFFF
+        if (np.all(ptype == 1) and np.all(status == 0) and np.all(plen == PACKET_SIZE)
+                and np.all(pidx == expected) and np.all(vr == vr[0])):
+            self._usb_voltage_range = int(vr[0])
+            self._write_raw(payload.reshape(-1).astype(np.uint16, copy=False), int(vr[0]))
+            self._packet_index += len(pk)
+            return
+        missing_block = np.full(SAMPLES_PER_PACKET * 2, 0xFFFF, dtype=np.uint16)
+        for j in range(len(pk)):
+            if ptype[j] != 1:
+                self._packet_type_invalid_count += 1
+                continue
+            if status[j] == 0 and plen[j] == PACKET_SIZE:
+                gap = (int(pidx[j]) - self._packet_index) & 0xFFFF
+                for _ in range(gap):
+                    self._write_raw(missing_block, self._usb_voltage_range)
+                    self._packet_index += 1
+                    self._packet_missing_count += 1
+                self._usb_voltage_range = int(vr[j])
+            else:
+                self._packet_data_invalid_count += 1
+            self._write_raw(payload[j].astype(np.uint16, copy=False), self._usb_voltage_range)
+            self._packet_index += 1
+
+    # ------------------------------------------------------------------ processing
+    def _decode(self, start: int, stop: int):
+        oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
+        if self._use_numba:
+            return decode_numba(self._view, start, stop, oldest)
+        return decode_numpy(self._view, start, stop, oldest)
+
+    def _block_stats(self, ci, cv, bits, block_len):
+        if self._use_numba:
+            return block_stats_numba(ci, cv, bits, block_len)
+        return block_stats_numpy(ci, cv, bits, block_len)
+
+    def _range_stats(self, starts: np.ndarray, stops: np.ndarray):
+        oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
+        if self._use_numba:
+            return range_stats_numba(self._levels, self._view, starts, stops, oldest)
+        n = len(starts)
+        k = np.zeros(n, dtype=np.int64)
+        mean = np.empty((n, NF))
+        m2 = np.empty((n, NF))
+        mn = np.empty((n, NF))
+        mx = np.empty((n, NF))
+        for w in range(n):
+            r = range_stats_numpy(self._levels, self._view, int(starts[w]), int(stops[w]), oldest)
+            k[w], mean[w], m2[w], mn[w], mx[w] = r
+        return k, mean, m2, mn, mx
+
+    def _find_windows(self, i_range: np.ndarray):
+        if not self._suppress_table.any():
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if self._use_numba:
+            n = len(i_range)
+            starts = np.empty(n, dtype=np.int64)
+            ends = np.empty(n, dtype=np.int64)
+            count = find_windows_kernel(i_range, np.uint8(self._last_range),
+                                        self._suppress_table, starts, ends)
+            return starts[:count], ends[:count]
+        return find_windows_numpy(i_range, self._last_range, self._suppress_table)
+
+    def process(self) -> None:
+        """Calibrate, suppress range-switch glitches and reduce all pending raw samples."""
+        if self._preprocessed_sample_id + self._length < self.device_sample_id:
+            s0 = self._reductions[0]
+            new = -(-(self.device_sample_id - self._length) // s0) * s0
+            log.warning("process: stream buffer is behind: %d + %d < %d, restarting at %d",
+                        self._preprocessed_sample_id, self._length, self.device_sample_id, new)
+            self._preprocessed_sample_id = self.processed_sample_id = self._valid_from = new
+            self._last_range = I_RANGE_OFF
+        chunk = _PROCESS_CHUNK
+        while self.processed_sample_id < self.device_sample_id:
+            lo = self.processed_sample_id
+            hi = min(self.device_sample_id, lo + chunk)
+            p = self._process_span(lo, hi)
+            if p == lo:
+                if hi == self.device_sample_id:
+                    break
+                chunk *= 2
+                continue
+            if hi == self.device_sample_id and p < hi:
+                break
+
+    def _process_span(self, lo: int, hi: int) -> int:
+        """Process ``[lo, hi)``; return the new processed sample id."""
+        words = ring_words(self._view, lo, hi)
+        iw = words[:, 0]
+        vw = words[:, 1]
+        missing = (iw == 0xFFFF) & (vw == 0xFFFF)
+        i_range = ((iw & 3) | ((vw & 1) << 2)).astype(np.uint8)
+        i_range[missing] = 8
+        n = hi - lo
+        starts, ends = self._find_windows(i_range)
+        p_rel = n
+        if len(ends) and ends[-1] >= n:
+            p_rel = int(starts[-1])
+            starts, ends = starts[:-1], ends[:-1]
+        ring = len(self._flags)
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            idx = (lo + np.arange(s, e)) % ring
+            self._flags[idx] |= FLAG_SUPPRESSED
+        new_from = max(lo, self._preprocessed_sample_id)
+        if hi > new_from:
+            self._update_counters(missing[new_from - lo:], vw[new_from - lo:])
+            self._preprocessed_sample_id = hi
+        if p_rel > 0:
+            self._last_range = int(i_range[p_rel - 1])
+        old = self.processed_sample_id
+        new = lo + p_rel
+        self.processed_sample_id = new
+        if new > old:
+            self._update_reductions(old, new)
+        return new
+
+    def _update_counters(self, missing: np.ndarray, vw: np.ndarray) -> None:
+        n = len(missing)
+        toggle = ((vw >> 1) & 1).astype(np.uint8)
+        prev = np.empty(n, dtype=np.uint8)
+        prev[0] = self._toggle_last
+        prev[1:] = toggle[:-1]
+        sync = (toggle == prev) & ~missing
+        if not self._toggle_seen:
+            sync[0] = False
+        skipping_after = missing | sync
+        prev_skip = np.empty(n, dtype=bool)
+        prev_skip[0] = self._is_skipping
+        prev_skip[1:] = skipping_after[:-1]
+        skip_inc = sync | (missing & ~prev_skip)
+        self._sample_missing_count += int(missing.sum())
+        self._sample_sync_count += int(sync.sum())
+        self._skip_count += int(skip_inc.sum())
+        miss_idx = np.flatnonzero(missing)
+        if len(miss_idx):
+            self._contiguous_count = n - int(miss_idx[-1]) - 1
+        else:
+            self._contiguous_count += n
+        self._is_skipping = bool(skipping_after[-1])
+        self._toggle_last = int(toggle[-1])
+        self._toggle_seen = True
+
+    def _update_reductions(self, old: int, new: int) -> None:
+        lv = self._levels
+        s0 = int(lv.steps[0])
+        b0, b1 = old // s0, new // s0
+        if b1 <= b0:
+            return
+        ci, cv, bits = self._decode(b0 * s0, b1 * s0)
+        lv.write(0, b0, self._block_stats(ci, cv, bits, s0))
+        last = lv.levels - 1
+        for level in range(1, lv.levels):
+            s = int(lv.steps[level])
+            c0, c1 = old // s, new // s
+            if c1 <= c0:
+                break
+            stats = lv.cascade(level, c0, c1 - c0)
+            if level == last:
+                self._on_last_level(c0, stats)
+        if last == 0:
+            self._on_last_level(b0, lv.read(0, b0, b1 - b0))
+
+    def _on_last_level(self, first_entry: int, stats) -> None:
+        if not callable(self._callback):
+            return
+        k, mean, m2, mn, mx = stats
+        step = int(self._levels.steps[-1])
+        duration = step / self._fs
+        for e in range(len(k)):
+            start_id = (first_entry + e) * step
+            end_id = start_id + step
+            rec = pack_records(k[e:e + 1], mean[e:e + 1], m2[e:e + 1], mn[e:e + 1],
+                               mx[e:e + 1])[0]
+            charge = float(mean[e, 0]) * 1e12 * duration
+            energy = float(mean[e, 2]) * 1e12 * duration
+            if math.isfinite(charge) and math.isfinite(energy):
+                self._charge_picocoulomb += int(charge)
+                self._energy_picojoules += int(energy)
+            start_time = start_id / self._fs
+            data = stats_to_api(rec, start_time, start_time + duration)
+            data["time"]["sample_range"] = {"value": [start_id, end_id], "units": "input_samples"}
+            data["accumulators"] = {
+                "charge": {"value": self._charge_picocoulomb * 1e-12, "units": "C"},
+                "energy": {"value": self._energy_picojoules * 1e-12, "units": "J"},
+            }
+            self._callback(data)
+
+    @property
+    def accumulators(self) -> dict:
+        """Charge (C) and energy (J) accumulated over completed last-level entries."""
+        return {
+            "charge": {"value": self._charge_picocoulomb * 1e-12, "units": "C"},
+            "energy": {"value": self._energy_picojoules * 1e-12, "units": "J"},
+        }
+
+    def accumulators_clear(self) -> None:
+        self._charge_picocoulomb = 0
+        self._energy_picojoules = 0
+
+    # ------------------------------------------------------------------ output
+    def _constrain(self, start: int, stop: int) -> tuple[int, int]:
+        rs, re = self.sample_id_range
+        x_start = max(0, int(start), rs)
+        x_stop = min(int(stop), re)
+        x_stop = max(x_start, x_stop)
+        if x_start != start or x_stop != stop:
+            log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
+        return x_start, x_stop
+
+    def statistics_get(self, start: int, stop: int, out: np.ndarray | None = None):
+        """Exact statistics over ``[start, stop)``, constrained to :attr:`sample_id_range`.
+
+        Returns ``(np.ndarray((STATS_FIELD_COUNT,), STATS_DTYPE), [start, stop])``. NaN
+        (missing) samples are excluded; ``variance`` is the sum of squared deviations.
+        """
+        if out is not None:
+            if (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE
+                    or out.shape != (STATS_FIELD_COUNT,)):
+                raise OutputArrayError(
+                    f"out must be np.ndarray(({STATS_FIELD_COUNT},), STATS_DTYPE), got "
+                    f"{getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
+        else:
+            out = np.zeros(STATS_FIELD_COUNT, dtype=STATS_DTYPE)
+        x_start, x_stop = self._constrain(start, stop)
+        k, mean, m2, mn, mx = self._range_stats(np.array([x_start]), np.array([x_stop]))
+        out[:] = pack_records(k, mean, m2, mn, mx)[0]
+        return out, [x_start, x_stop]
+
+    def data_get(self, start: int, stop: int, increment: int | None = None,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """Statistics of consecutive windows of ``increment`` samples from ``start``.
+
+        Returns ``np.ndarray((N, STATS_FIELD_COUNT), STATS_DTYPE)`` with
+        ``N = (stop - start) // increment``. ``increment`` 1 gives one row per sample
+        (``length`` 1, ``variance`` 0, ``min``/``max`` NaN). Rows older than the buffer are
+        invalid (length 0, NaN); requests reaching past the newest sample return 0 rows.
+        ``variance`` is the sum of squared deviations (see :func:`stats_to_api`).
+        """
+        start = int(start)
+        stop = int(stop)
+        inc = 1 if increment is None else max(1, int(increment))
+        if start >= stop:
+            return np.zeros((0, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
+        expected = (stop - start) // inc
+        if out is None:
+            out = np.zeros((expected, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
+        elif (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE or out.ndim != 2
+              or out.shape[1] != STATS_FIELD_COUNT or len(out) < expected):
+            raise OutputArrayError(
+                f"out must be np.ndarray((>= {expected}, {STATS_FIELD_COUNT}), STATS_DTYPE), "
+                f"got {getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
+        processed = self.processed_sample_id
+        rs, _ = self.sample_id_range
+        fill = 0
+        if stop + self._length < processed:
+            stats_invalidate(out[:expected])
+            return out[:expected]
+        if start < 0:
+            fill = -(-(-start) // inc)
+            start += fill * inc
+        if stop <= start or start >= processed or stop > processed:
+            log.warning("data_get [%d, %d) outside of the processed range [.., %d)",
+                        start, stop, processed)
+            return out[:0]
+        if start < rs:
+            f2 = (rs - start) // inc
+            start += f2 * inc
+            fill += f2
+        n_rows = (stop - start) // inc
+        n_rows = min(n_rows, len(out) - fill)
+        if fill:
+            stats_invalidate(out[:fill])
+        rows = out[fill:fill + n_rows]
+        if n_rows <= 0:
+            return out[:fill]
+        if inc == 1:
+            ci, cv, bits = self._decode(start, start + n_rows)
+            rows["length"] = 1
+            rows["variance"] = 0.0
+            rows["min"] = np.nan
+            rows["max"] = np.nan
+            rows["mean"][:, 0] = ci
+            rows["mean"][:, 1] = cv
+            rows["mean"][:, 2] = ci * cv
+            rows["mean"][:, 3] = bits & 0x0F
+            rows["mean"][:, 4] = (bits >> 4) & 1
+            rows["mean"][:, 5] = (bits >> 5) & 1
+        elif inc < self._reductions[0]:
+            first = 0
+            if start < rs:
+                k, mean, m2, mn, mx = self._range_stats(np.array([rs]), np.array([start + inc]))
+                pack_records(k, mean, m2, mn, mx, out=rows[:1])
+                first = 1
+            a = start + first * inc
+            b = start + n_rows * inc
+            if b > a:
+                ci, cv, bits = self._decode(a, b)
+                k, mean, m2, mn, mx = self._block_stats(ci, cv, bits, inc)
+                pack_records(k, mean, m2, mn, mx, out=rows[first:])
+        else:
+            w = start + inc * np.arange(n_rows, dtype=np.int64)
+            ws = np.maximum(w, max(0, rs))
+            we = np.minimum(w + inc, processed)
+            k, mean, m2, mn, mx = self._range_stats(ws, we)
+            pack_records(k, mean, m2, mn, mx, out=rows)
+        return out[:fill + n_rows]
+
+    def _check_held(self, start: int, stop: int) -> None:
+        rs, re = self.sample_id_range
+        if start < rs or stop > re:
+            raise SampleRangeError(
+                f"samples [{start}, {stop}) are not held by the buffer; available: "
+                f"[{rs}, {re})")
+
+    def raw_get(self, start: int, stop: int) -> np.ndarray:
+        """Copy of the raw words of ``[start, stop)`` as an (N, 2) uint16 array."""
+        start, stop = int(start), int(stop)
+        if stop <= start:
+            return np.zeros((0, 2), dtype=np.uint16)
+        self._check_held(start, stop)
+        return ring_words(self._view, start, stop)
+
+    def samples_get(self, start: int, stop: int, fields=None):
+        """Exact sample data of ``[start, stop)`` (always copies, never ring views).
+
+        ``fields``: None (current, voltage, power, current_range, current_lsb, voltage_lsb,
+        raw), a list of names, or one name (then just that array is returned). Names: raw,
+        raw_current, raw_voltage, current, voltage, current_voltage, power, bits,
+        current_range, current_lsb, voltage_lsb.
+
+        Raises
+        ------
+        SampleRangeError
+            If part of ``[start, stop)`` is not held any more (overwritten) or not yet
+            processed. joulescope silently returned newer data for overwritten ids.
+        """
+        start, stop = int(start), int(stop)
+        is_single = False
+        if fields is None:
+            fields = list(DEFAULT_FIELDS)
+        elif isinstance(fields, str):
+            fields = [fields]
+            is_single = True
+        else:
+            fields = list(fields)
+        for field in fields:
+            if field not in FIELD_UNITS:
+                raise InvalidParameterError(
+                    f"unsupported field {field!r}; available: {', '.join(FIELD_UNITS)}")
+        if stop <= start:
+            start = stop
+        elif True:
+            self._check_held(start, stop)
+        t1 = self.sample_id_to_time(start)
+        t2 = self.sample_id_to_time(stop)
+        result: dict = {
+            "time": {
+                "range": {"value": [t1, t2], "units": "s"},
+                "delta": {"value": t2 - t1, "units": "s"},
+                "sample_id_range": {"value": [start, stop], "units": "samples"},
+                "samples": {"value": stop - start, "units": "samples"},
+                "input_sampling_frequency": {"value": self._fs, "units": "Hz"},
+                "output_sampling_frequency": {"value": self._fs, "units": "Hz"},
+                "sampling_frequency": {"value": self._fs, "units": "Hz"},
+            },
+            "signals": {},
+        }
+        decoded = None
+        words = None
+        for field in fields:
+            entry: dict = {"units": FIELD_UNITS[field]}
+            if field.startswith("raw"):
+                if words is None:
+                    words = (ring_words(self._view, start, stop) if stop > start
+                             else np.zeros((0, 2), dtype=np.uint16))
+                if field == "raw":
+                    value = words.copy()
+                    entry["voltage_range"] = self._voltage_range
+                elif field == "raw_current":
+                    value = words[:, 0] >> 2
+                else:
+                    value = words[:, 1] >> 2
+            else:
+                if decoded is None:
+                    if stop > start:
+                        decoded = self._decode(start, stop)
+                    else:
+                        decoded = (np.zeros(0, np.float32), np.zeros(0, np.float32),
+                                   np.zeros(0, np.uint8))
+                ci, cv, bits = decoded
+                if field == "current":
+                    value = ci.copy()
+                elif field == "voltage":
+                    value = cv.copy()
+                elif field == "power":
+                    value = ci * cv
+                elif field == "current_voltage":
+                    value = np.stack([ci, cv], axis=1)
+                elif field == "bits":
+                    value = bits.copy()
+                elif field == "current_range":
+                    value = bits & 0x0F
+                elif field == "current_lsb":
+                    value = (bits >> 4) & 1
+                else:
+                    value = (bits >> 5) & 1
+            entry["value"] = value
+            result["signals"][field] = entry
+        if is_single:
+            return result["signals"][fields[0]]["value"]
+        return result
+
+    def get_reduction(self, idx: int, start: int, stop: int) -> np.ndarray:
+        """Copy of the stored entries of reduction level ``idx`` covering ``[start, stop)``
+        (testing aid)."""
+        lv = self._levels
+        if not 0 <= idx < lv.levels:
+            raise InvalidParameterError(f"reduction index {idx} outside [0, {lv.levels})")
+        s = int(lv.steps[idx])
+        e0 = int(start) // s
+        e1 = int(stop) // s
+        if e1 - e0 > int(lv.n_entries[idx]):
+            raise SampleRangeError(f"requested span [{start}, {stop}) exceeds the buffer")
+        if e1 <= e0:
+            return np.zeros((0, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
+        return pack_records(*lv.read(idx, e0, e1 - e0))
+
+    @property
+    def data_buffer(self) -> np.ndarray:
+        """Calibrated (current, voltage) of the held samples as an (N, 2) float32 copy.
+
+        Testing aid (joulescope exposed its internal ring here).
+        """
+        rs, re = self.sample_id_range
+        if re <= rs:
+            return np.zeros((0, 2), dtype=np.float32)
+        ci, cv, _ = self._decode(rs, re)
+        return np.stack([ci, cv], axis=1)
+
+
+__all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "StreamBuffer"]
