@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from daqcore import __version__
+from daqcore.cli.plugins_cmd import PluginCommandGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PluginCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="daqcore")
 def main() -> None:
     """daqcore: laboratory data acquisition with PyMoDAQ-compatible HDF5 files.
@@ -21,6 +22,12 @@ def _register_builtin_commands() -> None:
     from daqcore.cli.demo import demo
 
     main.add_command(demo)
+
+    from daqcore.cli.new_plugin import new_plugin
+    from daqcore.cli.plugins_cmd import plugins
+
+    main.add_command(plugins)
+    main.add_command(new_plugin)
 
 
 _register_builtin_commands()
