@@ -32,6 +32,18 @@ def instrument_name(instrument: Any, default: str) -> str:
     return default
 
 
+def settings_xml(instrument: Any) -> str:
+    """The instrument's settings tree as PyMoDAQ-style XML ('' when it has none)."""
+    settings = getattr(instrument, "settings", None)
+    to_xml = getattr(settings, "to_xml", None)
+    if to_xml is None:
+        return ""
+    try:
+        return str(to_xml())
+    except Exception:  # settings are metadata: never block a scan on them
+        return ""
+
+
 def unique_names(instruments: Sequence[Any], prefix: str) -> list[str]:
     """Names of ``instruments``, made unique by suffixing ``_1``, ``_2``... when repeated."""
     names: list[str] = []
@@ -189,6 +201,7 @@ __all__ = [
     "instrument_name",
     "move_all",
     "read_position",
+    "settings_xml",
     "stop_all",
     "unique_names",
 ]

@@ -235,6 +235,8 @@ class Scan(Acquisition):
                 title=self.title,
                 description=self.description,
                 metadata={**self.metadata, "naverage": self.naverage},
+                detector_settings=[drive.settings_xml(d) for d in self.detectors],
+                actuator_settings=[drive.settings_xml(a) for a in self.actuators],
             )
             self.result = ScanResult(
                 path=writer.path,

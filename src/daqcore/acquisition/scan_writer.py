@@ -11,7 +11,6 @@ the attributes ``n_points``, ``n_points_done`` and ``status``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,19 @@ from daqcore.acquisition.errors import OutputPathError
 from daqcore.acquisition.output import resolve_output_file
 from daqcore.acquisition.scanners import Scanner
 from daqcore.data import Axis, DataToExport
-from daqcore.saving import DataToExportExtendedSaver, H5Saver
+from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
+
+
+class _PointSaver(DataToExportExtendedSaver):
+    """Extended saver that leaves SWMR switching and flushing to :class:`ScanWriter`.
+
+    The base saver switches SWMR on right after its own first write; a scan has several
+    groups (one per detector / actuator) whose arrays must all exist before SWMR starts, since
+    no node can be created under SWMR. The writer switches after the first complete point.
+    """
+
+    def _after_write(self) -> None:
+        pass
 
 
 class ScanWriter:
@@ -46,7 +57,8 @@ class ScanWriter:
         self.flush_interval = float(flush_interval)
         self.swmr = bool(swmr) and backend == "h5py" and not exists
         try:
-            self.h5saver = H5Saver(save_type="scan", backend=backend)
+            self.h5saver = H5SaverLowLevel(save_type="scan", backend=backend,
+                                           flush_period=self.flush_interval)
             self.h5saver.init_file(file_name=file_path, new_file=not exists,
                                    swmr_mode=self.swmr)
         except OSError as exc:
@@ -57,13 +69,14 @@ class ScanWriter:
         self._savers: list[tuple[Any, Any]] = []  # (group, saver) per detector, then actuators
         self._scan_group: Any = None
         self._swmr_started = False
-        self._last_flush = time.monotonic()
 
     # ------------------------------------------------------------------ layout
     def prepare(self, *, scanner: Scanner, nav_axes: Sequence[Axis],
                 detector_names: Sequence[str], actuator_names: Sequence[str],
                 title: str = "", description: str = "",
-                metadata: Mapping[str, Any] | None = None) -> None:
+                metadata: Mapping[str, Any] | None = None,
+                detector_settings: Sequence[str] = (),
+                actuator_settings: Sequence[str] = ()) -> None:
         """Create ``ScanNNN`` and one group per detector / actuator with its nav axes."""
         h5 = self.h5saver
         scan_meta = {
@@ -79,12 +92,14 @@ class ScanWriter:
         self._scan_group = h5.add_scan_group(h5.raw_group, title=title or "scan",
                                              metadata=scan_meta)
         self.scan_group_path = _node_path(self._scan_group)
-        for name in detector_names:
-            group = h5.add_det_group(self._scan_group, title=name)
+        for i, name in enumerate(detector_names):
+            xml = detector_settings[i] if i < len(detector_settings) else ""
+            group = h5.add_det_group(self._scan_group, title=name, settings_as_xml=xml)
             self._add_saver(group, scanner, nav_axes)
             self.detector_paths.append(_node_path(group))
-        for name in actuator_names:
-            group = h5.add_act_group(self._scan_group, title=name)
+        for i, name in enumerate(actuator_names):
+            xml = actuator_settings[i] if i < len(actuator_settings) else ""
+            group = h5.add_act_group(self._scan_group, title=name, settings_as_xml=xml)
             self._add_saver(group, scanner, nav_axes)
             self.actuator_paths.append(_node_path(group))
         self._n_detectors = len(detector_names)
@@ -92,7 +107,7 @@ class ScanWriter:
         h5.flush()
 
     def _add_saver(self, group: Any, scanner: Scanner, nav_axes: Sequence[Axis]) -> None:
-        saver = DataToExportExtendedSaver(self.h5saver, extended_shape=scanner.extended_shape)
+        saver = _PointSaver(self.h5saver, extended_shape=scanner.extended_shape)
         saver.add_nav_axes(group, [ax.copy() for ax in nav_axes])
         self._savers.append((group, saver))
 
@@ -110,14 +125,13 @@ class ScanWriter:
             # every node exists after the first point: readers may now follow the file
             self.h5saver.enable_swmr()
             self._swmr_started = True
-            self.flush()
-        elif time.monotonic() - self._last_flush >= self.flush_interval:
-            self.flush()
+            self.h5saver.flush()
+        else:
+            self.h5saver.tick_flush()  # flushes when flush_interval seconds have passed
 
     def flush(self) -> None:
         """Push everything written so far to the file (SWMR readers see it after refresh)."""
         self.h5saver.flush()
-        self._last_flush = time.monotonic()
 
     # ------------------------------------------------------------------ end
     def finalize(self, n_done: int, n_total: int, status: str, error: str = "") -> None:
