@@ -233,7 +233,7 @@ class DataSaverLoader(DataManagement):
         if save_axes:
             for axis in data.axes:
                 self._axis_saver.add_axis(where, axis)
-        if data.errors is not None and self.data_type != DataType.error:
+        if data.errors is not None and self.data_type == DataType.data:
             self._error_saver.add_data(where, data.errors_as_dwa(), save_axes=False)
 
     def get_axes(self, where: Any) -> list[Axis]:
@@ -295,7 +295,9 @@ class DataSaverLoader(DataManagement):
         axes = self.get_axes(parent)
         error_arrays = None
         if error_node is not None:
-            error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all) or None
+            error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all)
+            error_arrays = error_arrays[:len(arrays)] if len(error_arrays) >= len(arrays) \
+                else None
         return self._build_dwa(data_node, data_nodes, arrays, axes, error_arrays)
 
     def _build_dwa(self, data_node: Node, data_nodes: list[Node], arrays: list[np.ndarray],
