@@ -22,7 +22,18 @@ from daqcore.acquisition.control import Acquisition, AcquisitionState
 from daqcore.acquisition.errors import OutputPathError, ScanConfigurationError
 from daqcore.acquisition.events import ProgressEvent
 from daqcore.acquisition.output import resolve_output_file
-from daqcore.saving import DataToExportTimedSaver, H5Saver
+from daqcore.saving import DataToExportTimedSaver, H5SaverLowLevel
+
+
+class _SampleSaver(DataToExportTimedSaver):
+    """Timed saver that leaves SWMR switching and flushing to the :class:`Logger`.
+
+    The base saver switches SWMR on after its own first write, but with several detectors
+    every group's arrays must exist before SWMR starts (no node can be created under SWMR).
+    """
+
+    def _after_write(self) -> None:
+        pass
 
 
 @dataclass
@@ -148,27 +159,28 @@ class Logger(Acquisition):
         h5 = None
         path_str = ""
         swmr_on = False
-        raw_group = None
+        raw_path = ""
         n_total = self.n_total
         try:
             file_path, exists = resolve_output_file(self.path, "log")
             path_str = str(file_path)
             use_swmr = self.swmr and self.backend == "h5py" and not exists
             try:
-                h5 = H5Saver(save_type="logger", backend=self.backend)
+                h5 = H5SaverLowLevel(save_type="logger", backend=self.backend,
+                                     flush_period=self.flush_interval)
                 h5.init_file(file_name=file_path, new_file=not exists, swmr_mode=use_swmr,
                              metadata=self.metadata or None)
             except OSError as exc:
                 raise OutputPathError(f"cannot open {path_str!r} for writing: {exc}") from exc
             raw_group = h5.raw_group
+            raw_path = _path(raw_group)
             groups = [h5.add_det_group(raw_group, title=name) for name in self.detector_names]
-            savers = [DataToExportTimedSaver(h5) for _ in groups]
+            savers = [_SampleSaver(h5) for _ in groups]
             self.result = LoggerResult(
                 path=file_path,
                 detector_groups={n: _path(g) for n, g in zip(self.detector_names, groups)},
             )
             self._hub.emit(ProgressEvent("started", 0, n_total, 0.0, path=path_str))
-            last_flush = time.monotonic()
             next_tick = time.perf_counter()
             while True:
                 if not self._pause_point(
@@ -191,13 +203,11 @@ class Logger(Acquisition):
                     saver.add_data(group, dte)
                 n_done += 1
                 if use_swmr and not swmr_on:
-                    h5.enable_swmr()
+                    h5.enable_swmr()  # every node exists after the first sample
                     swmr_on = True
                     h5.flush()
-                    last_flush = time.monotonic()
-                elif time.monotonic() - last_flush >= self.flush_interval:
-                    h5.flush()
-                    last_flush = time.monotonic()
+                else:
+                    h5.tick_flush()  # flushes when flush_interval seconds have passed
                 if self.interval > 0:
                     next_tick += self.interval
                     late = time.perf_counter() - next_tick
@@ -224,9 +234,10 @@ class Logger(Acquisition):
                 finally:
                     if swmr_on:
                         h5.finalize_swmr(keep_open=True)
-                    if raw_group is not None:
-                        h5.get_node(_path(raw_group)).set_attr("n_samples_done", n_done)
-                        h5.get_node(_path(raw_group)).set_attr("status", status)
+                    if raw_path:
+                        raw = h5.get_node(raw_path)
+                        raw.set_attr("n_samples_done", n_done)
+                        raw.set_attr("status", status)
                     h5.close_file()
             elapsed = time.perf_counter() - t0
             if self.result is not None:
