@@ -158,29 +158,38 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
     seg = np.searchsorted(seg_ids, start, side="right") - 1
     if seg < 0:
         seg = 0
-    any_sup = False
-    j = start % ring_len
-    for k in range(n):
-        sid = start + k
-        while seg + 1 < nseg and seg_ids[seg + 1] <= sid:
-            seg += 1
-        wi = raw[2 * j]
-        wv = raw[2 * j + 1]
-        if wi == 0xFFFF and wv == 0xFFFF:
-            ir = 8
-            out_i[k] = np.nan
-            out_v[k] = np.nan
-        else:
+    flag_or = 0
+    k = 0
+    while k < n:
+        seg_end = n
+        if seg + 1 < nseg:
+            seg_end = min(n, seg_ids[seg + 1] - start)
+        io = ioff[seg]
+        ig = igain[seg]
+        vo = voff[seg]
+        vg = vgain[seg]
+        j = (start + k) % ring_len
+        for kk in range(k, seg_end):
+            wi = raw[2 * j]
+            wv = raw[2 * j + 1]
+            fl = flags[j]
+            flag_or |= fl
             ir = (wi & 3) | ((wv & 1) << 2)
-            vr = flags[j] & 1
-            out_i[k] = np.float32(np.float32(wi >> 2) + ioff[seg, ir]) * igain[seg, ir]
-            out_v[k] = np.float32(np.float32(wv >> 2) + voff[seg, vr]) * vgain[seg, vr]
-        out_bits[k] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
-        if flags[j] & 2:
-            any_sup = True
-        j += 1
-        if j >= ring_len:
-            j = 0
+            if wi == 0xFFFF and wv == 0xFFFF:
+                ir = 8
+                out_i[kk] = np.nan
+                out_v[kk] = np.nan
+            else:
+                vr = fl & 1
+                out_i[kk] = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
+                out_v[kk] = np.float32(np.float32(wv >> 2) + vo[vr]) * vg[vr]
+            out_bits[kk] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
+            j += 1
+            if j >= ring_len:
+                j = 0
+        k = seg_end
+        seg += 1
+    any_sup = (flag_or & 2) != 0
     if not any_sup:
         return
     k = 0

@@ -140,3 +140,60 @@ __all__ = [
     "find_windows_numpy",
     "parse_suppress_mode",
 ]
+
+
+@jit
+def scan_kernel(raw, lo, hi, new_from, prev_range, table, starts, ends, state):
+    # pragma: no cover - jit
+    """One pass over raw words ``[lo, hi)`` of the ring: suppression windows and counters.
+
+    ``state`` (int64[7]) holds missing count, sync-error count, skip count, contiguous count,
+    is_skipping, last toggle bit and "toggle seen"; it is updated for ids >= ``new_from``.
+    Returns the number of windows written to ``starts``/``ends`` (chunk indices).
+    """
+    ring_len = raw.shape[0] // 2
+    count = 0
+    cur_end = -1
+    last = np.int64(prev_range)
+    j = lo % ring_len
+    for q in range(hi - lo):
+        wi = raw[2 * j]
+        wv = raw[2 * j + 1]
+        miss = wi == 0xFFFF and wv == 0xFFFF
+        if miss:
+            r = np.int64(8)
+        else:
+            r = np.int64((wi & 3) | ((wv & 1) << 2))
+        if r != last:
+            w = np.int64(table[r, last])
+            if w > 0:
+                if q > cur_end:
+                    starts[count] = q
+                    cur_end = q + w
+                    ends[count] = cur_end
+                    count += 1
+                elif q + w > cur_end:
+                    cur_end = q + w
+                    ends[count - 1] = cur_end
+        last = r
+        if lo + q >= new_from:
+            t = np.int64((wv >> 1) & 1)
+            if miss:
+                state[0] += 1
+                state[3] = 0
+                if state[4] == 0:
+                    state[2] += 1
+                    state[4] = 1
+            else:
+                state[4] = 0
+                state[3] += 1
+                if state[6] != 0 and t == state[5]:
+                    state[1] += 1
+                    state[2] += 1
+                    state[4] = 1
+            state[5] = t
+            state[6] = 1
+        j += 1
+        if j >= ring_len:
+            j = 0
+    return count

@@ -77,28 +77,47 @@ def block_stats_numpy(ci, cv, bits, block_len: int):
 def _block_stats_into(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_mx, row):
     # pragma: no cover - jit
     cnt = 0
-    s = np.zeros(6)
-    mn = np.full(6, np.inf)
-    mx = np.full(6, -np.inf)
-    x = np.empty(6)
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    mn0 = np.inf
+    mn1 = np.inf
+    mn2 = np.inf
+    mx0 = -np.inf
+    mx1 = -np.inf
+    mx2 = -np.inf
+    r_sum = 0
+    r_sq = 0
+    r_min = 255
+    r_max = 0
+    il = 0
+    vl = 0
     for t in range(a, b):
         i = ci[t]
         if not np.isfinite(i):
             continue
         cnt += 1
-        x[0] = i
-        x[1] = cv[t]
-        x[2] = np.float32(i * cv[t])
-        bb = bits[t]
-        x[3] = bb & 0x0F
-        x[4] = (bb >> 4) & 1
-        x[5] = (bb >> 5) & 1
-        for f in range(6):
-            s[f] += x[f]
-            if x[f] < mn[f]:
-                mn[f] = x[f]
-            if x[f] > mx[f]:
-                mx[f] = x[f]
+        v = cv[t]
+        x0 = np.float64(i)
+        x1 = np.float64(v)
+        x2 = np.float64(np.float32(i * v))
+        s0 += x0
+        s1 += x1
+        s2 += x2
+        mn0 = min(mn0, x0)
+        mx0 = max(mx0, x0)
+        mn1 = min(mn1, x1)
+        mx1 = max(mx1, x1)
+        mn2 = min(mn2, x2)
+        mx2 = max(mx2, x2)
+        bb = np.int64(bits[t])
+        r = bb & 0x0F
+        r_sum += r
+        r_sq += r * r
+        r_min = min(r_min, r)
+        r_max = max(r_max, r)
+        il += (bb >> 4) & 1
+        vl += (bb >> 5) & 1
     out_k[row] = cnt
     if cnt == 0:
         for f in range(6):
@@ -107,27 +126,46 @@ def _block_stats_into(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_m
             out_mn[row, f] = np.nan
             out_mx[row, f] = np.nan
         return
-    mu = s / cnt
-    m2 = np.zeros(6)
+    m0 = s0 / cnt
+    m1 = s1 / cnt
+    m2_ = s2 / cnt
+    d0 = 0.0
+    d1 = 0.0
+    d2 = 0.0
     for t in range(a, b):
         i = ci[t]
         if not np.isfinite(i):
             continue
-        x[0] = i
-        x[1] = cv[t]
-        x[2] = np.float32(i * cv[t])
-        bb = bits[t]
-        x[3] = bb & 0x0F
-        x[4] = (bb >> 4) & 1
-        x[5] = (bb >> 5) & 1
-        for f in range(6):
-            d = x[f] - mu[f]
-            m2[f] += d * d
-    for f in range(6):
-        out_mean[row, f] = mu[f]
-        out_m2[row, f] = m2[f]
-        out_mn[row, f] = mn[f]
-        out_mx[row, f] = mx[f]
+        v = cv[t]
+        e0 = np.float64(i) - m0
+        e1 = np.float64(v) - m1
+        e2 = np.float64(np.float32(i * v)) - m2_
+        d0 += e0 * e0
+        d1 += e1 * e1
+        d2 += e2 * e2
+    out_mean[row, 0] = m0
+    out_mean[row, 1] = m1
+    out_mean[row, 2] = m2_
+    out_m2[row, 0] = d0
+    out_m2[row, 1] = d1
+    out_m2[row, 2] = d2
+    out_mn[row, 0] = mn0
+    out_mn[row, 1] = mn1
+    out_mn[row, 2] = mn2
+    out_mx[row, 0] = mx0
+    out_mx[row, 1] = mx1
+    out_mx[row, 2] = mx2
+    kf = np.float64(cnt)
+    mr = r_sum / kf
+    out_mean[row, 3] = mr
+    out_m2[row, 3] = (r_sq * kf - np.float64(r_sum) * r_sum) / kf
+    out_mn[row, 3] = r_min
+    out_mx[row, 3] = r_max
+    for f, ones in ((4, il), (5, vl)):
+        out_mean[row, f] = ones / kf
+        out_m2[row, f] = ones * (cnt - ones) / kf
+        out_mn[row, f] = 0.0 if ones < cnt else 1.0
+        out_mx[row, f] = 1.0 if ones > 0 else 0.0
 
 
 @jit

@@ -46,7 +46,7 @@ from .errors import (
     OutputArrayError,
     SampleRangeError,
 )
-from .glitch import find_windows_kernel, find_windows_numpy, parse_suppress_mode
+from .glitch import find_windows_numpy, parse_suppress_mode, scan_kernel
 from .kernels import NUMBA_AVAILABLE
 from .memory import available_memory_bytes
 from .raw_format import I_RANGE_OFF, PACKET_HEADER_SIZE, PACKET_SIZE, SAMPLES_PER_PACKET
@@ -126,7 +126,8 @@ class StreamBuffer:
                  sampling_frequency: float = 2e6, *, backend: str = "auto") -> None:
         fs = float(sampling_frequency)
         if not math.isfinite(fs) or fs <= 0:
-            raise InvalidParameterError(f"sampling_frequency must be > 0, got {sampling_frequency!r}")
+            raise InvalidParameterError(
+                f"sampling_frequency must be > 0, got {sampling_frequency!r}")
         duration = float(duration)
         if not math.isfinite(duration) or duration <= 0:
             raise InvalidParameterError(f"duration must be > 0 seconds, got {duration!r}")
@@ -146,15 +147,17 @@ class StreamBuffer:
                 f"StreamBuffer(duration={duration}, sampling_frequency={fs}) needs "
                 f"{need / 1e6:.1f} MB but only {avail / 1e6:.1f} MB are available")
         if backend not in ("auto", "numba", "numpy"):
-            raise InvalidParameterError(f"backend must be 'auto', 'numba' or 'numpy', got {backend!r}")
+            raise InvalidParameterError(
+                f"backend must be 'auto', 'numba' or 'numpy', got {backend!r}")
         if backend == "numba" and not NUMBA_AVAILABLE:
             raise InvalidParameterError("backend='numba' requested but numba is not available")
         self._use_numba = NUMBA_AVAILABLE if backend == "auto" else backend == "numba"
         self._fs = fs
         self._length = length
         self._reductions = red
-        self._raw = np.zeros(2 * raw_len, dtype=np.uint16)
-        self._flags = np.zeros(raw_len, dtype=np.uint8)
+        # np.full writes every page now, so streaming does not pay the page faults later
+        self._raw = np.full(2 * raw_len, 0, dtype=np.uint16)
+        self._flags = np.full(raw_len, 0, dtype=np.uint8)
         self._levels = ReductionLevels(length, red)
         self._cal = CalibrationHistory()
         self._view = RingView(self._raw, self._flags, self._cal)
@@ -255,8 +258,8 @@ class StreamBuffer:
     def time_to_sample_id(self, t: float) -> int:
         idx_start, idx_end = self.limits_samples
         t_start, t_end = self.limits_time
-        return int(round((float(t) - t_start) / (t_end - t_start) * (idx_end - idx_start)
-                         + idx_start))
+        return round((float(t) - t_start) / (t_end - t_start) * (idx_end - idx_start)
+                         + idx_start)
 
     def sample_id_to_time(self, s: int) -> float:
         idx_start, idx_end = self.limits_samples
@@ -462,18 +465,6 @@ class StreamBuffer:
             k[w], mean[w], m2[w], mn[w], mx[w] = r
         return k, mean, m2, mn, mx
 
-    def _find_windows(self, i_range: np.ndarray):
-        if not self._suppress_table.any():
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        if self._use_numba:
-            n = len(i_range)
-            starts = np.empty(n, dtype=np.int64)
-            ends = np.empty(n, dtype=np.int64)
-            count = find_windows_kernel(i_range, np.uint8(self._last_range),
-                                        self._suppress_table, starts, ends)
-            return starts[:count], ends[:count]
-        return find_windows_numpy(i_range, self._last_range, self._suppress_table)
-
     def process(self) -> None:
         """Calibrate, suppress range-switch glitches and reduce all pending raw samples."""
         if self._preprocessed_sample_id + self._length < self.device_sample_id:
@@ -498,14 +489,39 @@ class StreamBuffer:
 
     def _process_span(self, lo: int, hi: int) -> int:
         """Process ``[lo, hi)``; return the new processed sample id."""
-        words = ring_words(self._view, lo, hi)
-        iw = words[:, 0]
-        vw = words[:, 1]
-        missing = (iw == 0xFFFF) & (vw == 0xFFFF)
-        i_range = ((iw & 3) | ((vw & 1) << 2)).astype(np.uint8)
-        i_range[missing] = 8
         n = hi - lo
-        starts, ends = self._find_windows(i_range)
+        new_from = max(lo, self._preprocessed_sample_id)
+        if self._use_numba:
+            starts = np.empty(n, dtype=np.int64)
+            ends = np.empty(n, dtype=np.int64)
+            state = np.array([self._sample_missing_count, self._sample_sync_count,
+                              self._skip_count, self._contiguous_count, int(self._is_skipping),
+                              self._toggle_last, int(self._toggle_seen)], dtype=np.int64)
+            count = scan_kernel(self._raw, lo, hi, new_from, self._last_range,
+                                self._suppress_table, starts, ends, state)
+            starts, ends = starts[:count], ends[:count]
+            (self._sample_missing_count, self._sample_sync_count, self._skip_count,
+             self._contiguous_count) = (int(x) for x in state[:4])
+            self._is_skipping = bool(state[4])
+            self._toggle_last = int(state[5])
+            self._toggle_seen = bool(state[6])
+            i_range = None
+        else:
+            words = ring_words(self._view, lo, hi)
+            iw = words[:, 0]
+            vw = words[:, 1]
+            missing = (iw == 0xFFFF) & (vw == 0xFFFF)
+            i_range = ((iw & 3) | ((vw & 1) << 2)).astype(np.uint8)
+            i_range[missing] = 8
+            if self._suppress_table.any():
+                starts, ends = find_windows_numpy(i_range, self._last_range,
+                                                  self._suppress_table)
+            else:
+                starts = ends = np.zeros(0, np.int64)
+            if hi > new_from:
+                self._update_counters(missing[new_from - lo:], vw[new_from - lo:])
+        if hi > new_from:
+            self._preprocessed_sample_id = hi
         p_rel = n
         if len(ends) and ends[-1] >= n:
             p_rel = int(starts[-1])
@@ -514,18 +530,25 @@ class StreamBuffer:
         for s, e in zip(starts.tolist(), ends.tolist()):
             idx = (lo + np.arange(s, e)) % ring
             self._flags[idx] |= FLAG_SUPPRESSED
-        new_from = max(lo, self._preprocessed_sample_id)
-        if hi > new_from:
-            self._update_counters(missing[new_from - lo:], vw[new_from - lo:])
-            self._preprocessed_sample_id = hi
         if p_rel > 0:
-            self._last_range = int(i_range[p_rel - 1])
+            if i_range is not None:
+                self._last_range = int(i_range[p_rel - 1])
+            else:
+                self._last_range = self._range_of(lo + p_rel - 1)
         old = self.processed_sample_id
         new = lo + p_rel
         self.processed_sample_id = new
         if new > old:
             self._update_reductions(old, new)
         return new
+
+    def _range_of(self, sample_id: int) -> int:
+        j = sample_id % len(self._flags)
+        wi = int(self._raw[2 * j])
+        wv = int(self._raw[2 * j + 1])
+        if wi == 0xFFFF and wv == 0xFFFF:
+            return 8
+        return (wi & 3) | ((wv & 1) << 2)
 
     def _update_counters(self, missing: np.ndarray, vw: np.ndarray) -> None:
         n = len(missing)
@@ -669,7 +692,7 @@ class StreamBuffer:
             stats_invalidate(out[:expected])
             return out[:expected]
         if start < 0:
-            fill = -(-(-start) // inc)
+            fill = (-start + inc - 1) // inc
             start += fill * inc
         if stop <= start or start >= processed or stop > processed:
             log.warning("data_get [%d, %d) outside of the processed range [.., %d)",
@@ -762,7 +785,7 @@ class StreamBuffer:
                     f"unsupported field {field!r}; available: {', '.join(FIELD_UNITS)}")
         if stop <= start:
             start = stop
-        elif True:
+        else:
             self._check_held(start, stop)
         t1 = self.sample_id_to_time(start)
         t2 = self.sample_id_to_time(stop)
