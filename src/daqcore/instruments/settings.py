@@ -247,7 +247,7 @@ class Setting:
         else:
             value = float(value)
             if math.isnan(value):
-                raise SettingValueError(f"{where} refuses NaN")
+                raise SettingValueError(f"{where} refuses NaN ({value!r})")
         if self.limits is not None:
             low, high = self.limits
             if (low is not None and value < low) or (high is not None and value > high):
