@@ -23,6 +23,14 @@ def _register_builtin_commands() -> None:
 
     main.add_command(demo)
 
+    from daqcore.cli.browse_cmd import browse
+    from daqcore.cli.log_cmd import log
+    from daqcore.cli.scan_cmd import scan
+
+    main.add_command(scan)
+    main.add_command(log)
+    main.add_command(browse)
+
     from daqcore.cli.new_plugin import new_plugin
     from daqcore.cli.plugins_cmd import plugins
 
