@@ -144,19 +144,21 @@ class DataExtendedSaver(DataSaverLoader):
                  distribution: Any = DataDistribution.uniform) -> None:
         """Write ``data`` at ``indexes`` of the extended arrays (created on the first call)."""
         idx = self.check_indexes(indexes)
+        write_all(self._h5saver, self.prepare(where, data, idx, distribution))
+
+    def prepare(self, where: Any, data: DataWithAxes, idx: tuple[int, ...],
+                distribution: Any = DataDistribution.uniform) -> list[tuple[Any, Any, Any]]:
+        """Validated ``(handle, index, value)`` writes for ``data`` (nothing written yet)."""
         self._h5saver._check_writable()
         key = self._h5saver.where_key(where)
         target = self._targets.get(key)
         if target is None or target.generation != self._h5saver._generation:
             target = self._prepare(where, key, data, distribution)
-        self._write(key, target, data, idx)
-
-    def _write(self, key: str, target: _Target, data: DataWithAxes, idx: tuple[int, ...]) -> None:
         _check_n_channels(key, data, target)
-        write = self._h5saver.backend.write
         value_shape, data_shape = target.value_shape, target.data_shape
         channels = data.data
         errors = data.errors if target.errors is not None else None
+        writes = []
         for i, handle in enumerate(target.data):
             arr = channels[i]
             if arr.shape != data_shape:
@@ -165,10 +167,22 @@ class DataExtendedSaver(DataSaverLoader):
             dtype = target.dtypes[i]
             if arr.dtype != dtype:
                 arr = cast(arr, dtype, what=data.name)
-            write(handle, idx, arr.reshape(value_shape))
+            writes.append((handle, idx, arr.reshape(value_shape)))
             if errors is not None:
-                write(target.errors[i], idx, np.asarray(errors[i], dtype=np.float64)
-                      .reshape(value_shape))
+                writes.append((target.errors[i], idx,
+                               np.asarray(errors[i], dtype=np.float64).reshape(value_shape)))
+        return writes
+
+
+def write_all(h5saver: Any, writes: list[tuple[Any, Any, Any]]) -> None:
+    """Execute prepared writes; ``index`` None means append rows (and mark the array)."""
+    backend = h5saver.backend
+    for handle, idx, value in writes:
+        if idx is None:
+            backend.append(handle, value)
+            h5saver._mark_stale(handle)
+        else:
+            backend.write(handle, idx, value)
 
 
 class DataEnlargeableSaver(DataSaverLoader):
@@ -255,29 +269,32 @@ class DataEnlargeableSaver(DataSaverLoader):
     def add_data(self, where: Any, data: DataWithAxes, axis_values: Iterable[Any] | None = None,
                  **kwargs: Any) -> None:
         """Append ``data``; ``axis_values`` (one per enlargeable axis) extend those axes."""
+        writes, n_rows, target = self.prepare(where, data, axis_values is not None)
+        nav = data.nav_indexes
+        if len(nav) == 1:
+            axis_values = (data.get_axis_from_index(nav[0])[0].get_data(),)
+        if axis_values is not None and target.enl_axes:
+            values = check_axis_values(target.enl_axes, axis_values, n_rows)
+            writes += [(h, None, v) for h, v in zip(target.enl_axes, values)]
+        write_all(self._h5saver, writes)
+
+    def prepare(self, where: Any, data: DataWithAxes, add_enl_axes: bool = False,
+                ) -> tuple[list[tuple[Any, Any, Any]], int, _Target]:
+        """Validated appends for ``data``: ``(writes, number of rows, target)``."""
         self._h5saver._check_writable()
+        nav = data.nav_indexes
+        if len(nav) > 1:
+            raise DataShapeError(f"{data.name!r}: DataND with {len(nav)} navigation axes cannot "
+                                 "be appended")
         key = self._h5saver.where_key(where)
         target = self._targets.get(key)
         if target is None or target.generation != self._h5saver._generation:
-            target = self._prepare(where, key, data, axis_values is not None)
-        nav = data.nav_indexes
-        if len(nav) == 1:
-            axis = data.get_axis_from_index(nav[0])[0]
-            axis_values = (axis.get_data(),)
-        elif len(nav) > 1:
-            raise DataShapeError(f"{data.name!r}: DataND with {len(nav)} navigation axes cannot "
-                                 "be appended")
-        n_rows = self._append(key, target, data)
-        if axis_values is not None and target.enl_axes:
-            append_axis_values(self._h5saver, target.enl_axes, axis_values, n_rows)
-
-    def _append(self, key: str, target: _Target, data: DataWithAxes) -> int:
+            target = self._prepare(where, key, data, add_enl_axes)
         _check_n_channels(key, data, target)
-        backend = self._h5saver.backend
         row = target.value_shape
-        nav = data.nav_indexes
         n_rows = 1
         errors = data.errors if target.errors is not None else None
+        writes = []
         for i, handle in enumerate(target.data):
             arr = data.data[i]
             if nav:
@@ -293,33 +310,41 @@ class DataEnlargeableSaver(DataSaverLoader):
             dtype = target.dtypes[i]
             if rows.dtype != dtype:
                 rows = cast(rows, dtype, what=data.name)
-            backend.append(handle, rows)
-            self._h5saver._mark_stale(handle)
+            writes.append((handle, None, rows))
             n_rows = rows.shape[0]
             if errors is not None:
                 err = np.asarray(errors[i], dtype=np.float64)
                 if nav:
                     err = np.moveaxis(err, nav[0], 0)
-                eh = target.errors[i]
-                backend.append(eh, err.reshape((n_rows, *row)))
-                self._h5saver._mark_stale(eh)
-        return n_rows
+                writes.append((target.errors[i], None, err.reshape((n_rows, *row))))
+        return writes, n_rows, target
+
+
+def check_axis_values(handles: list[Any], axis_values: Iterable[Any],
+                      n_rows: int | None = None) -> list[np.ndarray]:
+    """Axis values as float arrays, one per enlargeable axis, ``n_rows`` long each."""
+    values = list(axis_values)
+    if len(values) < len(handles):
+        raise DataShapeError(f"{len(values)} axis value(s) given for {len(handles)} "
+                             "enlargeable axes")
+    out = []
+    for value in values[:len(handles)]:
+        try:
+            arr = np.atleast_1d(np.asarray(value, dtype=np.float64)).reshape(-1)
+        except (TypeError, ValueError):
+            raise DataShapeError(f"axis value {value!r} is not a number") from None
+        if n_rows is not None and arr.shape[0] != n_rows:
+            raise DataShapeError(f"{arr.shape[0]} axis value(s) given for {n_rows} new row(s)")
+        out.append(arr)
+    return out
 
 
 def append_axis_values(h5saver: Any, handles: list[Any], axis_values: Iterable[Any],
                        n_rows: int | None = None) -> None:
     """Append one value (or ``n_rows`` values) to each enlargeable axis array."""
-    values = list(axis_values)
-    if len(values) < len(handles):
-        raise DataShapeError(f"{len(values)} axis value(s) given for {len(handles)} "
-                             "enlargeable axes")
-    backend = h5saver.backend
-    for handle, value in zip(handles, values):
-        arr = np.atleast_1d(np.asarray(value, dtype=np.float64)).reshape(-1)
-        if n_rows is not None and arr.shape[0] != n_rows:
-            raise DataShapeError(f"{arr.shape[0]} axis value(s) given for {n_rows} new row(s)")
-        backend.append(handle, arr)
-        h5saver._mark_stale(handle)
+    values = check_axis_values(handles, axis_values, n_rows)
+    write_all(h5saver, [(h, None, v) for h, v in zip(handles, values)])
 
 
-__all__ = ["DataEnlargeableSaver", "DataExtendedSaver", "append_axis_values"]
+__all__ = ["DataEnlargeableSaver", "DataExtendedSaver", "append_axis_values",
+           "check_axis_values", "write_all"]

@@ -19,7 +19,8 @@ from daqcore.saving.array_savers import (
     DataEnlargeableSaver,
     DataExtendedSaver,
     _copy_axis,
-    append_axis_values,
+    check_axis_values,
+    write_all,
 )
 from daqcore.saving.enums import SaveType
 from daqcore.saving.errors import DataShapeError
@@ -63,6 +64,7 @@ class DataToExportSaver:
         self._bkg_saver = BkgSaver(self._h5saver)
         self._error_saver = ErrorSaverLoader(self._h5saver)
         self._channel_cache: dict[tuple[str, str, int], str] = {}
+        self._signatures: dict[str, tuple] = {}
         self._cache_generation = -1
 
     @property
@@ -119,6 +121,16 @@ class DataToExportSaver:
         for dim, dwas in group_by_dim(data):
             for ind, dwa in enumerate(dwas):
                 yield self._channel_group(where, wkey, dim, ind, dwa), dwa
+
+    def _check_signature(self, where: Any, data: Any) -> None:
+        """Repeated saves into ``where`` must carry the same DataWithAxes (names, channels)."""
+        wkey = self._h5saver.where_key(where)
+        signature = tuple((dwa.dim.name, dwa.name, len(dwa)) for dwa in data)
+        known = self._signatures.setdefault(wkey, signature)
+        if known != signature:
+            raise DataShapeError(f"the DataToExport {[s[1] for s in signature]} does not match "
+                                 f"the data already saved in {wkey!r}: "
+                                 f"{[s[1] for s in known]}")
 
     def add_data(self, where: Any, data: Any, settings_as_xml: str = "", **kwargs: Any) -> None:
         """Save every DataWithAxes of ``data`` under ``where``.
@@ -215,12 +227,19 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
                                  f"got {axis_values!r}")
         saver = self._h5saver
         saver._check_writable()
+        self._check_signature(where, data)
         wkey = saver.where_key(where)
         channels = list(self._channels(where, data))
         nav_handles = self._nav_axes(where, wkey)
+        writes = []
         for path, dwa in channels:
-            self._data_saver.add_data(path, dwa)
-        append_axis_values(saver, nav_handles, axis_values)
+            if dwa.nav_indexes:
+                raise DataShapeError(f"{dwa.name!r}: DataND cannot be appended by a DataToExport "
+                                     "enlargeable saver (one row per call)")
+            writes += self._data_saver.prepare(path, dwa)[0]
+        values = check_axis_values(nav_handles, axis_values, 1)
+        writes += [(h, None, v) for h, v in zip(nav_handles, values)]
+        write_all(saver, writes)
         self._after_write()
 
 
@@ -282,8 +301,11 @@ class DataToExportExtendedSaver(DataToExportSaver):
         saver = self._h5saver
         saver._check_writable()
         idx = self._data_saver.check_indexes(indexes)
+        self._check_signature(where, data)
+        writes = []
         for path, dwa in list(self._channels(where, data)):
-            self._data_saver.add_data(path, dwa, idx, distribution=distribution)
+            writes += self._data_saver.prepare(path, dwa, idx, distribution)
+        write_all(saver, writes)
         self._after_write()
 
 
