@@ -104,7 +104,8 @@ class InstrumentRecord(_Record):
         cls = resolve(self.factory)
         if getattr(cls, "kind", None) != self.kind:
             raise PluginRecordError(
-                f"instrument {self.name!r}: {cls!r} is not a {self.kind} class"
+                f"instrument {self.name!r}: {cls!r} is not of kind {self.kind!r} "
+                f"(its kind is {getattr(cls, 'kind', None)!r})"
             )
         return cls
 

@@ -129,7 +129,8 @@ class Registry:
             what = kind or "instrument"
             message = f"unknown {what} {name!r}; known {what}s: {', '.join(candidates) or 'none'}"
             if record is not None:
-                message += f" ({name!r} is a {record.kind})"
+                article = "an" if record.kind[0] in "aeiou" else "a"
+                message += f" ({name!r} is {article} {record.kind})"
             if self.failures:
                 message += "; plugins that failed to load: " + ", ".join(
                     sorted({f.plugin for f in self.failures})
