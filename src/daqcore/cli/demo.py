@@ -1,74 +1,175 @@
-"""``daqcore demo``: a short tour of the data model on a simulated 2D Gaussian spot.
+"""``daqcore demo``: a 2D scan of simulated instruments, saved, reloaded and checked.
 
-This is a placeholder tour of :mod:`daqcore.data`; the full scan demo (simulated instruments,
-HDF5 saving) will replace the body of :func:`run_demo`.
+The demo creates the mock stage actuators (``mock_x``, ``mock_y``) and detectors
+(``mock_0d``, ``mock_1d``) through the plugin registry -- plus a simulated Joulescope detector
+when its plugin registered one -- scans an 11 x 11 grid, saves it in PyMoDAQ's layout, reloads
+every channel with :class:`~daqcore.saving.DataLoader`, checks that the reloaded values equal
+the grabbed ones *exactly*, and prints a short report. ``--plot out.png`` draws the scan image.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
 import numpy as np
 
+ACTUATORS = ("mock_x", "mock_y")
+DETECTORS = ("mock_0d", "mock_1d")
+GRID = ((-2.0, 2.0, 0.4), (-1.5, 1.5, 0.3))
 
-def build_spot_dte(seed: int = 0):
-    """A DataToExport 'camera' with a 2D Gaussian spot, its x profile (1D) and its total (0D).
 
-    Pixel noise of 2 counts is stored as the errors of the image.
+def find_joulescope_detector(registry: Any) -> str | None:
+    """Name of a detector registered by a Joulescope plugin, or None."""
+    for record in registry.detectors():
+        if "joulescope" in record.plugin.lower() or record.name.lower().startswith("joulescope"):
+            return record.name
+    return None
+
+
+def _compare(loaded: Any, grabbed: dict[tuple[str, str], list[np.ndarray]],
+             steps: list[tuple[int, ...]]) -> tuple[bool, str]:
+    """Check each reloaded DataWithAxes against the arrays grabbed at each point."""
+    key = (loaded.origin, loaded.name)
+    if key not in grabbed:
+        return False, f"{loaded.full_name}: not grabbed"
+    for ch, channel in enumerate(loaded.data):
+        for step, indexes in enumerate(steps):
+            expected = grabbed[key][step][ch]
+            got = np.asarray(channel[indexes]).reshape(expected.shape)
+            if not np.array_equal(got, expected):
+                return False, f"{loaded.full_name} channel {ch} differs at point {step}"
+    return True, ""
+
+
+def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
+             echo: Callable[[str], None] = click.echo) -> dict[str, Any]:
+    """Run the demo; print with ``echo``; return the key facts (path, checks, timings).
+
+    Raises
+    ------
+    click.ClickException
+        When the reloaded data do not match the grabbed data (the demo is also a self-test).
     """
-    from daqcore.data import Axis, DataFromPlugins, DataToExport
+    from daqcore.acquisition import Scan, Scanner2DGrid, open_instruments
+    from daqcore.plugins import get_registry
+    from daqcore.saving import DataLoader
 
-    rng = np.random.default_rng(seed)
-    x = np.linspace(-2.0, 2.0, 41)
-    y = np.linspace(-1.5, 1.5, 31)
-    xx, yy = np.meshgrid(x, y)
-    spot = 100.0 * np.exp(-((xx - 0.3) ** 2 + (yy + 0.2) ** 2) / (2 * 0.4**2))
-    noise = 2.0
-    image = spot + rng.normal(0.0, noise, spot.shape)
-    axes = [Axis("y", "mm", y, index=0), Axis("x", "mm", x, index=1)]
-    image_dwa = DataFromPlugins("spot", data=[image], units="count", axes=axes,
-                                errors=[np.full(image.shape, noise)], labels=["camera"])
-    profile = DataFromPlugins("profile_x", data=[image.sum(axis=0)], units="count",
-                              axes=[Axis("x", "mm", x, index=0)],
-                              errors=[np.full(x.size, noise * np.sqrt(y.size))])
-    total = DataFromPlugins("total", data=[np.array([image.sum()])], units="count")
-    return DataToExport("camera", data=[image_dwa, profile, total])
+    registry = get_registry()
+    detectors = list(DETECTORS)
+    joulescope = find_joulescope_detector(registry)
+    notes = []
+    if joulescope is not None:
+        detectors.append(joulescope)
+    else:
+        notes.append("no Joulescope detector registered (plugin absent): skipped")
+    scanner = Scanner2DGrid(*GRID)
+    grabbed: dict[tuple[str, str], list[np.ndarray]] = {}
+    steps: list[tuple[int, ...]] = []
+
+    def keep(event: Any) -> None:
+        if event.kind != "point":
+            return
+        steps.append(event.indexes)
+        for dte in event.data:
+            for dwa in dte:
+                grabbed.setdefault((dwa.origin, dwa.name), []).append(
+                    [np.array(a, copy=True) for a in dwa.data])
+
+    t0 = time.perf_counter()
+    with open_instruments(ACTUATORS, detectors, settings={"mock_1d": {"npoints": 128}}) \
+            as (acts, dets):
+        scan = Scan(acts, dets, scanner, path=output or "daqcore_data",
+                    title="daqcore demo")
+        scan.subscribe(keep)
+        result = scan.run()
+    t_scan = time.perf_counter() - t0
+
+    checks = []
+    t1 = time.perf_counter()
+    with DataLoader(result.path) as loader:
+        for det_name, group in result.detector_groups.items():
+            for dwa in loader.load_all(group):
+                ok, why = _compare(dwa, grabbed, steps)
+                nav_axes = sorted(dwa.get_nav_axes(), key=lambda a: a.index)
+                nav = [a.label for a in nav_axes]
+                expected_nav = scanner.axis_values()
+                if ok and (len(nav_axes) != len(expected_nav) or not all(
+                        np.array_equal(a.get_data(), v)
+                        for a, v in zip(nav_axes, expected_nav))):
+                    ok, why = False, f"{dwa.full_name}: navigation axes differ from the scan"
+                checks.append({"detector": det_name, "data": dwa.full_name,
+                               "shape": dwa.shape, "units": dwa.units, "nav_axes": nav,
+                               "exact": ok, "problem": why})
+        spot = loader.load_data(result.detector_groups["mock_0d"] + "/Data0D/CH00/Data00")
+    t_load = time.perf_counter() - t1
+
+    echo(f"daqcore demo: {scanner.describe()} over {', '.join(ACTUATORS)}; "
+         f"detectors {', '.join(detectors)}")
+    for note in notes:
+        echo(f"  note: {note}")
+    echo(f"  scan: {result.n_points_done}/{result.n_points} points in {result.elapsed:.2f} s "
+         f"({result.points_per_second:.0f} points/s); total with instrument setup "
+         f"{t_scan:.2f} s")
+    echo(f"  reload: {len(checks)} data objects with DataLoader in {t_load:.3f} s")
+    for c in checks:
+        shape = "x".join(map(str, c["shape"]))
+        status = "exact match" if c["exact"] else f"MISMATCH ({c['problem']})"
+        echo(f"    {c['data']:24s} {shape:>10s} [{c['units'] or '-'}] nav {c['nav_axes']}: "
+             f"{status}")
+    ix, iy = np.unravel_index(np.nanargmax(spot.data[0]), spot.data[0].shape)
+    x_axis, y_axis = (spot.get_axis_from_index(i)[0] for i in (0, 1))
+    peak = (float(x_axis.get_data()[ix]), float(y_axis.get_data()[iy]))
+    echo(f"  brightest point of the spot at x={peak[0]:.2f} {x_axis.units}, "
+         f"y={peak[1]:.2f} {y_axis.units}")
+    if plot:
+        _plot(spot, Path(plot))
+        echo(f"  plot: {plot}")
+    echo(f"  file: {result.path}")
+    echo("  browse it with: daqcore browse " + str(result.path))
+    all_exact = all(c["exact"] for c in checks)
+    if not all_exact:
+        raise click.ClickException("reloaded data differ from the grabbed data (see above)")
+    return {"path": result.path, "n_points": result.n_points_done, "checks": checks,
+            "all_exact": all_exact, "peak": peak, "joulescope": joulescope,
+            "scan_seconds": result.elapsed, "load_seconds": t_load}
 
 
-def run_demo(echo=click.echo) -> dict:
-    """Run the tour, print each step with ``echo`` and return the key numbers."""
-    dte = build_spot_dte()
-    echo(f"Built {dte.name!r} with {len(dte)} data: {', '.join(dte.get_full_names())}")
-    for dwa in dte:
-        echo(f"  {dwa.full_name:18s} {dwa.dim.name}  shape {dwa.get_data_dimension():10s} "
-             f"units {dwa.units!r}")
-    image = dte.get_data_from_full_name("camera/spot")
-    converted = image.get_axis_from_index(1)[0].units_as("um")
-    echo(f"x axis converted: {image.get_axis_from_index(1)[0].max():g} mm = "
-         f"{converted.max():g} {converted.units}")
-    row_mean = image.mean(axis=1)
-    echo(f"mean over x -> {row_mean.get_data_dimension()} along "
-         f"{row_mean.axes[0].label!r}; error of each point {row_mean.errors[0][0]:.3f} "
-         f"count (2 / sqrt(41) = {2 / np.sqrt(41):.3f})")
-    peak_row = image.vsig[-0.2, :]
-    echo(f"slice at y = -0.2 mm: {peak_row.get_data_dimension()} "
-         f"max {peak_row.max().value():.1f} count")
-    window = image.vsig[-0.5:0.5, -0.5:1.0]
-    echo(f"window y∈[-0.5, 0.5] mm, x∈[-0.5, 1.0] mm: {window.get_data_dimension()}")
-    total = dte.get_data_from_name("total")
-    in_kilo = total.units_as("kcount")
-    echo(f"total counts: {total.value():.0f} {total.units} = {in_kilo.value():.3f} "
-         f"{in_kilo.units}")
-    background = image.isig[:5, :5].mean()
-    corrected = image - background
-    echo(f"background from a 5x5 corner: {background.value():.2f} ± "
-         f"{background.errors[0][0]:.2f} count; subtracted image errors "
-         f"{corrected.errors[0].flat[0]:.3f} count (propagated in quadrature)")
-    return {"total": total.value(), "total_kcount": in_kilo.value(),
-            "row_mean_error": float(row_mean.errors[0][0]), "window_shape": window.shape,
-            "background_error": float(background.errors[0][0])}
+def _plot(spot: Any, path: Path) -> None:
+    """The 0D map (spot channel) against the two navigation axes, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x_axis, y_axis = (spot.get_axis_from_index(i)[0] for i in (0, 1))
+    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
+    mesh = ax.pcolormesh(x_axis.get_data(), y_axis.get_data(), spot.data[0].T, shading="nearest")
+    ax.set_xlabel(f"{x_axis.label} ({x_axis.units})")
+    ax.set_ylabel(f"{y_axis.label} ({y_axis.units})")
+    ax.set_title(f"{spot.name}: {spot.labels[0]}")
+    fig.colorbar(mesh, ax=ax, label=spot.units or "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
-@click.command()
-def demo() -> None:
-    """Tour of the data model on a simulated 2D Gaussian spot."""
-    run_demo()
+@click.command("demo")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output directory or .h5 file. [./daqcore_data]")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Save an image of the scan (PNG) to this path.")
+def demo(output: Path | None, plot: Path | None) -> None:
+    """2D scan of simulated instruments: save, reload, check exactly, report."""
+    from daqcore.errors import DaqcoreError
+
+    try:
+        run_demo(output=output, plot=plot)
+    except DaqcoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+__all__ = ["demo", "find_joulescope_detector", "run_demo"]

@@ -1,0 +1,53 @@
+"""``daqcore demo``: scan of simulated instruments, exact reload check, plot."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import h5py
+import numpy as np
+from click.testing import CliRunner
+
+from daqcore.cli.demo import GRID, _compare, find_joulescope_detector, run_demo
+from daqcore.cli.main import main
+
+
+def test_demo_command_reports_exact_reload_and_plots(tmp_path):
+    png = tmp_path / "out" / "scan.png"
+    res = CliRunner().invoke(main, ["demo", "-o", str(tmp_path), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert "exact match" in res.output and "MISMATCH" not in res.output
+    files = list(tmp_path.glob("*.h5"))
+    assert len(files) == 1 and str(files[0]) in res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with h5py.File(files[0], "r") as f:
+        assert f["RawData/Scan000/Detector000/Data0D/CH00/Data00"].shape == (11, 11)
+    from daqcore.plugins import get_registry
+
+    if find_joulescope_detector(get_registry()) is None:
+        assert "Joulescope" in res.output and "skipped" in res.output
+
+
+def test_run_demo_facts(tmp_path):
+    lines = []
+    facts = run_demo(output=tmp_path / "demo.h5", echo=lines.append)
+    assert facts["all_exact"] and facts["n_points"] == 121
+    assert facts["path"] == tmp_path / "demo.h5"
+    # the mock spot sits at the stage origin: the brightest grid point is (0, 0)
+    assert facts["peak"] == (0.0, 0.0)
+    assert {c["detector"] for c in facts["checks"]} >= {"mock_0d", "mock_1d"}
+    assert all(c["nav_axes"] == ["mock_x", "mock_y"] for c in facts["checks"])
+    assert len(GRID) == 2
+
+
+def test_compare_detects_a_changed_value():
+    fake = SimpleNamespace(origin="det", name="d", full_name="det/d",
+                           data=[np.array([[1.0, 2.0], [3.0, 4.0]])])
+
+    grabbed = {("det", "d"): [[np.array([1.0])], [np.array([2.0])],
+                              [np.array([3.0])], [np.array([4.0])]]}
+    steps = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert _compare(fake, grabbed, steps) == (True, "")
+    grabbed[("det", "d")][2] = [np.array([3.0000001])]
+    ok, why = _compare(fake, grabbed, steps)
+    assert not ok and "point 2" in why
