@@ -41,7 +41,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataShapeError, IncompatibleUnitsError
-from daqcore.data.units import Q_, format_units, get_unit
+from daqcore.data.units import Q_, _multiplicative_factor, format_units, get_unit, is_multiplicative
 
 if TYPE_CHECKING:
     from daqcore.data.data import DataWithAxes
@@ -91,13 +91,9 @@ class _Operand:
         self.errors = errors
 
 
-@functools.lru_cache(maxsize=512)
 def _factor_or_none(from_units: str, to_units: str) -> float | None:
     """Pure scaling factor between compatible units; None for offset units (degC)."""
-    try:
-        return float(Q_(1.0, get_unit(from_units)).to(get_unit(to_units)).magnitude)
-    except pint.errors.OffsetUnitCalculusError:
-        return None
+    return _multiplicative_factor(from_units, to_units)
 
 
 @functools.lru_cache(maxsize=512)
@@ -121,15 +117,20 @@ def _scaled(operand: _Operand, factor: float) -> _Operand:
 
 
 def _add_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
+    if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
+        # offset units (degC): pint's rules (degC - degC = delta_degC, degC + degC raises)
+        try:
+            operator = (lambda x, y: x + y) if ufunc is np.add else (lambda x, y: x - y)
+            result = operator(Q_(a.value, get_unit(a.units)), Q_(b.value, get_unit(b.units)))
+        except pint.errors.PintError as error:
+            raise IncompatibleUnitsError(
+                f"cannot add/subtract {a.units!r} and {b.units!r}: {error}") from None
+        return result.magnitude, format_units(result.units), _quadrature(a.errors, b.errors)
     if a.units != b.units:
         ua, ub = get_unit(a.units), get_unit(b.units)
         if not ua.is_compatible_with(ub):
             raise _incompatible("add/subtract", a.units, b.units)
-        factor = _factor_or_none(b.units, a.units)
-        if factor is None:  # offset units: let pint decide (degC - degC = delta_degC)
-            result = ufunc(Q_(a.value, ua), Q_(b.value, ub))
-            return result.magnitude, format_units(result.units), _quadrature(a.errors, b.errors)
-        b = _scaled(b, factor)
+        b = _scaled(b, _factor_or_none(b.units, a.units))
     value = ufunc(a.value, b.value)
     return value, a.units, _quadrature(a.errors, b.errors)
 
@@ -146,6 +147,8 @@ def _quadrature(first: Any, second: Any) -> Any:
 
 def _mul_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
     divide = ufunc is not np.multiply
+    if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
+        return _generic_channel(ufunc, [a, b], {})  # offset units: pint's rules
     if a.units != b.units and a.units and b.units:
         if get_unit(a.units).is_compatible_with(get_unit(b.units)):
             factor = _factor_or_none(b.units, a.units)

@@ -144,7 +144,8 @@ class DataToExport:
     def append(self, data: DataWithAxes | list[DataWithAxes] | DataToExport) -> None:
         """Append a deep copy of ``data`` (a DWA, a list of them or a DataToExport).
 
-        An item with the same full name (``origin/name``) is replaced. A DWA without origin
+        An item with the same full name (``origin/name``) is removed and the new one appended
+        at the end (PyMoDAQ's order). A DWA without origin
         gets this collection's name as origin (on the copy).
         """
         if isinstance(data, DataToExport):
@@ -158,8 +159,8 @@ class DataToExport:
             item.origin = self._name
         for index, existing in enumerate(self._data):
             if existing.name == item.name and existing.origin == item.origin:
-                self._data[index] = item
-                return
+                del self._data[index]  # as PyMoDAQ: the replacement goes to the end
+                break
         self._data.append(item)
 
     def pop(self, index: int) -> DataWithAxes:

@@ -107,10 +107,11 @@ class DataSlicer:
         dwa = self._dwa
         targets = dwa.nav_indexes if self._navigation else dwa.sig_indexes
         items = list(item) if isinstance(item, tuple) else [item]
-        if items.count(Ellipsis) > 1:
+        ellipses = [position for position, sub in enumerate(items) if sub is Ellipsis]
+        if len(ellipses) > 1:
             raise DataIndexError(f"{self._name()}[{item!r}]: only one Ellipsis allowed")
-        if Ellipsis in items:
-            at = items.index(Ellipsis)
+        if ellipses:
+            at = ellipses[0]
             fill = len(targets) - (len(items) - 1)
             items[at:at + 1] = [slice(None)] * max(fill, 0)
         if len(items) > len(targets):

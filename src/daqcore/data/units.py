@@ -103,10 +103,18 @@ def _multiplicative_factor(from_units: str, to_units: str) -> float | None:
             f"cannot convert from {from_units!r} ({unit_from.dimensionality}) to {to_units!r} "
             f"({unit_to.dimensionality})"
         )
-    try:
-        return float(Q_(1.0, unit_from).to(unit_to).magnitude)
-    except pint.errors.OffsetUnitCalculusError:
+    if not (is_multiplicative(from_units) and is_multiplicative(to_units)):
         return None
+    return float(Q_(1.0, unit_from).to(unit_to).magnitude)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_multiplicative(units: str) -> bool:
+    """False for units with an offset (degC, degF), where a factor alone does not convert."""
+    try:
+        return float(Q_(0.0, get_unit(units)).to_base_units().magnitude) == 0.0
+    except pint.errors.OffsetUnitCalculusError:
+        return False
 
 
 def conversion_factor(from_units: str, to_units: str) -> float:
@@ -168,5 +176,6 @@ __all__ = [
     "format_units",
     "get_unit",
     "is_dimensionless",
+    "is_multiplicative",
     "ureg",
 ]

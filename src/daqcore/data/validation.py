@@ -110,12 +110,11 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
         if item_units is not None and item_units != units:
             array = convert_errors(array, item_units, units)
         if array.shape != data[position].shape:
-            if array.size == 1 or np.broadcast_shapes(array.shape, data[position].shape) == \
-                    data[position].shape:
+            try:
                 array = np.broadcast_to(array, data[position].shape)
-            else:
+            except ValueError:
                 raise DataShapeError(f"errors array {position} has shape {array.shape}, data "
-                                     f"has {data[position].shape}")
+                                     f"has {data[position].shape}") from None
         if np.iscomplexobj(array) or np.any(array < 0):
             raise DataShapeError(f"errors array {position} has negative or complex values; "
                                  f"errors are standard deviations (>= 0)")
