@@ -89,6 +89,34 @@ class ScanResult:
         """Average rate of the scan (points saved per second of scan time)."""
         return self.n_points_done / self.elapsed if self.elapsed > 0 else float("nan")
 
+    def load(self, detector: str | None = None) -> DataToExport:
+        """Reload saved data (with navigation axes) through :class:`~daqcore.saving.DataLoader`.
+
+        Parameters
+        ----------
+        detector : str, optional
+            A detector name (key of :attr:`detector_groups`); all detectors when omitted.
+
+        Returns
+        -------
+        DataToExport
+            One DataWithAxes per saved channel group, named as grabbed.
+        """
+        from daqcore.saving import DataLoader
+
+        if detector is not None and detector not in self.detector_groups:
+            raise ScanConfigurationError(
+                f"no detector {detector!r} in this scan; detectors: "
+                f"{', '.join(self.detector_groups)}"
+            )
+        groups = (list(self.detector_groups.values()) if detector is None
+                  else [self.detector_groups[detector]])
+        out = DataToExport("scan")
+        with DataLoader(self.path) as loader:
+            for group in groups:
+                loader.load_all(group, out)
+        return out
+
     def summary(self) -> str:
         """A few human-readable lines (used by the CLI)."""
         lines = [
