@@ -195,7 +195,7 @@ class H5pyBackend:
 
     def create_vlarray(self, parent: Any, name: str, dtype: Any, title: str = "") -> Any:
         dset = parent.create_dataset(name, shape=(0,), maxshape=(None,),
-                                     dtype=h5py.vlen_dtype(np.dtype(dtype)), **self._filters)
+                                     dtype=h5py.vlen_dtype(np.dtype(dtype)))
         dset.attrs["CLASS"] = "VLARRAY"
         dset.attrs["TITLE"] = str(title)
         dset.attrs["EXTDIM"] = np.int64(0)

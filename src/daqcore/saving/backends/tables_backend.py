@@ -151,8 +151,8 @@ class TablesBackend:
 
     def create_vlarray(self, parent: Any, name: str, dtype: Any, title: str = "") -> Any:
         atom = tables.Atom.from_dtype(np.dtype(dtype))
-        return self.file.create_vlarray(parent, name, atom=atom, title=str(title),
-                                        filters=self._filters)
+        # variable-length rows (the Logger) are small and not all filters support them
+        return self.file.create_vlarray(parent, name, atom=atom, title=str(title))
 
     # ------------------------------------------------------------------ attributes
     def attr_names(self, h: Any) -> list[str]:
