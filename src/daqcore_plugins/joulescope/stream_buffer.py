@@ -81,6 +81,8 @@ DEFAULT_FIELDS = ("current", "voltage", "power", "current_range", "current_lsb",
 
 def _validate_reductions(reductions) -> list[int]:
     try:
+        if isinstance(reductions, (str, bytes)):
+            raise TypeError
         values = list(reductions)
     except TypeError:
         raise InvalidReductionsError(f"reductions must be a sequence of integers, "
@@ -92,7 +94,8 @@ def _validate_reductions(reductions) -> list[int]:
             f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
     out = []
     for r in values:
-        if isinstance(r, bool) or not float(r).is_integer() or int(r) < 2:
+        if (isinstance(r, bool) or not isinstance(r, (int, float, np.integer, np.floating))
+                or not float(r).is_integer() or int(r) < 2):
             raise InvalidReductionsError(
                 f"each reduction must be an integer >= 2, got {r!r} in {values!r}")
         out.append(int(r))

@@ -46,14 +46,20 @@ def _assert_stats_equal(ours: np.ndarray, ref: np.ndarray, rtol: float = 1e-9) -
     assert ours.dtype == ref.dtype
     np.testing.assert_array_equal(ours["length"], ref["length"])
     for name in ("mean", "min", "max"):
-        np.testing.assert_allclose(ours[name], ref[name], rtol=rtol, atol=1e-15,
-                                   equal_nan=True, err_msg=name)
+        np.testing.assert_allclose(
+            ours[name], ref[name], rtol=rtol, atol=1e-15, equal_nan=True, err_msg=name
+        )
     # sums of squared deviations: Welford (joulescope) vs two-pass (ours)
     finite = np.abs(ref["variance"][np.isfinite(ref["variance"])])
     scale = float(finite.max()) if finite.size else 0.0
-    np.testing.assert_allclose(ours["variance"], ref["variance"], rtol=1e-6,
-                               atol=1e-12 * max(scale, 1.0) + 1e-15, equal_nan=True,
-                               err_msg="variance")
+    np.testing.assert_allclose(
+        ours["variance"],
+        ref["variance"],
+        rtol=1e-6,
+        atol=1e-12 * max(scale, 1.0) + 1e-15,
+        equal_nan=True,
+        err_msg="variance",
+    )
 
 
 @pytest.fixture(scope="session")

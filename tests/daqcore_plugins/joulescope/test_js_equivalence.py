@@ -11,8 +11,19 @@ from daqcore_plugins.joulescope.sim_model import steady_load
 
 js_sb = pytest.importorskip("joulescope.v0.stream_buffer")
 
-FIELDS = ["raw", "raw_current", "raw_voltage", "current", "voltage", "current_voltage",
-          "power", "bits", "current_range", "current_lsb", "voltage_lsb"]
+FIELDS = [
+    "raw",
+    "raw_current",
+    "raw_voltage",
+    "current",
+    "voltage",
+    "current_voltage",
+    "power",
+    "bits",
+    "current_range",
+    "current_lsb",
+    "voltage_lsb",
+]
 
 
 def _pair(duration, reductions, cal, backend, suppress=None):
@@ -29,23 +40,29 @@ def _pair(duration, reductions, cal, backend, suppress=None):
 def _feed_raw(bufs, raw, chunk):
     n = len(raw) // 2
     for k in range(0, n, chunk):
-        piece = raw[2 * k:2 * min(n, k + chunk)]
+        piece = raw[2 * k : 2 * min(n, k + chunk)]
         for b in bufs:
             b.insert_raw(piece)
             b.process()
 
 
-def _compare_all(assert_stats_equal, ref, ours,
-                 increments=(1, 3, 20, 199, 200, 1000, 2000, 20000, 60000, 777777)):
+def _compare_all(
+    assert_stats_equal, ref, ours, increments=(1, 3, 20, 199, 200, 1000, 2000, 20000, 60000, 777777)
+):
     assert ours.sample_id_range == ref.sample_id_range
     assert ours.limits_samples == ref.limits_samples
     s0, s1 = ref.sample_id_range
     a, b = s0 + 37, s1 - 11
     for inc in increments:
-        stop = b if inc >= 200 else min(b, a + 100_000)   # small increments: keep it quick
+        stop = b if inc >= 200 else min(b, a + 100_000)  # small increments: keep it quick
         assert_stats_equal(ours.data_get(a, stop, inc), ref.data_get(a, stop, inc))
-    for p, q in [(s0, s1), (a, b), (s0 + 1, s0 + 50), (s1 - 20_001, s1 - 3),
-                 (s0 + 123_456, s0 + 1_234_567)]:
+    for p, q in [
+        (s0, s1),
+        (a, b),
+        (s0 + 1, s0 + 50),
+        (s1 - 20_001, s1 - 3),
+        (s0 + 123_456, s0 + 1_234_567),
+    ]:
         x, rx = ours.statistics_get(p, q)
         y, ry = ref.statistics_get(p, q)
         assert rx == ry
@@ -61,35 +78,45 @@ def _compare_all(assert_stats_equal, ref, ours,
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
-def test_range_switching_matches_joulescope(assert_stats_equal, make_raw, raw_switching, cal, backend):
+def test_range_switching_matches_joulescope(
+    assert_stats_equal, make_raw, raw_switching, cal, backend
+):
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend)
-    _feed_raw((ref, ours), raw_switching, 20_011)   # wraps the 1 s buffer
+    _feed_raw((ref, ours), raw_switching, 20_011)  # wraps the 1 s buffer
     _compare_all(assert_stats_equal, ref, ours)
     st_o, st_r = ours.status(), ref.status()
-    for key in ("device_sample_id", "sample_id", "sample_missing_count", "skip_count",
-                "sample_sync_count", "contiguous_count"):
+    for key in (
+        "device_sample_id",
+        "sample_id",
+        "sample_missing_count",
+        "skip_count",
+        "sample_sync_count",
+        "contiguous_count",
+    ):
         assert st_o[key]["value"] == st_r[key]["value"], key
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
 def test_suppress_off_matches_joulescope(assert_stats_equal, make_raw, raw_switching, cal, backend):
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend, suppress="off")
-    _feed_raw((ref, ours), raw_switching[:2 * 1_500_000], 50_000)
+    _feed_raw((ref, ours), raw_switching[: 2 * 1_500_000], 50_000)
     _compare_all(assert_stats_equal, ref, ours, increments=(1, 7, 200, 2000, 40000))
     assert ours.suppress_mode == "off"
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
-def test_dropped_packets_and_missing_samples_match(assert_stats_equal, make_raw, raw_switching, cal, backend):
+def test_dropped_packets_and_missing_samples_match(
+    assert_stats_equal, make_raw, raw_switching, cal, backend
+):
     """USB packets with gaps in the packet index (dropped packets) become NaN samples."""
-    raw = raw_switching[:2 * 126 * 12_000]
+    raw = raw_switching[: 2 * 126 * 12_000]
     packets = usb_packets(raw).reshape(-1, 512)
     keep = np.ones(len(packets), dtype=bool)
     keep[[5, 6, 7, 1000, 4321, 4322, 9000]] = False
     packets = packets[keep]
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend)
     for k in range(0, len(packets), 64):
-        data = packets[k:k + 64].reshape(-1)
+        data = packets[k : k + 64].reshape(-1)
         for b in (ref, ours):
             b.insert(data)
             b.process()
@@ -100,7 +127,7 @@ def test_dropped_packets_and_missing_samples_match(assert_stats_equal, make_raw,
         assert st_o[key]["value"] == st_r[key]["value"], key
     s0, s1 = ours.sample_id_range
     stats, _ = ours.statistics_get(s0, s1)
-    assert stats["length"][0] == (s1 - s0) - 7 * 126 + (0 if s0 == 0 else 0)
+    assert stats["length"][0] == (s1 - s0) - 7 * 126
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
@@ -117,28 +144,32 @@ def test_callback_and_accumulators_match(assert_stats_equal, make_raw, cal, back
         np.testing.assert_allclose(a["time"]["range"]["value"], b["time"]["range"]["value"])
         for sig in ("current", "voltage", "power"):
             for key in ("µ", "σ2", "min", "max"):
-                np.testing.assert_allclose(a["signals"][sig][key]["value"],
-                                           b["signals"][sig][key]["value"], rtol=1e-6)
+                np.testing.assert_allclose(
+                    a["signals"][sig][key]["value"], b["signals"][sig][key]["value"], rtol=1e-6
+                )
         for acc in ("charge", "energy"):
-            np.testing.assert_allclose(a["accumulators"][acc]["value"],
-                                       b["accumulators"][acc]["value"], rtol=1e-9)
+            np.testing.assert_allclose(
+                a["accumulators"][acc]["value"], b["accumulators"][acc]["value"], rtol=1e-9
+            )
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
-def test_calibration_change_applies_to_later_samples(assert_stats_equal, make_raw, raw_switching, cal, backend):
+def test_calibration_change_applies_to_later_samples(
+    assert_stats_equal, make_raw, raw_switching, cal, backend
+):
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend)
-    _feed_raw((ref, ours), raw_switching[:2 * 400_000], 40_000)
+    _feed_raw((ref, ours), raw_switching[: 2 * 400_000], 40_000)
     cal2 = (cal[0] + 3.0, cal[1] * 1.01, cal[2], cal[3] * 0.99)
     ref.calibration_set(*cal2)
     ours.calibration_set(*cal2)
-    _feed_raw((ref, ours), raw_switching[2 * 400_000:2 * 900_000], 40_000)
+    _feed_raw((ref, ours), raw_switching[2 * 400_000 : 2 * 900_000], 40_000)
     _compare_all(assert_stats_equal, ref, ours, increments=(1, 50, 200, 20000))
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
 def test_early_and_out_of_range_requests(assert_stats_equal, make_raw, raw_switching, cal, backend):
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend)
-    _feed_raw((ref, ours), raw_switching[:2 * 300_000], 30_000)
+    _feed_raw((ref, ours), raw_switching[: 2 * 300_000], 30_000)
     # negative start: leading invalid rows
     for inc in (1, 10, 200, 1000):
         assert_stats_equal(ours.data_get(-5000, 100_000, inc), ref.data_get(-5000, 100_000, inc))
@@ -154,13 +185,16 @@ def test_early_and_out_of_range_requests(assert_stats_equal, make_raw, raw_switc
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")
-def test_old_windows_are_invalid_after_wrap(assert_stats_equal, make_raw, raw_switching, cal, backend):
+def test_old_windows_are_invalid_after_wrap(
+    assert_stats_equal, make_raw, raw_switching, cal, backend
+):
     ref, ours = _pair(1.0, (200, 100, 100), cal, backend)
-    _feed_raw((ref, ours), raw_switching[:2 * 3_000_000], 100_000)
+    _feed_raw((ref, ours), raw_switching[: 2 * 3_000_000], 100_000)
     # entirely older than the buffer
     a = ours.data_get(0, 600_000, 2000)
     assert_stats_equal(a, ref.data_get(0, 600_000, 2000))
     assert np.all(a["length"] == 0)
     # starts before the buffer, window-aligned with its start
-    assert_stats_equal(ours.data_get(600_000, 1_400_000, 2000),
-                       ref.data_get(600_000, 1_400_000, 2000))
+    assert_stats_equal(
+        ours.data_get(600_000, 1_400_000, 2000), ref.data_get(600_000, 1_400_000, 2000)
+    )
