@@ -182,7 +182,7 @@ def write_all(h5saver: Any, writes: list[tuple[Any, Any, Any]]) -> None:
             backend.append(handle, value)
             h5saver._mark_stale(handle)
         else:
-            backend.write(handle, idx, value)
+            backend.write_point(handle, idx, value)
 
 
 class DataEnlargeableSaver(DataSaverLoader):

@@ -116,15 +116,14 @@ class DataToExportSaver:
             self._channel_cache[key] = path
         return path
 
-    def _channels(self, where: Any, data: Any):
-        wkey = self._h5saver.where_key(where)
+    def _channels(self, where: Any, data: Any, wkey: str | None = None):
+        wkey = self._h5saver.where_key(where) if wkey is None else wkey
         for dim, dwas in group_by_dim(data):
             for ind, dwa in enumerate(dwas):
                 yield self._channel_group(where, wkey, dim, ind, dwa), dwa
 
-    def _check_signature(self, where: Any, data: Any) -> None:
-        """Repeated saves into ``where`` must carry the same DataWithAxes (names, channels)."""
-        wkey = self._h5saver.where_key(where)
+    def _check_signature(self, wkey: str, data: Any) -> None:
+        """Repeated saves into ``wkey`` must carry the same DataWithAxes (names, channels)."""
         signature = tuple((dwa.dim.name, dwa.name, len(dwa)) for dwa in data)
         known = self._signatures.setdefault(wkey, signature)
         if known != signature:
@@ -227,9 +226,9 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
                                  f"got {axis_values!r}")
         saver = self._h5saver
         saver._check_writable()
-        self._check_signature(where, data)
         wkey = saver.where_key(where)
-        channels = list(self._channels(where, data))
+        self._check_signature(wkey, data)
+        channels = list(self._channels(where, data, wkey))
         nav_handles = self._nav_axes(where, wkey)
         writes = []
         for path, dwa in channels:
@@ -301,9 +300,10 @@ class DataToExportExtendedSaver(DataToExportSaver):
         saver = self._h5saver
         saver._check_writable()
         idx = self._data_saver.check_indexes(indexes)
-        self._check_signature(where, data)
+        wkey = saver.where_key(where)
+        self._check_signature(wkey, data)
         writes = []
-        for path, dwa in list(self._channels(where, data)):
+        for path, dwa in list(self._channels(where, data, wkey)):
             writes += self._data_saver.prepare(path, dwa, idx, distribution)
         write_all(saver, writes)
         self._after_write()

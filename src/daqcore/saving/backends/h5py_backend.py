@@ -7,6 +7,7 @@ from typing import Any
 
 import h5py
 import numpy as np
+from h5py import h5s
 
 from daqcore.saving.backends.base import Compression
 from daqcore.saving.errors import (
@@ -42,6 +43,7 @@ class H5pyBackend:
         self._mode = "r"
         self._filters: dict[str, Any] = {}
         self._swmr_file = False
+        self._memspaces: dict[tuple[int, ...], Any] = {}
 
     # ------------------------------------------------------------------ file
     def open(self, path: str, mode: str, swmr: bool = False) -> None:
@@ -238,10 +240,39 @@ class H5pyBackend:
     def write(self, h: Any, selection: Any, value: np.ndarray) -> None:
         h[selection] = value
 
+    def _memspace(self, count: tuple[int, ...]) -> Any:
+        space = self._memspaces.get(count)
+        if space is None:
+            space = self._memspaces[count] = h5s.create_simple(count)
+        return space
+
+    def write_point(self, h: Any, index: tuple[int, ...], value: np.ndarray) -> None:
+        """Write ``value`` at the integer ``index`` of the leading axes (low-level h5py:
+        one hyperslab, no high-level selection machinery)."""
+        dsid = h.id
+        fspace = dsid.get_space()
+        shape = fspace.shape
+        k = len(index)
+        count = (1,) * k + shape[k:]
+        fspace.select_hyperslab(index + (0,) * (len(shape) - k), count)
+        if not value.flags.c_contiguous:
+            value = np.ascontiguousarray(value)
+        dsid.write(self._memspace(count), fspace, value.reshape(count))
+
     def append(self, h: Any, rows: np.ndarray) -> None:
-        n_old = h.shape[0]
-        h.resize(n_old + rows.shape[0], axis=0)
-        h[n_old:] = rows
+        """Append ``rows`` (shape ``(n,) + row``) along axis 0 with low-level calls."""
+        dsid = h.id
+        fspace = dsid.get_space()
+        old = fspace.shape
+        n = rows.shape[0]
+        new = (old[0] + n, *old[1:])
+        dsid.set_extent(new)
+        fspace.set_extent_simple(new)
+        count = (n, *old[1:])
+        fspace.select_hyperslab((old[0],) + (0,) * (len(old) - 1), count)
+        if not rows.flags.c_contiguous:
+            rows = np.ascontiguousarray(rows)
+        dsid.write(self._memspace(count), fspace, rows.reshape(count))
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
         n_old = h.shape[0]

@@ -191,6 +191,9 @@ class TablesBackend:
     def write(self, h: Any, selection: Any, value: np.ndarray) -> None:
         h[selection] = value
 
+    def write_point(self, h: Any, index: tuple[int, ...], value: np.ndarray) -> None:
+        h[index] = value
+
     def append(self, h: Any, rows: np.ndarray) -> None:
         h.append(rows)
 
