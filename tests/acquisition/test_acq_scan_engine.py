@@ -27,10 +27,12 @@ def _pymodaq_load(path, node):
         h5.close_file()
 
 
-@pytest.mark.parametrize("snake", [False, True])
-def test_grid_scan_layout_and_exact_values(rig, tmp_path, snake):
-    scanner = Scanner2DGrid((0, 2, 1), (-1, 1, 0.5), snake=snake)
-    result = Scan(rig.actuators, rig.detectors, scanner, path=tmp_path / "s.h5").run()
+@pytest.mark.parametrize("order, flush_interval", [
+    ("normal", 0.5), ("snake", 0.5), ("random", 0.5), ("normal", 0.0), ("snake", 0.0)])
+def test_grid_scan_layout_and_exact_values(rig, tmp_path, order, flush_interval):
+    scanner = ScannerGrid(axes=[(0, 2, 1), (-1, 1, 0.5)], order=order, seed=4)
+    result = Scan(rig.actuators, rig.detectors, scanner, path=tmp_path / "s.h5",
+                  flush_interval=flush_interval).run()
     assert result.completed and result.n_points_done == 15
     assert result.scan_group == "/RawData/Scan000"
     assert list(result.detector_groups.values()) == [
@@ -144,3 +146,31 @@ def test_data_distribution_of_scanners_is_saved(rig, tmp_path):
     with DataLoader(result.path) as loader:
         dwa = loader.load_data("/RawData/Scan000/Detector000/Data0D/CH00/Data00")
     assert dwa.distribution is DataDistribution.spread
+
+
+def test_pending_writes_blocks_and_rollback():
+    from daqcore.acquisition.scan_writer import PendingWrites
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def write(self, handle, selection, value):
+            self.calls.append((handle, selection, np.array(value)))
+
+    pending = PendingWrites()
+    a, b = object(), object()
+    for j in (2, 0, 1, 4):  # out of order, with a gap at 3
+        pending.add([(a, (1, j), np.array([float(j)])), (b, (0, j), np.array(j))])
+        pending.commit()
+    pending.add([(a, (1, 3), np.array([99.0]))])  # incomplete point: never written
+    pending.rollback()
+    rec = Recorder()
+    pending.execute(rec)
+    calls_a = [(sel, val.tolist()) for h, sel, val in rec.calls if h is a]
+    assert calls_a == [((1, slice(0, 3)), [[0.0], [1.0], [2.0]]), ((1, 4), [4.0])]
+    assert [(sel, val.tolist()) for h, sel, val in rec.calls if h is b] == [
+        ((0, slice(0, 3)), [0, 1, 2]), ((0, 4), 4)]
+    rec.calls.clear()
+    pending.execute(rec)
+    assert rec.calls == []

@@ -325,10 +325,11 @@ class Scan(Acquisition):
     def _actuator_dte(self, tracker: drive.MoveTracker) -> DataToExport:
         data = []
         for name, reached in zip(self.actuator_names, tracker.reached):
-            dwa = reached.deepcopy()
-            dwa.name = name
-            dwa.origin = name
-            data.append(dwa)
+            if reached.name != name or reached.origin != name:
+                reached = reached.deepcopy()
+                reached.name = name
+                reached.origin = name
+            data.append(reached)
         return DataToExport("actuators", data=data)
 
     def _emit(self, kind: str, n_done: int, n_total: int, t0: float,

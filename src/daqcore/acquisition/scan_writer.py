@@ -11,24 +11,108 @@ the attributes ``n_points``, ``n_points_done`` and ``status``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from daqcore.acquisition.errors import OutputPathError
 from daqcore.acquisition.output import resolve_output_file
 from daqcore.acquisition.scanners import Scanner
-from daqcore.data import Axis, DataToExport
+from daqcore.data import Axis, DataDistribution, DataToExport
 from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
 
 
-class _PointSaver(DataToExportExtendedSaver):
-    """Extended saver that leaves SWMR switching and flushing to :class:`ScanWriter`.
+class PendingWrites:
+    """Point writes kept in memory and executed in blocks (contiguous runs -> one write).
 
-    The base saver switches SWMR on right after its own first write; a scan has several
-    groups (one per detector / actuator) whose arrays must all exist before SWMR starts, since
-    no node can be created under SWMR. The writer switches after the first complete point.
+    Each entry is ``(handle, indexes, value)`` as prepared (validated, cast) by the saving
+    layer. :meth:`execute` groups them per array, sorts them by index and writes every run of
+    consecutive points along the last extended dimension with a single slice assignment, so a
+    raster or snake row costs one HDF5 write per array instead of one per point.
     """
+
+    def __init__(self) -> None:
+        self._by_handle: dict[int, tuple[Any, list[tuple[tuple[int, ...], np.ndarray]]]] = {}
+        self._uncommitted: list[int] = []
+        self.n_points = 0
+
+    def add(self, writes: Sequence[tuple[Any, tuple[int, ...], np.ndarray]]) -> None:
+        """Keep the prepared writes of the current point (see :meth:`commit`)."""
+        for handle, idx, value in writes:
+            entry = self._by_handle.get(id(handle))
+            if entry is None:
+                entry = self._by_handle[id(handle)] = (handle, [])
+            # copy: detectors may refill their arrays in place for the next grab
+            entry[1].append((idx, np.array(value, copy=True)))
+            self._uncommitted.append(id(handle))
+
+    def commit(self) -> None:
+        """The current point is complete: keep it."""
+        self._uncommitted.clear()
+        self.n_points += 1
+
+    def rollback(self) -> None:
+        """Forget the writes of an incomplete point (a later group failed to validate)."""
+        for key in reversed(self._uncommitted):
+            self._by_handle[key][1].pop()
+        self._uncommitted.clear()
+
+    def execute(self, backend: Any) -> None:
+        """Write everything committed and forget it."""
+        self.rollback()
+        by_handle, self._by_handle = self._by_handle, {}
+        self.n_points = 0
+        for handle, items in by_handle.values():
+            items.sort(key=lambda item: item[0])
+            start = 0
+            while start < len(items):
+                head, last = items[start][0], items[start][0][-1]
+                stop = start + 1
+                while stop < len(items) and items[stop][0][:-1] == head[:-1] \
+                        and items[stop][0][-1] == last + 1:
+                    last += 1
+                    stop += 1
+                if stop - start == 1:
+                    backend.write(handle, head, items[start][1])
+                else:
+                    block = np.stack([value for _, value in items[start:stop]])
+                    backend.write(handle, (*head[:-1], slice(head[-1], last + 1)), block)
+                start = stop
+
+
+class _PointSaver(DataToExportExtendedSaver):
+    """Extended saver whose point writes go to a :class:`PendingWrites` buffer.
+
+    The first point of a group goes through the base saver (it creates the arrays, the
+    signal axes and every attribute). Later points are validated and prepared by the same
+    saving-layer code (``prepare``), but written in blocks by :class:`ScanWriter` at each
+    flush. SWMR switching is also left to the writer: a scan has several groups whose arrays
+    must all exist before SWMR starts (no node can be created under SWMR).
+    """
+
+    def __init__(self, h5saver: Any, extended_shape: Sequence[int],
+                 pending: PendingWrites) -> None:
+        super().__init__(h5saver, extended_shape=extended_shape)
+        self._pending = pending
+        self._started: set[str] = set()
+
+    def add_data(self, where: Any, data: Any, indexes: Sequence[int],
+                 distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
+                 **kwargs: Any) -> None:
+        key = self._h5saver.where_key(where)
+        if key not in self._started:
+            super().add_data(where, data, indexes, distribution=distribution)
+            self._started.add(key)
+            return
+        idx = self._data_saver.check_indexes(indexes)
+        self._check_signature(where, data)
+        writes = []
+        for path, dwa in list(self._channels(where, data)):
+            writes += self._data_saver.prepare(path, dwa, idx, distribution)
+        self._pending.add(writes)
 
     def _after_write(self) -> None:
         pass
@@ -66,9 +150,13 @@ class ScanWriter:
         self.scan_group_path = ""
         self.detector_paths: list[str] = []
         self.actuator_paths: list[str] = []
-        self._savers: list[tuple[Any, Any]] = []  # (group, saver) per detector, then actuators
+        self._savers: list[tuple[str, Any]] = []  # (group path, saver): detectors, actuators
         self._scan_group: Any = None
         self._swmr_started = False
+        self._pending = PendingWrites()
+        self._last_flush = time.monotonic()
+        #: Maximum points kept in memory between two block writes.
+        self.max_pending_points = 4096
 
     # ------------------------------------------------------------------ layout
     def prepare(self, *, scanner: Scanner, nav_axes: Sequence[Axis],
@@ -107,38 +195,52 @@ class ScanWriter:
         h5.flush()
 
     def _add_saver(self, group: Any, scanner: Scanner, nav_axes: Sequence[Axis]) -> None:
-        saver = _PointSaver(self.h5saver, extended_shape=scanner.extended_shape)
+        saver = _PointSaver(self.h5saver, scanner.extended_shape, self._pending)
         saver.add_nav_axes(group, [ax.copy() for ax in nav_axes])
-        self._savers.append((group, saver))
+        # savers get the group *path*: cheaper to key their caches on than a node handle
+        self._savers.append((_node_path(group), saver))
 
     # ------------------------------------------------------------------ points
     def add_point(self, indexes: Sequence[int], detector_data: Sequence[DataToExport],
                   actuator_data: DataToExport | None = None) -> None:
-        """Save one point: every detector's DataToExport (and the actuator positions)."""
-        for (group, saver), dte in zip(self._savers, detector_data):
-            saver.add_data(group, dte, indexes=indexes, distribution=self._distribution)
-        if actuator_data is not None:
-            for (group, saver), dwa in zip(self._savers[self._n_detectors:], actuator_data):
-                saver.add_data(group, DataToExport(dwa.name, data=[dwa]), indexes=indexes,
-                               distribution=self._distribution)
+        """Save one point: every detector's DataToExport (and the actuator positions).
+
+        Points are validated at once and written in blocks at least every
+        ``flush_interval`` seconds (every point when it is 0).
+        """
+        try:
+            for (group, saver), dte in zip(self._savers, detector_data):
+                saver.add_data(group, dte, indexes=indexes, distribution=self._distribution)
+            if actuator_data is not None:
+                for (group, saver), dwa in zip(self._savers[self._n_detectors:],
+                                               actuator_data):
+                    saver.add_data(group, DataToExport(dwa.name, data=[dwa]),
+                                   indexes=indexes, distribution=self._distribution)
+        except BaseException:
+            self._pending.rollback()  # all or nothing: a point is saved for every group
+            raise
+        self._pending.commit()
         if self.swmr and not self._swmr_started:
             # every node exists after the first point: readers may now follow the file
             self.h5saver.enable_swmr()
             self._swmr_started = True
-            self.h5saver.flush()
-        else:
-            self.h5saver.tick_flush()  # flushes when flush_interval seconds have passed
+            self.flush()
+        elif (time.monotonic() - self._last_flush >= self.flush_interval
+              or self._pending.n_points >= self.max_pending_points):
+            self.flush()
 
     def flush(self) -> None:
-        """Push everything written so far to the file (SWMR readers see it after refresh)."""
+        """Write the pending points and flush the file (SWMR readers see them after refresh)."""
+        self._pending.execute(self.h5saver.backend)
         self.h5saver.flush()
+        self._last_flush = time.monotonic()
 
     # ------------------------------------------------------------------ end
     def finalize(self, n_done: int, n_total: int, status: str, error: str = "") -> None:
         """Write the completion attributes and close the file (always leaves it valid)."""
         h5 = self.h5saver
         try:
-            h5.flush()
+            self.flush()
         finally:
             if self._swmr_started:
                 h5.finalize_swmr(keep_open=True)  # attributes cannot be written under SWMR
