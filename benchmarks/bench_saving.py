@@ -199,8 +199,13 @@ def raw_scan(tmp: Path, shape: tuple[int, int], n1d: int) -> float:
     return rate
 
 
-def median(fn, repeat: int) -> float:
-    return statistics.median(fn() for _ in range(repeat))
+def median(fn, repeat: int, *args, **kwargs) -> float:
+    """Median of ``repeat`` calls of ``fn(*args, **kwargs)`` (first item if it returns a tuple)."""
+    out = []
+    for _ in range(repeat):
+        value = fn(*args, **kwargs)
+        out.append(value[0] if isinstance(value, tuple) else value)
+    return statistics.median(out)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -232,22 +237,22 @@ def main(argv: list[str] | None = None) -> dict:
         tmp = Path(tmpdir)
         for backend in args.backends:
             res: dict = {}
-            res["daqcore_log_appends_per_s"] = median(
-                lambda: bench_log("daqcore", backend, tmp, n_log, n_log_1d), repeat)
+            common = (backend, tmp)
+            res["daqcore_log_appends_per_s"] = median(bench_log, repeat, "daqcore", *common,
+                                                      n_log, n_log_1d)
             res["daqcore_log_buffered_appends_per_s"] = median(
-                lambda: bench_log("daqcore", backend, tmp, n_buf, n_log_1d, buffered=True),
-                repeat)
-            res["daqcore_scan_points_per_s"] = median(
-                lambda: bench_scan("daqcore", backend, tmp, scan, n_scan_1d)[0], repeat)
+                bench_log, repeat, "daqcore", *common, n_buf, n_log_1d, buffered=True)
+            res["daqcore_scan_points_per_s"] = median(bench_scan, repeat, "daqcore", *common,
+                                                      scan, n_scan_1d)
             _, scan_file = bench_scan("daqcore", backend, tmp, scan, n_scan_1d, keep=True)
             ours = [bench_load("daqcore", backend, scan_file) for _ in range(repeat)]
             res["daqcore_load_all_s"] = statistics.median(r["load_all_s"] for r in ours)
             res["daqcore_load_1d_s"] = statistics.median(r["load_1d_s"] for r in ours)
             if have_pm:
-                res["pymodaq_log_appends_per_s"] = median(
-                    lambda: bench_log("pymodaq", backend, tmp, n_log_pm, n_log_1d), repeat)
-                res["pymodaq_scan_points_per_s"] = median(
-                    lambda: bench_scan("pymodaq", backend, tmp, scan_pm, n_scan_1d)[0], repeat)
+                res["pymodaq_log_appends_per_s"] = median(bench_log, repeat, "pymodaq", *common,
+                                                          n_log_pm, n_log_1d)
+                res["pymodaq_scan_points_per_s"] = median(bench_scan, repeat, "pymodaq",
+                                                          *common, scan_pm, n_scan_1d)
                 theirs = [bench_load("pymodaq", backend, scan_file) for _ in range(repeat)]
                 res["pymodaq_load_all_s"] = statistics.median(r["load_all_s"] for r in theirs)
                 res["pymodaq_load_1d_s"] = statistics.median(r["load_1d_s"] for r in theirs)
@@ -271,11 +276,9 @@ def main(argv: list[str] | None = None) -> dict:
                 res["targets_met"]["load_all_not_slower"] = \
                     res["daqcore_load_all_s"] <= res["pymodaq_load_all_s"]
             result["backends"][backend] = res
-        raw = {"raw_h5py_log_appends_per_s": median(lambda: raw_log(tmp, n_log, n_log_1d),
-                                                    repeat),
-               "raw_h5py_scan_points_per_s": median(lambda: raw_scan(tmp, scan, n_scan_1d),
-                                                    repeat)}
-        for backend, res in result["backends"].items():
+        raw = {"raw_h5py_log_appends_per_s": median(raw_log, repeat, tmp, n_log, n_log_1d),
+               "raw_h5py_scan_points_per_s": median(raw_scan, repeat, tmp, scan, n_scan_1d)}
+        for res in result["backends"].values():
             res["ratio_log_vs_raw_h5py"] = res["daqcore_log_appends_per_s"] / \
                 raw["raw_h5py_log_appends_per_s"]
             res["ratio_scan_vs_raw_h5py"] = res["daqcore_scan_points_per_s"] / \
