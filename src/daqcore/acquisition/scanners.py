@@ -397,7 +397,8 @@ class ScannerTabular(Scanner):
             pieces = []
             for a, b in itertools.pairwise(table):
                 length = float(np.linalg.norm(b - a))
-                n = max(math.floor(length / step * (1 + 1e-12)), 0)
+                # points at 0, step, 2 step... strictly before the next vertex
+                n = max(math.ceil(length / step - 1e-9), 0)
                 frac = np.arange(n) * step / length if length > 0 else np.zeros(0)
                 pieces.append(a + frac[:, None] * (b - a))
             pieces.append(table[-1:])
