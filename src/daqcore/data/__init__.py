@@ -24,6 +24,7 @@ from daqcore.data.errors import (
     OptionalDependencyError,
 )
 from daqcore.data.export import DataToExport
+from daqcore.data.serialization import SerializationError, deserialize, serialize
 from daqcore.data.units import Q_, ureg
 
 __all__ = [
@@ -47,5 +48,8 @@ __all__ = [
     "DwaType",
     "IncompatibleUnitsError",
     "OptionalDependencyError",
+    "SerializationError",
+    "deserialize",
+    "serialize",
     "ureg",
 ]
