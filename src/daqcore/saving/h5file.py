@@ -1,0 +1,480 @@
+"""The file layer of :class:`~daqcore.saving.h5saver.H5SaverLowLevel`: open/create/close,
+root attributes, attribute encoding, SWMR and flushing.
+
+See :mod:`daqcore.saving.h5saver` for the whole public API.
+
+:class:`H5SaverLowLevel` has PyMoDAQ's methods (``init_file``, ``raw_group``,
+``add_scan_group``, ``add_det_group``, ``add_act_group``, ``get_node``, ``walk_nodes``,
+``add_array``, ``close_file``...) so a script written for ``pymodaq_data`` runs after changing
+its imports. daqcore extras, all keyword arguments:
+
+* ``backend='h5py' | 'tables'`` (chosen per file; both write the same tree);
+* ``compression=('zlib', 5)`` or :class:`~daqcore.saving.backends.base.Compression`
+  (also ``define_compression('gzip'|'zlib'|'blosc2', level)``);
+* ``dynamic='as_is' | 'float64' | 'int16' | ...``: dtype data arrays are stored with, applied
+  and range-checked (see :mod:`daqcore.saving.dynamic`);
+* ``swmr_mode`` (h5py) in ``init_file`` plus ``flush_interval`` (points, PyMoDAQ's
+  ``set_swmr_flush_interval``) and ``flush_period`` (seconds, default 1 s): ``tick_flush``
+  flushes when either is reached, in SWMR mode or not, which bounds what a crash can lose.
+
+:class:`H5Saver` adds PyMoDAQ's GUI saver options without Qt: base path / base name, automatic
+file naming, new file, save type, current scan group.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+
+from daqcore import __version__ as DAQCORE_VERSION
+from daqcore.saving import attributes as codec
+from daqcore.saving.backends.base import Compression, H5Backend, get_backend
+from daqcore.saving.dynamic import check_dynamic
+from daqcore.saving.enums import DataType, SaveType
+from daqcore.saving.errors import (
+    AttributeDecodeError,
+    FileClosedError,
+    H5FileError,
+    NodeError,
+    ReadOnlyFileError,
+    SWMRError,
+)
+from daqcore.saving.nodes import EARRAY, GROUP, VLARRAY, Node, StringARRAY
+
+#: ``pymodaq_version`` written in the root: the PyMoDAQ file-format generation we follow
+#: (PyMoDAQ's H5Browser refuses files below 4.0.0).
+PYMODAQ_VERSION = "5.3.0"
+LARGE_ATTRIBUTES_GROUP = "LargeAttributes"
+_DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
+
+
+def capitalize(text: str) -> str:
+    """First letter upper-case, the rest unchanged (PyMoDAQ's ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
+def _as_compression(compression: Any) -> Compression | None:
+    if compression is None or isinstance(compression, Compression):
+        return compression
+    if isinstance(compression, str):
+        return Compression(compression)
+    library, level = compression
+    return Compression(library, level)
+
+
+class H5File:
+    """Create, append to or read a PyMoDAQ-convention HDF5 file.
+
+    Parameters
+    ----------
+    save_type : SaveType or str
+        ``scan``, ``detector``, ``logger``, ``custom``, ``actuator`` or ``optimizer``; written
+        as the ``type`` attribute of ``/RawData`` in new files.
+    backend : str
+        ``'h5py'`` (default, as PyMoDAQ 5.3) or ``'tables'``.
+    compression : Compression, (library, level) or None
+        Compression of every array created afterwards.
+    dynamic : str
+        Saving dynamic (``'as_is'`` keeps the data dtype).
+    flush_period : float or None
+        Seconds between automatic flushes done by :meth:`tick_flush` (``None``: never).
+    fill_value : float
+        Value of not-yet-written points of extended (scan) arrays (integers use 0 for NaN).
+    """
+
+    def __init__(self, save_type: SaveType | str = "scan", backend: str = "h5py", *,
+                 compression: Any = None, dynamic: str = "as_is",
+                 flush_period: float | None = 1.0, fill_value: float = np.nan) -> None:
+        self.backend: H5Backend = get_backend(backend)
+        self.save_type = SaveType.check(save_type)
+        self._compression = _as_compression(compression)
+        self.backend.set_compression(self._compression)
+        self._dynamic = check_dynamic(dynamic)
+        self.fill_value = fill_value
+        self.h5_file_path: Path | None = None
+        self.h5_file_name: str | None = None
+        self.file_loaded = False
+        self._raw_group_path = "/RawData"
+        self._logger_array: StringARRAY | None = None
+        self._current_group: GROUP | None = None
+        self._stale: dict[int, Any] = {}
+        self._swmr_mode = False
+        self._swmr_enabled = False
+        self._flush_interval = 0
+        self._write_count = 0
+        self.flush_period = flush_period
+        self._last_flush = time.monotonic()
+        self._generation = 0  # incremented on every open: savers drop cached handles
+
+    # ================================================================== construction
+    @classmethod
+    def from_file(cls, path: Path | str, save_type: SaveType | str = "scan",
+                  new_file: bool = False, metadata: dict | None = None,
+                  swmr_mode: bool = False, mode: str = "a", backend: str = "h5py",
+                  **kwargs: Any) -> Self:
+        """Build a saver and call :meth:`init_file` on ``path`` (PyMoDAQ's ``from_file``)."""
+        saver = cls(save_type, backend=backend, **kwargs)
+        saver.init_file(Path(path), new_file=new_file, metadata=metadata, swmr_mode=swmr_mode,
+                        mode=mode)
+        return saver
+
+    # ================================================================== properties
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    @property
+    def dynamic(self) -> str:
+        return "as_is" if self._dynamic is None else self._dynamic.name
+
+    @dynamic.setter
+    def dynamic(self, value: str) -> None:
+        self._dynamic = check_dynamic(value)
+
+    @property
+    def dynamic_dtype(self) -> np.dtype | None:
+        return self._dynamic
+
+    @property
+    def compression(self) -> Compression | None:
+        return self._compression
+
+    def define_compression(self, compression: str, compression_opts: int) -> None:
+        """Compression for arrays created afterwards: ``'zlib'``/``'gzip'``/``'blosc2'``, 0-9."""
+        self._compression = Compression(compression, compression_opts)
+        self.backend.set_compression(self._compression)
+
+    @property
+    def h5_file(self) -> Any:
+        """The underlying ``h5py.File`` / ``tables.File``."""
+        return self.backend.file
+
+    h5file = h5_file
+
+    @property
+    def filename(self) -> str:
+        return self.backend.filename
+
+    @property
+    def file_path(self) -> Path | None:
+        if self.h5_file_path is None or self.h5_file_name is None:
+            return None
+        return Path(self.h5_file_path) / self.h5_file_name
+
+    def isopen(self) -> bool:
+        return self.backend.isopen
+
+    @property
+    def writable(self) -> bool:
+        return self.backend.writable
+
+    @property
+    def raw_group(self) -> GROUP:
+        """The ``/RawData`` group where data are saved."""
+        return self.get_node(self._raw_group_path)
+
+    def root(self) -> GROUP:
+        return GROUP(self.backend.root(), self)
+
+    # ================================================================== file
+    def init_file(self, file_name: Path | str, raw_group_name: str = "RawData",
+                  new_file: bool = False, metadata: dict | None = None,
+                  swmr_mode: bool = False, mode: str = "a") -> bool:
+        """Create (``new_file`` or missing file) or open a file and set up ``/RawData``.
+
+        Parameters
+        ----------
+        file_name : Path or str
+            File path; a suffix without ``h5`` is replaced by ``.h5``.
+        raw_group_name : str
+            Name of the base group (``RawData``).
+        new_file : bool
+            Create (overwrite) the file.
+        metadata : dict
+            Attributes of the raw group, written in new files (large values are fine).
+        swmr_mode : bool
+            h5py only: create the file for Single-Writer-Multiple-Reader use.
+        mode : str
+            ``'a'`` (append) or ``'r'`` (read only) when the file already exists.
+
+        Returns
+        -------
+        bool
+            True if a new file was created.
+        """
+        if file_name is None:
+            raise H5FileError("no file name given")
+        path = Path(file_name)
+        if path.is_dir():
+            raise H5FileError(f"{str(path)!r} is a directory, not an HDF5 file")
+        name = path.name if "h5" in path.suffix else path.stem + ".h5"
+        fullpath = path.parent / name
+        if mode not in ("a", "r", "r+", "w"):
+            raise H5FileError(f"unknown file mode {mode!r}; use 'a', 'r' or 'w'")
+        if mode == "w":
+            new_file = True
+        if not fullpath.is_file():
+            if mode == "r":
+                raise H5FileError(f"{str(fullpath)!r} does not exist")
+            new_file = True
+        if swmr_mode and self.backend.name != "h5py":
+            raise SWMRError("SWMR is only available with the 'h5py' backend")
+        if swmr_mode and not new_file and mode != "r":
+            import h5py
+
+            try:
+                with h5py.File(fullpath, "r") as probe:
+                    compatible = bool(codec.decode(probe.attrs.get("swmr_compatible", "false"))
+                                      in (True, "true"))
+            except OSError as exc:
+                raise H5FileError(f"cannot open {str(fullpath)!r}: {exc}") from None
+            if not compatible:
+                raise SWMRError(f"{str(fullpath)!r} was not created for SWMR; "
+                                "use new_file=True or swmr_mode=False")
+        self.h5_file_path = fullpath.parent
+        self.h5_file_name = fullpath.name
+        self.close_file()
+        self.open_file(fullpath, "w" if new_file else mode, swmr_mode=swmr_mode)
+        self._raw_group_path = "/" + raw_group_name
+        if self.writable:
+            raw = self.get_set_group(self.root(), raw_group_name,
+                                     title="Data from PyMoDAQ modules")
+            self.get_set_logger(raw)
+            if new_file:
+                raw.attrs["type"] = self.save_type.name
+                root = self.root()
+                root.attrs["file"] = self.h5_file_name
+                now = datetime.datetime.now()
+                root.attrs["date"] = now.date().isoformat()
+                root.attrs["time"] = now.time().isoformat()
+                for key, value in (metadata or {}).items():
+                    raw.attrs[key] = value
+        self.file_loaded = True
+        return new_file
+
+    def open_file(self, fullpathname: Path | str, mode: str = "r", title: str = "PyMoDAQ file",
+                  swmr_mode: bool = False, **kwargs: Any) -> Any:
+        """Open a file directly (PyMoDAQ's ``H5Backend.open_file``); ``'w'`` writes root attrs."""
+        self.close_file()
+        fullpathname = Path(fullpathname)
+        if self.h5_file_name is None or self.file_path != fullpathname:
+            self.h5_file_path, self.h5_file_name = fullpathname.parent, fullpathname.name
+        self.backend.open(str(fullpathname), mode, swmr=swmr_mode)
+        self._generation += 1
+        self._swmr_mode = bool(swmr_mode)
+        self._swmr_enabled = False
+        self._stale.clear()
+        self._write_count = 0
+        self._last_flush = time.monotonic()
+        if mode == "w":
+            root = self.backend.root()
+            if self.backend.name == "h5py":
+                self.backend.set_attr(root, "CLASS", "GROUP")
+                self.backend.set_attr(root, "TITLE", str(title))
+            self._set_attr_handle(root, "pymodaq_version", PYMODAQ_VERSION)
+            self._set_attr_handle(root, "pymodaq_data_version", PYMODAQ_VERSION)
+            self._set_attr_handle(root, "daqcore_version", DAQCORE_VERSION)
+            if swmr_mode:
+                self._set_attr_handle(root, "swmr_compatible", True)
+        return self.backend.file
+
+    def flush(self) -> None:
+        """Write buffered data to disk (and refresh deferred ``shape``/``size`` attributes)."""
+        if not self.backend.isopen or not self.backend.writable:
+            return
+        if not self._swmr_enabled:
+            self._reconcile_stale()
+        self.backend.flush()
+        self._last_flush = time.monotonic()
+
+    def close_file(self) -> None:
+        """Flush and close; after SWMR, reopen once to update the deferred attributes."""
+        if not self.backend.isopen:
+            self.backend.close()
+            return
+        swmr_was_on = self._swmr_enabled
+        try:
+            if self.backend.writable:
+                self.flush()
+        finally:
+            path = self.backend.filename
+            self.backend.close()
+            self._swmr_enabled = False
+            self._stale.clear()
+            self._logger_array = None
+            self._current_group = None
+        if swmr_was_on:
+            self.backend.open(path, "a")
+            try:
+                self._reconcile_all()
+                self.backend.flush()
+            finally:
+                self.backend.close()
+
+    close = close_file
+
+    def finalize_swmr(self, keep_open: bool = False) -> None:
+        """End SWMR: close, reopen in append mode and reconcile the deferred attributes."""
+        path = self.file_path
+        self.close_file()
+        if keep_open and path is not None:
+            self.open_file(path, "a")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_file()
+
+    # ================================================================== SWMR and flushing
+    @property
+    def swmr_mode(self) -> bool:
+        return self._swmr_mode
+
+    @property
+    def is_swmr_active(self) -> bool:
+        return self._swmr_enabled
+
+    @property
+    def is_swmr_capable(self) -> bool:
+        return self.backend.name == "h5py"
+
+    @property
+    def is_swmr_compatible(self) -> bool:
+        root = self.root()
+        return "swmr_compatible" in root.attrs and bool(root.attrs["swmr_compatible"])
+
+    def enable_swmr(self) -> None:
+        """Switch the open file to SWMR writing (after every node has been created)."""
+        if self._swmr_enabled:
+            return
+        if not self.is_swmr_capable:
+            raise SWMRError("SWMR is only available with the 'h5py' backend")
+        if not self._swmr_mode:
+            raise SWMRError("the file was not opened with swmr_mode=True")
+        self._check_writable()
+        self.flush()
+        self.backend.set_attr(self.backend.root(), "swmr_active", True)
+        self.backend.start_swmr()
+        self._swmr_enabled = True
+
+    def set_swmr_flush_interval(self, interval: int) -> None:
+        """Flush every ``interval`` calls of :meth:`tick_flush` (0: only on time/at the end)."""
+        self._flush_interval = int(interval)
+        self._write_count = 0
+
+    @property
+    def flush_interval(self) -> int:
+        return self._flush_interval
+
+    def tick_flush(self) -> None:
+        """Count one logical write; flush when the interval or the flush period is reached."""
+        self._write_count += 1
+        if self._flush_interval > 0 and self._write_count % self._flush_interval == 0:
+            self.flush()
+        elif self.flush_period is not None and \
+                time.monotonic() - self._last_flush >= self.flush_period:
+            self.flush()
+
+    def _mark_stale(self, handle: Any) -> None:
+        self._stale[id(handle)] = handle
+
+    def _reconcile_stale(self) -> None:
+        if not self._stale:
+            return
+        backend = self.backend
+        for handle in self._stale.values():
+            self._reconcile_handle(handle)
+        self._stale.clear()
+        del backend
+
+    def _reconcile_handle(self, handle: Any) -> None:
+        backend = self.backend
+        shape = backend.shape(handle)
+        backend.set_attr(handle, "shape", codec.encode(tuple(int(s) for s in shape)))
+        if backend.has_attr(handle, "data_type") and \
+                codec.decode(backend.get_attr(handle, "data_type")) == "axis":
+            backend.set_attr(handle, "size", codec.encode(int(shape[0])))
+
+    def _reconcile_all(self) -> None:
+        backend = self.backend
+        backend.set_attr(backend.root(), "swmr_active", False)
+        for node in self.walk_nodes("/"):
+            if isinstance(node, (EARRAY, VLARRAY)):
+                self._reconcile_handle(node.node)
+
+    # ================================================================== attributes
+    def _check_writable(self) -> None:
+        if not self.backend.isopen:
+            raise FileClosedError("cannot write: the HDF5 file is closed")
+        if not self.backend.writable:
+            raise ReadOnlyFileError(f"cannot write: {self.backend.filename!r} is open read-only")
+
+    def where_key(self, where: Any) -> str:
+        """Path of ``where`` (a path string, a Node or a library handle), cheaply."""
+        if isinstance(where, str):
+            return where.rstrip("/") or "/"
+        if isinstance(where, Node):
+            return self.backend.path(where.node)
+        if isinstance(where, Path):
+            return str(where).replace("\\", "/")
+        return self.backend.path(where)
+
+    def _check_can_create(self) -> None:
+        self._check_writable()
+        if self._swmr_enabled:
+            raise SWMRError("no node can be created while SWMR writing is active")
+
+    def _set_attr_handle(self, handle: Any, name: str, value: Any) -> None:
+        self._check_writable()
+        if name in codec.RAW_ATTRIBUTES:
+            if name in ("TITLE", "CLASS"):
+                value = str(value)
+            self.backend.set_attr(handle, name, value)
+            return
+        encoded = codec.encode(value)
+        if len(encoded) > codec.LARGE_ATTRIBUTE_BYTES:
+            encoded = codec.encode_large_ref(self._store_large_attribute(encoded))
+        self.backend.set_attr(handle, name, encoded)
+
+    def _store_large_attribute(self, encoded: str) -> str:
+        self._check_can_create()
+        root = self.backend.root()
+        group = self.backend.child(root, LARGE_ATTRIBUTES_GROUP)
+        if group is None:
+            group = self.backend.create_group(root, LARGE_ATTRIBUTES_GROUP,
+                                              title="attributes too large for a header")
+        index = len(self.backend.children(group))
+        payload = np.frombuffer(encoded.encode("utf-8"), dtype=np.uint8)
+        dset = self.backend.create_carray(group, f"Attr{index:05d}", data=payload,
+                                          title="large attribute")
+        return self.backend.path(dset)
+
+    def _read_large_attribute(self, ref: str, name: str) -> Any:
+        try:
+            handle = self.backend.get(str(ref))
+            text = self.backend.read(handle).tobytes().decode("utf-8")
+        except (NodeError, UnicodeDecodeError, AttributeError) as exc:
+            raise AttributeDecodeError(f"large attribute {name!r} ({ref}) cannot be read: {exc}") \
+                from None
+        value = codec.decode(text)
+        if isinstance(value, codec.LargeAttributeRef):
+            raise AttributeDecodeError(f"large attribute {name!r} points to another reference")
+        return value
+
+    def get_attr(self, node: Any, attr_name: str | None = None) -> Any:
+        node = self.get_node(node)
+        return node.attrs.to_dict() if attr_name is None else node.attrs[attr_name]
+
+    def set_attr(self, node: Any, attr_name: str, attr_value: Any) -> None:
+        self.get_node(node).attrs[attr_name] = attr_value
+
+    def has_attr(self, node: Any, attr_name: str) -> bool:
+        return attr_name in self.get_node(node).attrs
+
+
+__all__ = ["PYMODAQ_VERSION", "H5File", "capitalize"]
