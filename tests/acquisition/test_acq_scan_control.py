@@ -228,3 +228,39 @@ def test_a_scan_runs_once(rig, tmp_path):
         scan.run()
     with pytest.raises(ScanStateError):
         Scan([rig.x], rig.detectors, Scanner1DLinear(0, 1, 1)).wait()
+
+
+@pytest.mark.parametrize("flush_interval", [0.0, 10.0])
+def test_detector_changing_shape_mid_scan_is_a_point_save_error(rig, tmp_path, flush_interval):
+    from daqcore.acquisition.errors import PointSaveError
+
+    scan = Scan(rig.actuators, rig.detectors, Scanner2DGrid((0, 2, 1), (0, 2, 1)),
+                path=tmp_path, flush_interval=flush_interval)
+
+    def widen(event):
+        if event.kind == "point" and event.n_done == 3:
+            rig.d1.npts = 16  # the spectrometer suddenly returns 16 points
+
+    scan.subscribe(widen)
+    with pytest.raises(PointSaveError, match="point 3") as info:
+        scan.run()
+    assert info.value.point_index == 3
+    assert scan.result.n_points_done == 3
+    with h5py.File(scan.result.path, "r") as f:
+        power = f[SCAN + "/Detector000/Data0D/CH00/Data00"][()].ravel()
+    # all or nothing: det0 was valid at point 3 but is not saved without det1
+    assert np.isfinite(power[:3]).all() and np.isnan(power[3:]).all()
+
+
+def test_keyboard_interrupt_marks_scan_stopped(rig, tmp_path):
+    scan = Scan(rig.actuators, rig.detectors, Scanner2DGrid((0, 2, 1), (0, 2, 1)), path=tmp_path)
+
+    def interrupt(event):
+        if event.kind == "point" and event.n_done == 2:
+            raise KeyboardInterrupt
+
+    # callbacks are isolated, so interrupt through the iterator like Ctrl-C in a loop would
+    with pytest.raises(KeyboardInterrupt):
+        for event in scan.iterate():
+            interrupt(event)
+    assert scan.result.status == "stopped" and _attrs(scan.result.path)["n_points_done"] == 2

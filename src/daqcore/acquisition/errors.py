@@ -116,6 +116,15 @@ class ActuatorError(AcquisitionError, RuntimeError):
         )
 
 
+class PointSaveError(AcquisitionError, RuntimeError):
+    """Saving a point failed (data changed shape, disk full...); earlier points are kept."""
+
+    def __init__(self, point_index: int, cause: BaseException) -> None:
+        self.point_index = point_index
+        self.cause = cause
+        super().__init__(f"saving point {point_index} failed: {type(cause).__name__}: {cause}")
+
+
 class OutputPathError(AcquisitionError, OSError):
     """The output file or directory cannot be created or written."""
 
@@ -131,6 +140,7 @@ __all__ = [
     "DetectorError",
     "OutOfBoundsError",
     "OutputPathError",
+    "PointSaveError",
     "ScanConfigurationError",
     "ScanStateError",
     "ScannerError",

@@ -221,7 +221,7 @@ class Logger(Acquisition):
                 yield event
             status = "finished" if (self.n_samples is None or n_done >= self.n_samples) \
                 and not self._stop_requested.is_set() else "stopped"
-        except GeneratorExit:
+        except (GeneratorExit, KeyboardInterrupt):
             status = "stopped"
             raise
         except BaseException as exc:

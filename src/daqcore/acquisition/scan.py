@@ -32,6 +32,7 @@ from daqcore.acquisition.control import Acquisition, AcquisitionState
 from daqcore.acquisition.errors import (
     AcquisitionError,
     DetectorError,
+    PointSaveError,
     ScanConfigurationError,
 )
 from daqcore.acquisition.events import ProgressEvent
@@ -286,7 +287,10 @@ class Scan(Acquisition):
                 dtes = tuple(self._grab_detector(i, step.step)
                              for i in range(len(self.detectors)))
                 act_dte = self._actuator_dte(tracker) if self.save_actuators else None
-                writer.add_point(step.indexes, dtes, act_dte)
+                try:
+                    writer.add_point(step.indexes, dtes, act_dte)
+                except Exception as exc:
+                    raise PointSaveError(step.step, exc) from exc
                 n_done += 1
                 event = ProgressEvent(
                     "point", n_done, n_total, time.perf_counter() - t0, step=step.step,
@@ -296,8 +300,9 @@ class Scan(Acquisition):
                 self._hub.emit(event)
                 yield event
             status = "finished" if n_done == n_total else "stopped"
-        except GeneratorExit:
+        except (GeneratorExit, KeyboardInterrupt):
             status = "stopped"
+            drive.stop_all(self.actuators)
             raise
         except BaseException as exc:
             error = exc
