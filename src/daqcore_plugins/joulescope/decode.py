@@ -193,15 +193,20 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
     if not any_sup:
         return
     k = 0
+    j = start % ring_len
     while k < n:
-        if flags[(start + k) % ring_len] & 2:
+        if flags[j] & 2:
             a = start + k
             if k == 0:
                 while a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2):
                     a -= 1
             b = start + k
-            while flags[b % ring_len] & 2:
+            jb = j
+            while flags[jb] & 2:
                 b += 1
+                jb += 1
+                if jb >= ring_len:
+                    jb = 0
             pre = np.float32(np.nan)
             if a - 1 >= oldest and a >= 1:
                 pre = _cal_current_kernel(raw, ring_len, a - 1, seg_ids, ioff, igain)
@@ -217,8 +222,14 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
                 if sid >= start and sid < stop:
                     out_i[sid - start] = x
             k = b - start + 1
+            j = jb + 1
+            if j >= ring_len:
+                j = 0
         else:
             k += 1
+            j += 1
+            if j >= ring_len:
+                j = 0
 
 
 def decode_numba(view: RingView, start: int, stop: int, oldest: int):

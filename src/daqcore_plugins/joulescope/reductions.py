@@ -357,11 +357,45 @@ def _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, k, mean, m2, mn, mx):
 @jit
 def _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn, L_mx,
                  off, nent, first, count):  # pragma: no cover - jit
-    for e in range(count):
-        idx = off + (first + e) % nent
-        acc_k = _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k[idx], L_mean[idx],
-                             L_m2[idx], L_mn[idx], L_mx[idx])
-    return acc_k
+    """Combine ``count`` ring entries (parallel two-pass formula) into the accumulator."""
+    if count <= 0:
+        return acc_k
+    e0 = (first % nent)
+    ktot = 0
+    s = np.zeros(6)
+    mn = np.full(6, np.inf)
+    mx = np.full(6, -np.inf)
+    e = e0
+    for _ in range(count):
+        idx = off + e
+        k = L_k[idx]
+        if k > 0:
+            ktot += k
+            for f in range(6):
+                s[f] += k * L_mean[idx, f]
+                if L_mn[idx, f] < mn[f]:
+                    mn[f] = L_mn[idx, f]
+                if L_mx[idx, f] > mx[f]:
+                    mx[f] = L_mx[idx, f]
+        e += 1
+        if e >= nent:
+            e = 0
+    if ktot == 0:
+        return acc_k
+    mu = s / ktot
+    m2 = np.zeros(6)
+    e = e0
+    for _ in range(count):
+        idx = off + e
+        k = L_k[idx]
+        if k > 0:
+            for f in range(6):
+                d = L_mean[idx, f] - mu[f]
+                m2[f] += L_m2[idx, f] + k * d * d
+        e += 1
+        if e >= nent:
+            e = 0
+    return _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, ktot, mu, m2, mn, mx)
 
 
 @jit
@@ -378,8 +412,8 @@ def _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, x, y, oldest, 
 @jit
 def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
                        raw, flags, oldest, seg_ids, ioff, igain, voff, vgain,
-                       out_k, out_mean, out_m2, out_mn, out_mx):  # pragma: no cover - jit
-    """Exact statistics of each window ``[starts[w], stops[w])`` through the levels."""
+                       out):  # pragma: no cover - jit
+    """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
     nlev = steps.shape[0]
     scratch = 2 * steps[0] + 2
     si = np.empty(scratch, dtype=np.float32)
@@ -442,36 +476,29 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                     acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags,
                                      right_start, b, oldest, seg_ids, ioff, igain, voff, vgain,
                                      si, sv, sb, tk, tmean, tm2, tmn, tmx)
-        out_k[w] = acc_k
         for f in range(6):
+            r = out[w, f]
+            r["length"] = acc_k
             if acc_k > 0:
-                out_mean[w, f] = acc_mean[f]
-                out_m2[w, f] = acc_m2[f]
-                out_mn[w, f] = acc_mn[f]
-                out_mx[w, f] = acc_mx[f]
+                r["mean"] = acc_mean[f]
+                r["variance"] = acc_m2[f]
+                r["min"] = acc_mn[f]
+                r["max"] = acc_mx[f]
             else:
-                out_mean[w, f] = np.nan
-                out_m2[w, f] = np.nan
-                out_mn[w, f] = np.nan
-                out_mx[w, f] = np.nan
+                r["mean"] = np.nan
+                r["variance"] = np.nan
+                r["min"] = np.nan
+                r["max"] = np.nan
 
 
-def range_stats_numba(levels: ReductionLevels, view, starts, stops, oldest: int):
-    """Exact statistics of many windows at once (numba)."""
-    starts = np.ascontiguousarray(starts, dtype=np.int64)
-    stops = np.ascontiguousarray(stops, dtype=np.int64)
-    n = len(starts)
-    k = np.empty(n, dtype=np.int64)
-    mean = np.empty((n, NF))
-    m2 = np.empty((n, NF))
-    mn = np.empty((n, NF))
-    mx = np.empty((n, NF))
+def range_stats_numba(levels: ReductionLevels, view, starts, stops, oldest: int,
+                      out: np.ndarray) -> None:
+    """Exact statistics of many windows at once (numba), written into ``out`` records."""
     cal = view.cal
     range_stats_kernel(starts, stops, levels.steps, levels.offsets, levels.n_entries,
                        levels.k, levels.mean, levels.m2, levels.mn, levels.mx,
-                       view.raw, view.flags, int(oldest), cal.start_ids, cal.i_offset,
-                       cal.i_gain, cal.v_offset, cal.v_gain, k, mean, m2, mn, mx)
-    return k, mean, m2, mn, mx
+                       view.raw, view.flags, oldest, cal.start_ids, cal.i_offset,
+                       cal.i_gain, cal.v_offset, cal.v_gain, out)
 
 
 __all__ = [

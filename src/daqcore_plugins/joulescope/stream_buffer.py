@@ -453,11 +453,17 @@ class StreamBuffer:
             return block_stats_numba(ci, cv, bits, block_len)
         return block_stats_numpy(ci, cv, bits, block_len)
 
-    def _range_stats(self, starts: np.ndarray, stops: np.ndarray):
+    def _range_stats(self, starts: np.ndarray, stops: np.ndarray,
+                     out: np.ndarray | None = None) -> np.ndarray:
+        """Exact statistics of windows ``[starts[w], stops[w])`` as (N, 6) records."""
         oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
-        if self._use_numba:
-            return range_stats_numba(self._levels, self._view, starts, stops, oldest)
         n = len(starts)
+        if out is None:
+            out = np.empty((n, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
+        if self._use_numba:
+            range_stats_numba(self._levels, self._view, starts.astype(np.int64, copy=False),
+                              stops.astype(np.int64, copy=False), oldest, out)
+            return out
         k = np.zeros(n, dtype=np.int64)
         mean = np.empty((n, NF))
         m2 = np.empty((n, NF))
@@ -466,7 +472,7 @@ class StreamBuffer:
         for w in range(n):
             r = range_stats_numpy(self._levels, self._view, int(starts[w]), int(stops[w]), oldest)
             k[w], mean[w], m2[w], mn[w], mx[w] = r
-        return k, mean, m2, mn, mx
+        return pack_records(k, mean, m2, mn, mx, out=out)
 
     def process(self) -> None:
         """Calibrate, suppress range-switch glitches and reduce all pending raw samples."""
@@ -661,8 +667,8 @@ class StreamBuffer:
         else:
             out = np.zeros(STATS_FIELD_COUNT, dtype=STATS_DTYPE)
         x_start, x_stop = self._constrain(start, stop)
-        k, mean, m2, mn, mx = self._range_stats(np.array([x_start]), np.array([x_stop]))
-        out[:] = pack_records(k, mean, m2, mn, mx)[0]
+        self._range_stats(np.array([x_start], dtype=np.int64),
+                          np.array([x_stop], dtype=np.int64), out=out.reshape(1, -1))
         return out, [x_start, x_stop]
 
     def data_get(self, start: int, stop: int, increment: int | None = None,
@@ -727,8 +733,7 @@ class StreamBuffer:
         elif inc < self._reductions[0]:
             first = 0
             if start < rs:
-                k, mean, m2, mn, mx = self._range_stats(np.array([rs]), np.array([start + inc]))
-                pack_records(k, mean, m2, mn, mx, out=rows[:1])
+                self._range_stats(np.array([rs]), np.array([start + inc]), out=rows[:1])
                 first = 1
             a = start + first * inc
             b = start + n_rows * inc
@@ -740,8 +745,7 @@ class StreamBuffer:
             w = start + inc * np.arange(n_rows, dtype=np.int64)
             ws = np.maximum(w, max(0, rs))
             we = np.minimum(w + inc, processed)
-            k, mean, m2, mn, mx = self._range_stats(ws, we)
-            pack_records(k, mean, m2, mn, mx, out=rows)
+            self._range_stats(ws, we, out=rows)
         return out[:fill + n_rows]
 
     def _check_held(self, start: int, stop: int) -> None:

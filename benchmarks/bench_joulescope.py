@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Benchmark: daqcore's Joulescope StreamBuffer vs joulescope's v0 StreamBuffer (same run).
+
+Synthetic JS110 data at 2 MS/s (sleep/wake load: 200 current-range switches per second),
+reductions (200, 100, 100), 10 ms insert chunks. Prints one JSON document with medians of
+repeated calls for ours (numba backend, plus the numpy fallback's ingest rate) and the peer,
+and ratios (peer time / our time for queries, our rate / peer rate for ingest).
+
+Run:  python benchmarks/bench_joulescope.py [--quick] [--buffer-duration 30] [--stream-seconds 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from daqcore_plugins.joulescope import StreamBuffer
+from daqcore_plugins.joulescope.kernels import NUMBA_AVAILABLE
+from daqcore_plugins.joulescope.raw_format import usb_packets
+from daqcore_plugins.joulescope.sim_model import SignalModel, calibration_vectors
+
+FS = 2_000_000
+REDUCTIONS = [200, 100, 100]
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def timed(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def make_buffer(kind: str, duration: float):
+    cal = calibration_vectors()
+    if kind == "joulescope":
+        from joulescope.v0.stream_buffer import StreamBuffer as PeerBuffer
+
+        sb = PeerBuffer(duration, REDUCTIONS, FS)
+    else:
+        sb = StreamBuffer(duration, REDUCTIONS, FS, backend=kind)
+    sb.calibration_set(*cal)
+    return sb
+
+
+def ingest(sb, pieces, seconds: int) -> float:
+    total = 0.0
+    for _ in range(seconds):
+        for p in pieces:
+            t0 = time.perf_counter()
+            sb.insert_raw(p)
+            sb.process()
+            total += time.perf_counter() - t0
+    return total
+
+
+def bench_one(kind: str, raw_1s, args) -> dict:
+    out: dict = {}
+    gc.collect()
+    rss0 = rss_bytes()
+    t0 = time.perf_counter()
+    sb = make_buffer(kind, args.buffer_duration)
+    out["construct_s"] = time.perf_counter() - t0
+    chunk = FS // 100
+    pieces = [raw_1s[2 * k * chunk : 2 * (k + 1) * chunk] for k in range(100)]
+    # warm up (numba compilation is cached on disk; the first call still loads it)
+    warm = make_buffer(kind, 1.0)
+    ingest(warm, pieces[:5], 1)
+    del warm
+    seconds = int(args.stream_seconds)
+    t = ingest(sb, pieces, seconds)
+    out["insert_raw_process_x_realtime"] = seconds / t
+    out["buffer_samples"] = len(sb)
+    out["rss_bytes_per_sample"] = (rss_bytes() - rss0) / len(sb)
+    if hasattr(sb, "nbytes"):
+        out["array_bytes_per_sample"] = sb.nbytes / len(sb)
+    s0, s1 = sb.sample_id_range
+    r = args.repeat
+    incr = (s1 - s0) // 1000
+    out["data_get_whole_buffer_1000pts_ms"] = 1e3 * timed(
+        lambda: sb.data_get(s0, s0 + incr * 1000, incr), r)
+    w0 = s1 - FS
+    out["data_get_1s_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(w0, w0 + 2_000_000, 2000), r)
+    w0 = s1 - 20_000
+    out["data_get_10ms_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(w0, w0 + 20_000, 20), r)
+    out["data_get_incr1_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(s1 - 1000, s1, 1), r)
+    n10 = min(10 * FS, (s1 - s0) - 2 * FS)
+    a = s1 - n10 - 12345
+    out["statistics_get_10s_unaligned_ms"] = 1e3 * timed(lambda: sb.statistics_get(a, a + n10), r)
+    a = s1 - n10 - (s1 % 2_000_000)
+    out["statistics_get_10s_aligned_ms"] = 1e3 * timed(lambda: sb.statistics_get(a, a + n10), r)
+    f3 = ["current", "voltage", "power"]
+    out["samples_get_1s_i_v_p_ms"] = 1e3 * timed(lambda: sb.samples_get(s1 - FS, s1, fields=f3), r)
+    stats, _ = sb.statistics_get(s1 - FS, s1)
+    out["sanity_current_mean_A"] = float(stats[0]["mean"])
+    sb = None
+    gc.collect()
+    # USB packet path, short buffer
+    sbu = make_buffer(kind, 2.0)
+    packets = usb_packets(raw_1s[: 2 * 126 * 64 * (FS // (126 * 64))]).reshape(-1, 512)
+    calls = [packets[k : k + 64].reshape(-1) for k in range(0, len(packets), 64)]
+    usb_seconds = max(1, seconds // 4)
+    t_usb = 0.0
+    n_usb = 0
+    for s in range(usb_seconds):
+        pv = packets.view(np.uint16)
+        pv[:, 2] = (s * len(packets) + np.arange(len(packets))) & 0xFFFF
+        for c in calls:
+            t0 = time.perf_counter()
+            sbu.insert(c)
+            sbu.process()
+            t_usb += time.perf_counter() - t0
+        n_usb += len(packets) * 126
+    out["usb_insert_process_x_realtime"] = n_usb / FS / t_usb
+    del sbu
+    gc.collect()
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="4 s buffer, 6 s streamed, 3 repeats")
+    p.add_argument("--buffer-duration", type=float, default=30.0)
+    p.add_argument("--stream-seconds", type=float, default=40.0)
+    p.add_argument("--fallback-seconds", type=float, default=6.0,
+                   help="seconds streamed through the numpy fallback backend")
+    p.add_argument("--repeat", type=int, default=7)
+    args = p.parse_args()
+    if args.quick:
+        args.buffer_duration, args.stream_seconds, args.repeat = 4.0, 6.0, 3
+        args.fallback_seconds = 3.0
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("joulescope").setLevel(logging.CRITICAL)
+    raw_1s = SignalModel(noise_codes=8.0, seed=1).generate(0, FS, FS)
+    t_start = time.perf_counter()
+    ours_kind = "numba" if NUMBA_AVAILABLE else "numpy"
+    result: dict = {"args": vars(args), "ours_backend": ours_kind}
+    result["ours"] = bench_one(ours_kind, raw_1s, args)
+    # numpy fallback: ingest rate only (shorter run)
+    sb = make_buffer("numpy", 4.0)
+    chunk = FS // 100
+    pieces = [raw_1s[2 * k * chunk : 2 * (k + 1) * chunk] for k in range(100)]
+    secs = max(1, int(args.fallback_seconds))
+    result["ours_numpy_fallback_insert_raw_process_x_realtime"] = secs / ingest(sb, pieces, secs)
+    del sb
+    try:
+        import joulescope
+
+        result["joulescope_version"] = joulescope.__version__
+        result["peer"] = bench_one("joulescope", raw_1s, args)
+    except ImportError:
+        result["peer"] = None
+    if result["peer"]:
+        o, q = result["ours"], result["peer"]
+        ratios = {
+            "ingest_speedup": o["insert_raw_process_x_realtime"]
+            / q["insert_raw_process_x_realtime"],
+            "usb_ingest_speedup": o["usb_insert_process_x_realtime"]
+            / q["usb_insert_process_x_realtime"],
+            "memory_ratio_rss": o["rss_bytes_per_sample"] / q["rss_bytes_per_sample"],
+        }
+        for key in o:
+            if key.endswith("_ms"):
+                ratios[key.replace("_ms", "_speedup")] = q[key] / o[key]
+        result["ratios"] = ratios
+    result["total_runtime_s"] = time.perf_counter() - t_start
+    print(json.dumps(result, indent=2, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
