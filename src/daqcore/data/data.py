@@ -29,6 +29,7 @@ from daqcore.data.errors import (
     DataIndexError,
     DataShapeError,
 )
+from daqcore.data.processing import ProcessingMixin
 from daqcore.data.reductions import ReductionMixin
 from daqcore.data.slicing import DataSlicer, remove_dimensions
 from daqcore.data.units import (
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 _RESERVED: frozenset[str] = frozenset()
 
 
-class DataWithAxes(ArithmeticMixin, ReductionMixin):
+class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
     """Multi-channel data with axes, units, navigation indexes and error bars.
 
     Parameters
@@ -398,6 +399,17 @@ class DataWithAxes(ArithmeticMixin, ReductionMixin):
 
     def __getitem__(self, index: int) -> np.ndarray:
         return self._data[index]
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        """Replace channel ``index`` by an array of the same shape (not copied)."""
+        if not isinstance(index, int) or not -len(self._data) <= index < len(self._data):
+            raise DataIndexError(f"channel index {index!r} out of range for {len(self._data)}")
+        array, _ = normalize_channels([value], "")
+        if array[0].shape != self._shape:
+            raise DataShapeError(f"channel of shape {array[0].shape} for {self._name!r} of "
+                                 f"shape {self._shape}")
+        self._data = list(self._data)
+        self._data[index] = array[0]
 
     def get_data_index(self, index: int = 0) -> np.ndarray:
         """Channel ``index``."""

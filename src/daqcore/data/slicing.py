@@ -20,7 +20,7 @@ import numpy as np
 
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDistribution
-from daqcore.data.errors import DataIndexError
+from daqcore.data.errors import DataIndexError, DataShapeError
 
 if TYPE_CHECKING:
     from daqcore.data.data import DataWithAxes
@@ -140,6 +140,69 @@ class DataSlicer:
         dwa = self._dwa
         per_dim = self._items_per_dim(item)
         return slice_dwa(dwa, per_dim)
+
+    def __setitem__(self, item: Any, value: Any) -> None:
+        """Write ``value`` into the selected region of every channel (ints and slices only).
+
+        ``value`` may be a DataWithAxes (converted to this object's units, channel by channel;
+        its errors are written too), a pint Quantity, an ndarray or a number (both exact: the
+        errors of the region become 0). The channel arrays are copied before the first write,
+        so arrays given at construction are never modified.
+        """
+        dwa = self._dwa
+        per_dim = self._items_per_dim(item)
+        if any(isinstance(sub, np.ndarray) for sub in per_dim.values()):
+            raise DataIndexError(f"{self._name()}[...] = ...: only ints and slices can be "
+                                 f"assigned to")
+        index = tuple(per_dim.get(dim, slice(None)) for dim in range(len(dwa.shape)))
+        values, errors = _values_for_assignment(dwa, value)
+        target_shape = dwa.data[0][index].shape
+        data = [array.copy() for array in dwa.data]
+        try:
+            for channel, array in enumerate(data):
+                array[index] = _fit(values[channel], target_shape)
+        except ValueError as error:
+            raise DataShapeError(f"cannot assign a value of shape "
+                                 f"{np.shape(values[0])} to a region of shape {target_shape}: "
+                                 f"{error}") from None
+        new_errors = None
+        if dwa.errors is not None or errors is not None:
+            new_errors = [np.zeros(dwa.shape) if dwa.errors is None
+                          else np.array(dwa.errors[c], dtype=float) for c in range(len(data))]
+            for channel, array in enumerate(new_errors):
+                array[index] = 0.0 if errors is None else _fit(errors[channel], target_shape)
+        dwa._data = data
+        dwa._errors = new_errors
+
+
+def _fit(value: Any, shape: tuple[int, ...]) -> Any:
+    """``value`` reshaped to ``shape`` when it has as many elements (0D/1D squeezing), else
+    as is (numpy broadcasting decides)."""
+    if np.size(value) == int(np.prod(shape)):
+        return np.reshape(value, shape)
+    return value
+
+
+def _values_for_assignment(dwa: DataWithAxes, value: Any) -> tuple[list, list | None]:
+    from daqcore.data.data import DataWithAxes
+    from daqcore.data.units import convert_errors, convert_values, format_units
+
+    count = len(dwa.data)
+    if isinstance(value, DataWithAxes):
+        if len(value) not in (1, count):
+            raise DataShapeError(f"cannot assign {len(value)} channels to {count}")
+        values = [convert_values(a, value.units, dwa.units) for a in value.data]
+        errors = None if value.errors is None else \
+            [convert_errors(e, value.units, dwa.units) for e in value.errors]
+        if len(values) == 1:
+            values = values * count
+            errors = None if errors is None else errors * count
+        return values, errors
+    if hasattr(value, "magnitude") and hasattr(value, "units"):
+        converted = convert_values(np.asarray(value.magnitude), format_units(
+            f"{value.units:D}"), dwa.units)
+        return [converted] * count, None
+    return [np.asarray(value)] * count, None
 
 
 def _apply(array: np.ndarray, per_dim: dict[int, Any]) -> np.ndarray:
