@@ -51,3 +51,61 @@ def test_compare_detects_a_changed_value():
     grabbed[("det", "d")][2] = [np.array([3.0000001])]
     ok, why = _compare(fake, grabbed, steps)
     assert not ok and "point 2" in why
+
+
+def _registry_with(detector_cls, name):
+    from daqcore.plugins import InstrumentRecord, hookimpl, load_registry
+
+    class FakeJoulescopePlugin:
+        @hookimpl
+        def daqcore_register_instruments(self, register):
+            register(InstrumentRecord(name, detector_cls, description="fake joulescope"))
+
+    return load_registry(plugins=[("joulescope", FakeJoulescopePlugin())])
+
+
+def _fake_joulescope(varying: bool):
+    from daqcore.data import DataDim, DataFromPlugins, DataToExport
+    from daqcore.instruments import Detector
+
+    class FakeJS(Detector):
+        dims = (DataDim.Data0D, DataDim.Data1D)
+        calls = 0
+
+        def _grab_data(self, naverage):
+            type(self).calls += 1
+            n = 4 + (type(self).calls % 2 if varying else 0)
+            current = DataFromPlugins("current", data=[np.array([1e-3])], units="A",
+                                      origin=self.title)
+            trace = DataFromPlugins("trace", data=[np.linspace(0, 1, n)], units="V",
+                                    origin=self.title)
+            return DataToExport(self.title, data=[current, trace])
+
+    return FakeJS
+
+
+def test_demo_includes_a_registered_joulescope_detector(tmp_path):
+    from daqcore.plugins import set_registry
+
+    previous = set_registry(_registry_with(_fake_joulescope(varying=False), "joulescope_sim"))
+    try:
+        lines = []
+        facts = run_demo(output=tmp_path, echo=lines.append)
+    finally:
+        set_registry(previous)
+    assert facts["joulescope"] == "joulescope_sim" and facts["all_exact"]
+    assert "joulescope_sim" in {c["detector"] for c in facts["checks"]}
+    assert any("simulated Joulescope" in ln for ln in lines)
+
+
+def test_demo_skips_an_unstable_joulescope_detector(tmp_path):
+    from daqcore.plugins import set_registry
+
+    previous = set_registry(_registry_with(_fake_joulescope(varying=True), "joulescope_sim"))
+    try:
+        lines = []
+        facts = run_demo(output=tmp_path, echo=lines.append)
+    finally:
+        set_registry(previous)
+    assert facts["joulescope"] is None and facts["all_exact"]
+    assert any("varying shape" in ln for ln in lines)

@@ -9,6 +9,7 @@ the grabbed ones *exactly*, and prints a short report. ``--plot out.png`` draws 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,28 @@ def _compare(loaded: Any, grabbed: dict[tuple[str, str], list[np.ndarray]],
             if not np.array_equal(got, expected):
                 return False, f"{loaded.full_name} channel {ch} differs at point {step}"
     return True, ""
+
+
+def _try_optional_detector(stack: contextlib.ExitStack, open_instruments: Any, name: str,
+                           notes: list[str]) -> Any:
+    """Open an optional detector; None (with a note) if it fails, is slow or unstable."""
+    try:
+        _, (det,) = stack.enter_context(open_instruments([], [name]))
+        t0 = time.perf_counter()
+        first, second = det.grab_data(), det.grab_data()
+        per_grab = (time.perf_counter() - t0) / 2
+    except Exception as exc:  # an optional plugin must never break the demo
+        notes.append(f"{name} could not start ({type(exc).__name__}: {exc}): skipped")
+        return None
+    shapes = [[d.shape for d in dte] for dte in (first, second)]
+    if shapes[0] != shapes[1]:
+        notes.append(f"{name} returns data of varying shape {shapes}: skipped")
+        return None
+    if per_grab > 0.05:
+        notes.append(f"{name} takes {per_grab * 1e3:.0f} ms per grab: skipped to stay quick")
+        return None
+    notes.append(f"{name} (simulated Joulescope) included")
+    return det
 
 
 def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
@@ -80,8 +103,16 @@ def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
                     [np.array(a, copy=True) for a in dwa.data])
 
     t0 = time.perf_counter()
-    with open_instruments(ACTUATORS, detectors, settings={"mock_1d": {"npoints": 128}}) \
-            as (acts, dets):
+    with contextlib.ExitStack() as stack:
+        acts, dets = stack.enter_context(
+            open_instruments(ACTUATORS, DETECTORS, settings={"mock_1d": {"npoints": 128}}))
+        if joulescope is not None:
+            extra = _try_optional_detector(stack, open_instruments, joulescope, notes)
+            if extra is None:
+                detectors.remove(joulescope)
+                joulescope = None
+            else:
+                dets.append(extra)
         scan = Scan(acts, dets, scanner, path=output or "daqcore_data",
                     title="daqcore demo")
         scan.subscribe(keep)
