@@ -89,3 +89,43 @@ def test_savers_accept_paths(tmp_path):
     with DataLoader(tmp_path / "scan.h5", backend="tables") as loader:
         values = loader.load_data("/RawData/Data0D/CH00/Data00").data[0]
         assert np.isnan(values[0]) and values[1] == 1.0
+
+
+@pytest.mark.parametrize("backend", ["h5py", "tables"])
+def test_enlargeable_saver_appends_datand_rows_readable_by_pymodaq(tmp_path, backend):
+    from daqcore.data import Axis
+    from daqcore.saving import DataEnlargeableSaver
+    from daqcore.saving.export_savers import DataBundle
+
+    path = tmp_path / "nd.h5"
+    h5 = H5SaverLowLevel("custom", backend=backend)
+    h5.init_file(path, new_file=True)
+    group = h5.get_set_group(h5.raw_group, "CH00")
+    saver = DataEnlargeableSaver(h5)
+    blocks = []
+    for k in range(2):
+        block = np.arange(12.0).reshape(3, 4) + 100 * k
+        blocks.append(block)
+        saver.add_data(group, DataRaw("cube", units="mV", data=[block], nav_indexes=(0,),
+                                      axes=[Axis("pos", "mm", np.arange(3.0) + 3 * k, index=0),
+                                            Axis("t", "s", np.linspace(0, 1, 4), index=1)]))
+    timed = DataToExportTimedSaver(h5)
+    timed.add_data_bundle(DataBundle(small_dte(0), node=h5.add_det_group(h5.raw_group)))
+    h5.close_file()
+    expected = np.concatenate(blocks)
+    with DataLoader(path, backend=backend) as loader:
+        dwa = loader.load_data("/RawData/CH00/EnlData00")
+    pytest.importorskip("pymodaq_data")
+    from pymodaq_data.h5modules.data_saving import DataLoader as PLoader
+    from pymodaq_data.h5modules.saving import H5SaverLowLevel as PSaver
+
+    ph5 = PSaver(backend=backend)
+    ph5.open_file(str(path), "r")
+    theirs = PLoader(ph5).load_data("/RawData/CH00/EnlData00")
+    ph5.close_file()
+    for loaded in (dwa, theirs):
+        np.testing.assert_array_equal(loaded.data[0], expected)
+        assert tuple(loaded.nav_indexes) == (0,) and loaded.units == "mV"
+        pos = next(a for a in loaded.axes if a.label == "pos")
+        np.testing.assert_array_equal(pos.get_data(), np.arange(6.0))
+        assert [a.index for a in loaded.axes if a.label == "t"] == [1]

@@ -20,6 +20,7 @@ from daqcore.saving.buffered import BufferedTimedSaver
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import AxisError
 from daqcore.saving.export_savers import (
+    DataBundle,
     DataToExportEnlargeableSaver,
     DataToExportExtendedSaver,
     DataToExportSaver,
@@ -39,7 +40,7 @@ from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARR
 
 __all__ = [
     "CARRAY", "EARRAY", "GROUP", "SPECIAL_GROUP_NAMES", "VLARRAY",
-    "AxisError", "AxisSaverLoader", "BkgSaver", "BufferedTimedSaver", "Compression",
+    "AxisError", "AxisSaverLoader", "BkgSaver", "BufferedTimedSaver", "Compression", "DataBundle",
     "DataEnlargeableSaver", "DataExtendedSaver", "DataLoader", "DataManagement",
     "DataSaverLoader", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
     "DataToExportSaver", "DataToExportTimedSaver", "DataType", "ErrorSaverLoader",

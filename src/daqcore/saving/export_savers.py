@@ -9,6 +9,7 @@ dimensionality, in the DataToExport order); navigation axes shared by all channe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,19 @@ from daqcore.saving.management import (
 from daqcore.saving.nodes import GROUP
 
 _DIM_ORDER = ("Data0D", "Data1D", "Data2D", "DataND")
+
+
+@dataclass
+class DataBundle:
+    """What to save in one call (PyMoDAQ's ``DataBundle``), for ``add_data_bundle``."""
+
+    dte: Any
+    node: Any = None
+    settings: str = ""
+    indexes: list[int] | None = None
+    axis_values: list[Any] | None = None
+    distribution: Any = DataDistribution.uniform
+    save_index: int = 0
 
 
 def group_by_dim(data: Any) -> list[tuple[str, list[Any]]]:
@@ -131,6 +145,9 @@ class DataToExportSaver:
                                  f"the data already saved in {wkey!r}: "
                                  f"{[s[1] for s in known]}")
 
+    def add_data_bundle(self, data: DataBundle) -> None:
+        self.add_data(data.node, data.dte, data.settings)
+
     def add_data(self, where: Any, data: Any, settings_as_xml: str = "", **kwargs: Any) -> None:
         """Save every DataWithAxes of ``data`` under ``where``.
 
@@ -205,6 +222,10 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         self._nav_handles[wkey] = (saver._generation, handles)
         return handles
 
+    def add_data_bundle(self, data: DataBundle) -> None:
+        self.add_data(data.node, data.dte, axis_values=data.axis_values,
+                      settings_as_xml=data.settings)
+
     def add_data(self, where: Any, data: Any, axis_values: Sequence[Any] | None = None,
                  axis_value: Any = None, settings_as_xml: str = "", **kwargs: Any) -> None:
         """Append every DataWithAxes of ``data`` and the next value(s) of the enlarged axes.
@@ -251,6 +272,9 @@ class DataToExportTimedSaver(DataToExportEnlargeableSaver):
     def __init__(self, h5saver: Any) -> None:
         super().__init__(h5saver, enl_axis_names=("time",), enl_axis_units=("s",))
 
+    def add_data_bundle(self, data: DataBundle) -> None:
+        self.add_data(data.node, data.dte, settings_as_xml=data.settings)
+
     def add_data(self, where: Any, data: Any, settings_as_xml: str = "",  # type: ignore[override]
                  **kwargs: Any) -> None:
         super().add_data(where, data, axis_values=[data.timestamp],
@@ -293,6 +317,9 @@ class DataToExportExtendedSaver(DataToExportSaver):
             for axis in axes:
                 self._nav_axis_saver.add_axis(nav_group, _copy_axis(axis, 0))
 
+    def add_data_bundle(self, data: DataBundle) -> None:
+        self.add_data(data.node, data.dte, data.indexes, data.distribution, data.settings)
+
     def add_data(self, where: Any, data: Any, indexes: Sequence[int],
                  distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
                  **kwargs: Any) -> None:
@@ -309,5 +336,5 @@ class DataToExportExtendedSaver(DataToExportSaver):
         self._after_write()
 
 
-__all__ = ["DataToExportEnlargeableSaver", "DataToExportExtendedSaver", "DataToExportSaver",
-           "DataToExportTimedSaver", "group_by_dim"]
+__all__ = ["DataBundle", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
+           "DataToExportSaver", "DataToExportTimedSaver", "group_by_dim"]
