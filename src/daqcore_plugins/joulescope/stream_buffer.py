@@ -606,21 +606,22 @@ class StreamBuffer:
             self._on_last_level(b0, lv.read(0, b0, b1 - b0))
 
     def _on_last_level(self, first_entry: int, stats) -> None:
-        if not callable(self._callback):
-            return
+        """Accumulate charge/energy (integer pC/pJ) and call the callback per entry."""
         k, mean, m2, mn, mx = stats
         step = int(self._levels.steps[-1])
         duration = step / self._fs
         for e in range(len(k)):
             start_id = (first_entry + e) * step
             end_id = start_id + step
-            rec = pack_records(k[e:e + 1], mean[e:e + 1], m2[e:e + 1], mn[e:e + 1],
-                               mx[e:e + 1])[0]
             charge = float(mean[e, 0]) * 1e12 * duration
             energy = float(mean[e, 2]) * 1e12 * duration
             if math.isfinite(charge) and math.isfinite(energy):
                 self._charge_picocoulomb += int(charge)
                 self._energy_picojoules += int(energy)
+            if not callable(self._callback):
+                continue
+            rec = pack_records(k[e:e + 1], mean[e:e + 1], m2[e:e + 1], mn[e:e + 1],
+                               mx[e:e + 1])[0]
             start_time = start_id / self._fs
             data = stats_to_api(rec, start_time, start_time + duration)
             data["time"]["sample_range"] = {"value": [start_id, end_id], "units": "input_samples"}
