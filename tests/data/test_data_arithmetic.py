@@ -229,3 +229,31 @@ def test_other_helpers():
     assert decibel.value() == pytest.approx(20.0)
     with pytest.raises(TypeError):
         np.linalg.norm(image)
+
+
+def test_quantity_on_the_left_gives_a_dwa():
+    from pymodaq_data import Q_ as pmd_q
+
+    a = DataRaw("a", data=[np.array([1.0, 2.0])], units="m", errors=[np.array([0.1, 0.1])])
+    product = Q_(2.0, "s") * a
+    assert isinstance(product, DataRaw) and product.units == "m * s"
+    np.testing.assert_allclose(product.errors[0], [0.2, 0.2])
+    total = pmd_q(50.0, "cm") + a
+    assert isinstance(total, DataRaw) and total.units == "cm"
+    np.testing.assert_allclose(total.data[0], [150.0, 250.0])
+    np.testing.assert_allclose((Q_(1.0, "m") - a).data[0], [0.0, -1.0])
+
+
+def test_augmented_assignment_rebinds_without_writing_into_arrays():
+    original = np.array([1.0, 2.0])
+    a = DataRaw("a", data=[original], units="m")
+    alias = a
+    a += DataRaw("b", data=[np.array([1.0, 1.0])], units="m")
+    a *= 2
+    a -= Q_(1.0, "m")
+    a /= 2
+    a **= 2
+    np.testing.assert_allclose(a.data[0], [2.25, 6.25])
+    assert a.units == "m ** 2"
+    assert alias is not a and alias.data[0] is original
+    np.testing.assert_array_equal(original, [1.0, 2.0])

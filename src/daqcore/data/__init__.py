@@ -5,13 +5,7 @@ Needs numpy and pint only (xarray is optional). Names and semantics follow pymod
 """
 
 from daqcore.data.axis import Axis
-from daqcore.data.data import (
-    DataActuator,
-    DataCalculated,
-    DataFromPlugins,
-    DataRaw,
-    DataWithAxes,
-)
+from daqcore.data.data import DataWithAxes
 from daqcore.data.enums import DataDim, DataDistribution, DataSource, DwaType
 from daqcore.data.errors import (
     DataAxisError,
@@ -24,6 +18,7 @@ from daqcore.data.errors import (
     OptionalDependencyError,
 )
 from daqcore.data.export import DataToExport
+from daqcore.data.kinds import DataActuator, DataCalculated, DataFromPlugins, DataRaw
 from daqcore.data.serialization import SerializationError, deserialize, serialize
 from daqcore.data.units import Q_, ureg
 

@@ -299,6 +299,23 @@ class ArithmeticMixin(NDArrayOperatorsMixin):
             return NotImplemented
         return apply_ufunc(ufunc, inputs, kwargs)
 
+    # augmented assignment builds a new object (``a += b`` rebinds ``a``): the arrays of the
+    # original object, possibly the caller's, are never written into
+    def __iadd__(self, other: Any) -> Any:
+        return np.add(self, other)
+
+    def __isub__(self, other: Any) -> Any:
+        return np.subtract(self, other)
+
+    def __imul__(self, other: Any) -> Any:
+        return np.multiply(self, other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return np.true_divide(self, other)
+
+    def __ipow__(self, other: Any) -> Any:
+        return np.power(self, other)
+
     def abs(self) -> DataWithAxes:
         """Absolute value of every channel (errors unchanged)."""
         return np.absolute(self)

@@ -421,7 +421,7 @@ class Axis:
 
     def as_dwa(self) -> DataWithAxes:
         """The values as a 1-D DataCalculated (named after the label) with this axis."""
-        from daqcore.data.data import DataCalculated
+        from daqcore.data.kinds import DataCalculated
 
         axis = self.copy()
         axis.index = 0

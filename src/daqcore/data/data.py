@@ -1,5 +1,8 @@
-"""``DataWithAxes`` and its kinds (``DataRaw``, ``DataCalculated``, ``DataFromPlugins``,
-``DataActuator``).
+"""``DataWithAxes``: multi-channel data with axes, units, navigation indexes and errors.
+
+Its kinds (``DataRaw``, ``DataCalculated``, ``DataFromPlugins``, ``DataActuator``) are in
+:mod:`daqcore.data.kinds`; the helpers are split into mixins (channels, axes, arithmetic,
+reductions, processing) in their own modules.
 
 A DataWithAxes (DWA) is a list of same-shape ndarrays (*channels*) sharing one units string,
 the axes that describe their dimensions, which of those dimensions are *navigation* (scan)
@@ -22,11 +25,12 @@ import pint
 
 from daqcore.data.arithmetic import ArithmeticMixin
 from daqcore.data.axis import Axis
+from daqcore.data.dwa_axes import AxesMixin
+from daqcore.data.dwa_channels import ChannelsMixin
 from daqcore.data.enums import DataDim, DataDistribution, DataSource
 from daqcore.data.errors import (
     DataDimWarning,
     DataError,
-    DataIndexError,
     DataShapeError,
 )
 from daqcore.data.processing import ProcessingMixin
@@ -37,7 +41,6 @@ from daqcore.data.units import (
     check_units,
     convert_errors,
     convert_values,
-    format_units,
     get_unit,
 )
 from daqcore.data.validation import (
@@ -51,13 +54,17 @@ from daqcore.data.validation import (
 )
 
 if TYPE_CHECKING:
-    from daqcore.data.export import DataToExport
+    pass
 
-#: attribute names that cannot be used as extra attributes
-_RESERVED: frozenset[str] = frozenset()
+def _register_pint_upcast(cls: type) -> None:
+    """Make pint defer to ``cls`` (``Quantity * dwa`` then reaches our ``__array_ufunc__``
+    instead of wrapping the DWA in a Quantity), as pint does for xarray objects."""
+    upcast_map = getattr(getattr(pint, "compat", None), "upcast_type_map", None)
+    if isinstance(upcast_map, dict):
+        upcast_map[f"{cls.__module__}.{cls.__qualname__}"] = cls
 
 
-class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
+class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, ProcessingMixin):
     """Multi-channel data with axes, units, navigation indexes and error bars.
 
     Parameters
@@ -100,6 +107,10 @@ class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
     """
 
     _default_source = DataSource.raw
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register_pint_upcast(cls)
 
     def __init__(
         self,
@@ -390,225 +401,6 @@ class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
             if key not in self._extra_attributes:
                 self._extra_attributes.append(key)
 
-    # ------------------------------------------------------------------- channels
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __getitem__(self, index: int) -> np.ndarray:
-        return self._data[index]
-
-    def __setitem__(self, index: int, value: Any) -> None:
-        """Replace channel ``index`` by an array of the same shape (not copied)."""
-        if not isinstance(index, int) or not -len(self._data) <= index < len(self._data):
-            raise DataIndexError(f"channel index {index!r} out of range for {len(self._data)}")
-        array, _ = normalize_channels([value], "")
-        if array[0].shape != self._shape:
-            raise DataShapeError(f"channel of shape {array[0].shape} for {self._name!r} of "
-                                 f"shape {self._shape}")
-        self._data = list(self._data)
-        self._data[index] = array[0]
-
-    def get_data_index(self, index: int = 0) -> np.ndarray:
-        """Channel ``index``."""
-        return self._data[index]
-
-    def get_error(self, index: int) -> np.ndarray:
-        """Errors of channel ``index`` (``np.array([0])`` when there are none, as PyMoDAQ)."""
-        if self._errors is None:
-            return np.array([0])
-        return self._errors[index]
-
-    def errors_as_dwa(self) -> DataWithAxes:
-        """A DWA (same axes) whose channels are the errors; name ``<name>_errors``.
-
-        Raises
-        ------
-        DataError
-            If there are no errors.
-        """
-        if self._errors is None:
-            raise DataError(f"{self._name!r} has no errors")
-        return self._new_unchecked(self, list(self._errors), None, self._copy_axes(),
-                                   self._nav_indexes, name=f"{self._name}_errors",
-                                   source=DataSource.calculated)
-
-    def get_data_as_dwa(self, index: int = 0) -> DataWithAxes:
-        """Channel ``index`` alone as a new DWA (with its errors and label)."""
-        if not -len(self._data) <= index < len(self._data):
-            raise DataIndexError(f"channel index {index} out of range for {len(self._data)}")
-        errors = None if self._errors is None else [self._errors[index]]
-        new = self._new_unchecked(self, [self._data[index]], errors, self._copy_axes(),
-                                  self._nav_indexes)
-        new._labels = [self._labels[index]]
-        return new
-
-    def append(self, other: DataWithAxes) -> None:
-        """Append the channels of ``other`` (same shape; converted to this object's units).
-
-        Raises
-        ------
-        DataShapeError, IncompatibleUnitsError
-        """
-        if other.shape != self._shape:
-            raise DataShapeError(f"cannot append {other.name!r} of shape {other.shape} to "
-                                 f"{self._name!r} of shape {self._shape}")
-        factor_data = [convert_values(array, other.units, self._units) for array in other.data]
-        if (self._errors is None) != (other.errors is None):
-            mine = self._errors or [np.zeros(self._shape) for _ in self._data]
-            theirs = other.errors or [np.zeros(self._shape) for _ in other.data]
-        else:
-            mine, theirs = self._errors, other.errors
-        self._data = self._data + factor_data
-        self._labels = self._labels + list(other.labels)
-        if mine is not None:
-            self._errors = list(mine) + [convert_errors(e, other.units, self._units)
-                                         for e in theirs]
-
-    def pop(self, index: int) -> DataWithAxes:
-        """Remove channel ``index`` and return it as a DWA."""
-        if len(self._data) == 1:
-            raise DataShapeError(f"cannot pop the only channel of {self._name!r}")
-        popped = self.get_data_as_dwa(index)
-        self._data = [a for i, a in enumerate(self._data) if i != index % len(self._data)]
-        self._labels = [a for i, a in enumerate(self._labels) if i != index % len(self._labels)]
-        if self._errors is not None:
-            self._errors = [a for i, a in enumerate(self._errors)
-                            if i != index % len(self._errors)]
-        return popped
-
-    def stack_as_array(self, axis: int = 0, dtype: Any = None) -> np.ndarray:
-        """All channels stacked into one ndarray along a new ``axis``."""
-        return np.stack(self._data, axis=axis).astype(dtype, copy=False) if dtype else \
-            np.stack(self._data, axis=axis)
-
-    # ------------------------------------------------------------------- axes
-    def _copy_axes(self) -> list[Axis]:
-        return [axis.copy() for axis in self._axes]
-
-    def get_axis_indexes(self) -> list[int]:
-        """Dimension indexes that have at least one axis."""
-        return sorted({axis.index for axis in self._axes})
-
-    def get_axis_from_index(self, index: int, create: bool = False) -> list[Axis]:
-        """Axes describing dimension ``index`` (several for spread navigation).
-
-        Returns an empty list when there is none, unless ``create`` is True: then a linear axis
-        of indexes ``0..n-1`` (label ``''``) is returned, *without* being added to
-        :attr:`axes` (see :meth:`create_missing_axes`).
-
-        Raises
-        ------
-        DataIndexError
-            If ``index`` is not a dimension of the data.
-        """
-        if not 0 <= index < len(self._shape):
-            raise DataIndexError(f"dimension index {index} out of range for shape {self._shape}")
-        found = [axis for axis in self._axes if axis.index == index]
-        if not found and create:
-            found = [Axis("", "", index=index, offset=0.0, scaling=1.0, size=self._shape[index])]
-        return sorted(found, key=lambda axis: axis.spread_order)
-
-    def get_axis_from_index_spread(self, index: int, spread_order: int) -> Axis | None:
-        """The axis with this ``index`` and ``spread_order`` (None if absent)."""
-        for axis in self._axes:
-            if axis.index == index and axis.spread_order == spread_order:
-                return axis
-        return None
-
-    def get_axis_from_label(self, label: str) -> Axis | None:
-        """First axis called ``label`` (None if absent)."""
-        for axis in self._axes:
-            if axis.label == label:
-                return axis
-        return None
-
-    def get_nav_axes(self) -> list[Axis]:
-        """Navigation axes, in dimension order; missing ones are created (not attached)."""
-        return [axis for index in self._nav_indexes
-                for axis in self.get_axis_from_index(index, create=True)]
-
-    def get_nav_axes_with_data(self) -> list[Axis]:
-        """Navigation axes that were given (none created)."""
-        return [axis for index in self._nav_indexes for axis in self.get_axis_from_index(index)]
-
-    def get_signal_axes(self) -> list[Axis]:
-        """Signal axes in dimension order; missing ones of length > 1 are created (not attached)."""
-        axes = []
-        for index in self.sig_indexes:
-            for axis in self.get_axis_from_index(index, create=True):
-                if axis.size > 1 or axis in self._axes:
-                    axes.append(axis)
-        return axes
-
-    def axes_limits(self, axes_indexes: list[int] | None = None) -> list[tuple[float, float]]:
-        """(min, max) of the axes of the given dimensions (all by default)."""
-        indexes = range(len(self._shape)) if axes_indexes is None else axes_indexes
-        return [(axis.min(), axis.max()) for index in indexes
-                for axis in self.get_axis_from_index(index)]
-
-    def create_missing_axes(self) -> None:
-        """Attach a linear index axis to every dimension of length > 1 that has none."""
-        present = {axis.index for axis in self._axes}
-        created = [Axis("", "", index=index, offset=0.0, scaling=1.0, size=length)
-                   for index, length in enumerate(self._shape)
-                   if index not in present and length > 1]
-        if created:
-            self._axes = sorted(self._axes + created, key=lambda a: (a.index, a.spread_order))
-            self._dim = infer_dim(self._shape, self._axes, self._nav_indexes)
-
-    # ------------------------------------------------------------------- units
-    def units_as(self, units: str, inplace: bool = False) -> DataWithAxes:
-        """Data (and errors) converted to ``units`` (a new object unless ``inplace``).
-
-        Raises
-        ------
-        IncompatibleUnitsError
-            If ``units`` has another dimensionality than :attr:`units`.
-        """
-        units = check_units(units)
-        data = [convert_values(array, self._units, units) for array in self._data]
-        errors = None if self._errors is None else \
-            [convert_errors(array, self._units, units) for array in self._errors]
-        if inplace:
-            self._data, self._errors, self._units = data, errors, units
-            return self
-        return self._new_unchecked(self, data, errors, self._copy_axes(), self._nav_indexes,
-                                   units=units)
-
-    def force_units(self, units: str) -> None:
-        """Relabel the data with ``units`` without converting the values (use with care)."""
-        self._units = check_units(units)
-
-    def to_base_units(self) -> DataWithAxes:
-        """New object converted to SI base units."""
-        unit = Q_(1.0, get_unit(self._units)).to_base_units().units
-        return self.units_as(format_units(unit))
-
-    def value(self, units: str | None = None) -> float:
-        """The number held by 0D single-point data (mean of channel 0 otherwise, as PyMoDAQ).
-
-        Parameters
-        ----------
-        units : str, optional
-            Convert to these units first.
-        """
-        array = self._data[0]
-        number = float(array.flat[0]) if array.size == 1 else float(np.mean(array))
-        if units is not None:
-            number = float(convert_values(number, self._units, check_units(units)))
-        return number
-
-    def values(self, units: str | None = None) -> list[float]:
-        """:meth:`value` for every channel."""
-        result = [float(a.flat[0]) if a.size == 1 else float(np.mean(a)) for a in self._data]
-        if units is not None:
-            units = check_units(units)
-            result = [float(convert_values(v, self._units, units)) for v in result]
-        return result
-
     # ------------------------------------------------------------------- copies
     def deepcopy(self) -> DataWithAxes:
         """Fully independent copy (arrays, axes, errors and extra attributes copied)."""
@@ -683,23 +475,6 @@ class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
         if len(channels) != len(self._labels):
             new._labels = normalize_labels(self._labels[: len(channels)], len(channels))
         return new
-
-    def as_dte(self, name: str = "mydte") -> DataToExport:
-        """This object alone in a :class:`~daqcore.data.DataToExport`."""
-        from daqcore.data.export import DataToExport
-
-        return DataToExport(name, data=[self])
-
-    def split_as_dte(self, name: str = "mydte") -> DataToExport:
-        """One DWA per channel (named after the labels) in a DataToExport."""
-        from daqcore.data.export import DataToExport
-
-        items = []
-        for index, label in enumerate(self._labels):
-            item = self.get_data_as_dwa(index)
-            item.name = label
-            items.append(item)
-        return DataToExport(name, data=items)
 
     # ------------------------------------------------------------------- slicing
     @property
@@ -783,61 +558,6 @@ class DataWithAxes(ArithmeticMixin, ReductionMixin, ProcessingMixin):
     __hash__ = None
 
 
-class DataRaw(DataWithAxes):
-    """Data straight from a detector (source forced to ``raw``)."""
+_register_pint_upcast(DataWithAxes)
 
-    def __init__(self, name: str, *args: Any, **kwargs: Any) -> None:
-        kwargs.pop("source", None)
-        super().__init__(name, DataSource.raw, *args, **kwargs)
-
-
-class DataCalculated(DataWithAxes):
-    """Data computed from other data (source forced to ``calculated``)."""
-
-    _default_source = DataSource.calculated
-
-    def __init__(self, name: str, *args: Any, **kwargs: Any) -> None:
-        kwargs.pop("source", None)
-        super().__init__(name, DataSource.calculated, *args, **kwargs)
-
-
-class DataFromPlugins(DataRaw):
-    """Data emitted by a detector plugin; extra attributes ``do_plot`` and ``do_save``."""
-
-    def __init__(self, name: str, *args: Any, do_plot: bool = True, do_save: bool = True,
-                 **kwargs: Any) -> None:
-        super().__init__(name, *args, **kwargs)
-        self._extra_attributes = ["do_plot", "do_save", *self._extra_attributes]
-        self.do_plot = do_plot
-        self.do_save = do_save
-
-
-class DataActuator(DataRaw):
-    """Actuator positions; ``data`` may be a plain number (-> 0D).
-
-    ``DataActuator()`` is a 0D value ``0.0`` named ``'actuator'``.
-    """
-
-    def __init__(self, name: str = "actuator", *args: Any, data: Any = None,
-                 **kwargs: Any) -> None:
-        if data is None and not args:
-            data = [np.array([0.0])]
-        if args:
-            super().__init__(name, *args, **kwargs)
-        else:
-            super().__init__(name, data=data, **kwargs)
-
-    def __repr__(self) -> str:
-        if self._dim is DataDim.Data0D:
-            values = ", ".join(f"{a.flat[0]:g}" for a in self._data)
-            return f"<DataActuator: {self._name} <u: {self._units}> <{values}>>"
-        return super().__repr__()
-
-
-__all__ = [
-    "DataActuator",
-    "DataCalculated",
-    "DataFromPlugins",
-    "DataRaw",
-    "DataWithAxes",
-]
+__all__ = ["DataWithAxes"]

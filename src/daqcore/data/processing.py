@@ -18,7 +18,8 @@ from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
 from daqcore.data.units import format_units, get_unit
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataCalculated, DataWithAxes
+    from daqcore.data.data import DataWithAxes
+    from daqcore.data.kinds import DataCalculated
 
 
 class ProcessingMixin:
@@ -84,7 +85,7 @@ class ProcessingMixin:
         DataShapeError
             If the data are not 1D or have no axis.
         """
-        from daqcore.data.data import DataCalculated
+        from daqcore.data.kinds import DataCalculated
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
         if dwa.dim is not DataDim.Data1D or not dwa.get_axis_from_index(0):
@@ -211,7 +212,7 @@ class ProcessingMixin:
 
         ``mean = Σ x·y / Σ y`` and ``std = sqrt(Σ (x - mean)²·y / Σ y)``, in the axis units.
         """
-        from daqcore.data.data import DataCalculated
+        from daqcore.data.kinds import DataCalculated
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
         if dwa.dim is not DataDim.Data1D:

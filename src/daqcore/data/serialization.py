@@ -28,15 +28,10 @@ from typing import Any
 import numpy as np
 
 from daqcore.data.axis import Axis
-from daqcore.data.data import (
-    DataActuator,
-    DataCalculated,
-    DataFromPlugins,
-    DataRaw,
-    DataWithAxes,
-)
+from daqcore.data.data import DataWithAxes
 from daqcore.data.errors import DataError
 from daqcore.data.export import DataToExport
+from daqcore.data.kinds import DataActuator, DataCalculated, DataFromPlugins, DataRaw
 
 
 class SerializationError(DataError):

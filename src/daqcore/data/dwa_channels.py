@@ -1,0 +1,191 @@
+"""Channel, units and value helpers of DataWithAxes (a mixin of :class:`DataWithAxes`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from daqcore.data.enums import DataSource
+from daqcore.data.errors import DataError, DataIndexError, DataShapeError
+from daqcore.data.units import (
+    Q_,
+    check_units,
+    convert_errors,
+    convert_values,
+    format_units,
+    get_unit,
+)
+from daqcore.data.validation import normalize_channels
+
+if TYPE_CHECKING:
+    from daqcore.data.data import DataWithAxes
+    from daqcore.data.export import DataToExport
+
+
+class ChannelsMixin:
+    """Channels (``len``, ``[i]``, append/pop), errors helpers, units and values."""
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self._data[index]
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        """Replace channel ``index`` by an array of the same shape (not copied)."""
+        if not isinstance(index, int) or not -len(self._data) <= index < len(self._data):
+            raise DataIndexError(f"channel index {index!r} out of range for {len(self._data)}")
+        array, _ = normalize_channels([value], "")
+        if array[0].shape != self._shape:
+            raise DataShapeError(f"channel of shape {array[0].shape} for {self._name!r} of "
+                                 f"shape {self._shape}")
+        self._data = list(self._data)
+        self._data[index] = array[0]
+
+    def get_data_index(self, index: int = 0) -> np.ndarray:
+        """Channel ``index``."""
+        return self._data[index]
+
+    def get_error(self, index: int) -> np.ndarray:
+        """Errors of channel ``index`` (``np.array([0])`` when there are none, as PyMoDAQ)."""
+        if self._errors is None:
+            return np.array([0])
+        return self._errors[index]
+
+    def errors_as_dwa(self) -> DataWithAxes:
+        """A DWA (same axes) whose channels are the errors; name ``<name>_errors``.
+
+        Raises
+        ------
+        DataError
+            If there are no errors.
+        """
+        if self._errors is None:
+            raise DataError(f"{self._name!r} has no errors")
+        return self._new_unchecked(self, list(self._errors), None, self._copy_axes(),
+                                   self._nav_indexes, name=f"{self._name}_errors",
+                                   source=DataSource.calculated)
+
+    def get_data_as_dwa(self, index: int = 0) -> DataWithAxes:
+        """Channel ``index`` alone as a new DWA (with its errors and label)."""
+        if not -len(self._data) <= index < len(self._data):
+            raise DataIndexError(f"channel index {index} out of range for {len(self._data)}")
+        errors = None if self._errors is None else [self._errors[index]]
+        new = self._new_unchecked(self, [self._data[index]], errors, self._copy_axes(),
+                                  self._nav_indexes)
+        new._labels = [self._labels[index]]
+        return new
+
+    def append(self, other: DataWithAxes) -> None:
+        """Append the channels of ``other`` (same shape; converted to this object's units).
+
+        Raises
+        ------
+        DataShapeError, IncompatibleUnitsError
+        """
+        if other.shape != self._shape:
+            raise DataShapeError(f"cannot append {other.name!r} of shape {other.shape} to "
+                                 f"{self._name!r} of shape {self._shape}")
+        factor_data = [convert_values(array, other.units, self._units) for array in other.data]
+        if (self._errors is None) != (other.errors is None):
+            mine = self._errors or [np.zeros(self._shape) for _ in self._data]
+            theirs = other.errors or [np.zeros(self._shape) for _ in other.data]
+        else:
+            mine, theirs = self._errors, other.errors
+        self._data = self._data + factor_data
+        self._labels = self._labels + list(other.labels)
+        if mine is not None:
+            self._errors = list(mine) + [convert_errors(e, other.units, self._units)
+                                         for e in theirs]
+
+    def pop(self, index: int) -> DataWithAxes:
+        """Remove channel ``index`` and return it as a DWA."""
+        if len(self._data) == 1:
+            raise DataShapeError(f"cannot pop the only channel of {self._name!r}")
+        popped = self.get_data_as_dwa(index)
+        self._data = [a for i, a in enumerate(self._data) if i != index % len(self._data)]
+        self._labels = [a for i, a in enumerate(self._labels) if i != index % len(self._labels)]
+        if self._errors is not None:
+            self._errors = [a for i, a in enumerate(self._errors)
+                            if i != index % len(self._errors)]
+        return popped
+
+    def stack_as_array(self, axis: int = 0, dtype: Any = None) -> np.ndarray:
+        """All channels stacked into one ndarray along a new ``axis``."""
+        return np.stack(self._data, axis=axis).astype(dtype, copy=False) if dtype else \
+            np.stack(self._data, axis=axis)
+
+    # ------------------------------------------------------------------- units
+    def units_as(self, units: str, inplace: bool = False) -> DataWithAxes:
+        """Data (and errors) converted to ``units`` (a new object unless ``inplace``).
+
+        Raises
+        ------
+        IncompatibleUnitsError
+            If ``units`` has another dimensionality than :attr:`units`.
+        """
+        units = check_units(units)
+        data = [convert_values(array, self._units, units) for array in self._data]
+        errors = None if self._errors is None else \
+            [convert_errors(array, self._units, units) for array in self._errors]
+        if inplace:
+            self._data, self._errors, self._units = data, errors, units
+            return self
+        return self._new_unchecked(self, data, errors, self._copy_axes(), self._nav_indexes,
+                                   units=units)
+
+    def force_units(self, units: str) -> None:
+        """Relabel the data with ``units`` without converting the values (use with care)."""
+        self._units = check_units(units)
+
+    def to_base_units(self) -> DataWithAxes:
+        """New object converted to SI base units."""
+        unit = Q_(1.0, get_unit(self._units)).to_base_units().units
+        return self.units_as(format_units(unit))
+
+    def value(self, units: str | None = None) -> float:
+        """The number held by 0D single-point data (mean of channel 0 otherwise, as PyMoDAQ).
+
+        Parameters
+        ----------
+        units : str, optional
+            Convert to these units first.
+        """
+        array = self._data[0]
+        number = float(array.flat[0]) if array.size == 1 else float(np.mean(array))
+        if units is not None:
+            number = float(convert_values(number, self._units, check_units(units)))
+        return number
+
+    def values(self, units: str | None = None) -> list[float]:
+        """:meth:`value` for every channel."""
+        result = [float(a.flat[0]) if a.size == 1 else float(np.mean(a)) for a in self._data]
+        if units is not None:
+            units = check_units(units)
+            result = [float(convert_values(v, self._units, units)) for v in result]
+        return result
+
+    def as_dte(self, name: str = "mydte") -> DataToExport:
+        """This object alone in a :class:`~daqcore.data.DataToExport`."""
+        from daqcore.data.export import DataToExport
+
+        return DataToExport(name, data=[self])
+
+    def split_as_dte(self, name: str = "mydte") -> DataToExport:
+        """One DWA per channel (named after the labels) in a DataToExport."""
+        from daqcore.data.export import DataToExport
+
+        items = []
+        for index, label in enumerate(self._labels):
+            item = self.get_data_as_dwa(index)
+            item.name = label
+            items.append(item)
+        return DataToExport(name, data=items)
+
+
+
+__all__ = ["ChannelsMixin"]
