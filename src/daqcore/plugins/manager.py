@@ -178,9 +178,12 @@ class PluginManager:
         dists = metadata.distributions(path=list(path)) if path is not None else \
             metadata.distributions()
         for dist in dists:
+            matching = [ep for ep in dist.entry_points if ep.group == group]
+            if not matching:
+                continue  # reading METADATA is the slow part: only for our group
             dist_name = dist.metadata["Name"] or ""
-            for ep in dist.entry_points:
-                if ep.group != group or (ep.name, ep.value) in seen:
+            for ep in matching:
+                if (ep.name, ep.value) in seen:
                     continue  # a distribution seen twice on sys.path is listed once
                 seen.add((ep.name, ep.value))
                 found.append((ep, dist_name, dist.version or ""))
