@@ -25,6 +25,7 @@ from daqcore.instruments import SIM, Backend, Detector, Setting, SettingValueErr
 from .raw_format import I_RANGE_NAMES
 from .sim_device import REDUCTION_FREQUENCIES, SAMPLING_FREQUENCIES, SimulatedJoulescope
 from .sim_model import pulsed_load, sleep_wake_load, steady_load
+from .stream_buffer import warm_up
 
 
 def _probe_real():
@@ -52,7 +53,7 @@ class JoulescopeDetector(Detector):
         Setting("i_range", "list", "auto", choices=("auto", *I_RANGE_NAMES[:8]),
                 title="Current range"),
         Setting("v_range", "list", "15V", choices=("15V", "5V"), title="Voltage range"),
-        Setting("window", "float", 0.1, limits=(1e-4, 3600.0), units="s",
+        Setting("window", "float", 0.02, limits=(1e-4, 3600.0), units="s",
                 title="Integration window"),
         Setting("display_points", "int", 1000, limits=(2, 1_000_000), title="Trace points"),
         Setting("buffer_duration", "float", 4.0, limits=(0.05, 86400.0), units="s",
@@ -92,6 +93,7 @@ class JoulescopeDetector(Detector):
 
             self.device = RealJoulescope(**params).open()
             return "Joulescope (real device)"
+        warm_up()
         dev = SimulatedJoulescope(load=self._make_load(),
                                   drop_probability=s["sim_drop_probability"], **params)
         dev.open()

@@ -882,4 +882,28 @@ class StreamBuffer:
         return np.stack([ci, cv], axis=1)
 
 
-__all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "StreamBuffer"]
+
+
+
+_WARM = {"done": False}
+
+
+def warm_up() -> None:
+    """Load (or compile) the numba kernels once, so the first real call is fast."""
+    if _WARM["done"] or not NUMBA_AVAILABLE:
+        return
+    from .raw_format import encode_words
+
+    sb = StreamBuffer(0.002, (10, 10), 2e6, backend="numba")
+    n = 4000
+    ranges = np.repeat(np.arange(8) % 7, n // 8).astype(np.uint8)
+    sb.insert_raw(encode_words(np.full(n, 2000), np.full(n, 3000), ranges))
+    sb.process()
+    s0, s1 = sb.sample_id_range
+    sb.data_get(s0, s1, 1)
+    sb.data_get(s0, s1, 5)
+    sb.data_get(s0, s1, 250)
+    sb.statistics_get(s0 + 3, s1 - 3)
+    sb.samples_get(s0, s1, fields=["current", "voltage"])
+    _WARM["done"] = True
+__all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "StreamBuffer", "warm_up"]
