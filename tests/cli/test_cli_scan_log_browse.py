@@ -169,3 +169,30 @@ def test_browse_errors(runner, tmp_path):
     assert res.exit_code != 0 and "does not exist" in res.output
     res = runner.invoke(main, ["browse", str(tmp_path)])
     assert res.exit_code != 0 and "is a directory" in res.output
+
+
+def test_browse_a_file_while_the_scan_writes_it(tmp_path):
+    import threading
+
+    from daqcore.acquisition import Scan, Scanner2DGrid, open_instruments
+    from daqcore.cli.browse_cmd import render_tree
+
+    paused = threading.Event()
+    with open_instruments(["mock_x", "mock_y"], ["mock_0d"]) as (acts, dets):
+        scan = Scan(acts, dets, Scanner2DGrid((0, 1, 0.5), (0, 1, 0.5)), path=tmp_path / "l.h5")
+
+        def on_event(event):
+            if event.kind == "point" and event.n_done == 2:
+                scan.pause()
+            elif event.kind == "paused":
+                paused.set()
+
+        scan.subscribe(on_event)
+        scan.start()
+        try:
+            assert paused.wait(10)
+            tree = render_tree(tmp_path / "l.h5")
+        finally:
+            scan.resume()
+            scan.wait(10)
+    assert "Scan000" in tree and "[CARRAY 3x3 float64]" in tree and "status=running" in tree

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import h5py
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from daqcore.cli.demo import GRID, _compare, find_joulescope_detector, run_demo
@@ -54,6 +55,8 @@ def test_compare_detects_a_changed_value():
 
 
 def _registry_with(detector_cls, name):
+    """Only the mock plugin and a fake Joulescope plugin (not the installed one)."""
+    import daqcore_plugins.mock.plugin as mock_plugin
     from daqcore.plugins import InstrumentRecord, hookimpl, load_registry
 
     class FakeJoulescopePlugin:
@@ -61,7 +64,8 @@ def _registry_with(detector_cls, name):
         def daqcore_register_instruments(self, register):
             register(InstrumentRecord(name, detector_cls, description="fake joulescope"))
 
-    return load_registry(plugins=[("joulescope", FakeJoulescopePlugin())])
+    return load_registry(entry_points=False, plugins=[
+        ("mock", mock_plugin), ("fake_joulescope", FakeJoulescopePlugin())])
 
 
 def _fake_joulescope(varying: bool):
@@ -96,6 +100,20 @@ def test_demo_includes_a_registered_joulescope_detector(tmp_path):
     assert facts["joulescope"] == "joulescope_sim" and facts["all_exact"]
     assert "joulescope_sim" in {c["detector"] for c in facts["checks"]}
     assert any("simulated Joulescope" in ln for ln in lines)
+
+
+def test_demo_with_the_installed_joulescope_plugin(tmp_path):
+    from daqcore.plugins import get_registry
+
+    name = find_joulescope_detector(get_registry())
+    if name is None:
+        pytest.skip("no Joulescope plugin registered")
+    lines = []
+    facts = run_demo(output=tmp_path, echo=lines.append)
+    assert facts["joulescope"] == name, lines
+    checked = {c["data"] for c in facts["checks"] if c["detector"] == name}
+    assert {f"{name}/current", f"{name}/current_trace"} <= checked
+    assert facts["all_exact"]
 
 
 def test_demo_skips_an_unstable_joulescope_detector(tmp_path):

@@ -21,6 +21,8 @@ import numpy as np
 ACTUATORS = ("mock_x", "mock_y")
 DETECTORS = ("mock_0d", "mock_1d")
 GRID = ((-2.0, 2.0, 0.4), (-1.5, 1.5, 0.3))
+#: Settings of the simulated Joulescope for the demo: 1 ms windows computed on demand.
+JOULESCOPE_SIM_SETTINGS = {"sim_realtime": False, "window": 1e-3, "display_points": 100}
 
 
 def find_joulescope_detector(registry: Any) -> str | None:
@@ -49,8 +51,14 @@ def _compare(loaded: Any, grabbed: dict[tuple[str, str], list[np.ndarray]],
 def _try_optional_detector(stack: contextlib.ExitStack, open_instruments: Any, name: str,
                            notes: list[str]) -> Any:
     """Open an optional detector; None (with a note) if it fails, is slow or unstable."""
+    from daqcore.instruments.errors import SettingsError
+
     try:
-        _, (det,) = stack.enter_context(open_instruments([], [name]))
+        try:  # short windows synthesised on demand keep the demo quick
+            _, (det,) = stack.enter_context(
+                open_instruments([], [name], settings={name: JOULESCOPE_SIM_SETTINGS}))
+        except SettingsError:  # another plugin's detector without those settings
+            _, (det,) = stack.enter_context(open_instruments([], [name]))
         t0 = time.perf_counter()
         first, second = det.grab_data(), det.grab_data()
         per_grab = (time.perf_counter() - t0) / 2
