@@ -212,3 +212,32 @@ def test_logger_strings_and_unsafe_pickles(tmp_path, backend):
 
     with pytest.raises(err.AttributeDecodeError):
         _safe_unpickle_str(pickle.dumps(np.float64))
+
+
+def test_minimal_foreign_file_is_read_without_writing(tmp_path):
+    """A hand-written file without CLASS attributes loads read-only; nothing is written."""
+    import h5py
+
+    from daqcore.saving.attributes import encode
+
+    path = tmp_path / "foreign.h5"
+    with h5py.File(path, "w") as f:
+        d = f.create_dataset("RawData/CH00/Data00", data=np.arange(4.0))
+        for key, value in {"data_type": "data", "data_dimension": "Data1D",
+                           "distribution": "uniform", "label": "a", "nav_indexes": (),
+                           "shape": (4,), "timestamp": 1.0, "units": "mV"}.items():
+            d.attrs[key] = encode(value)
+        d.attrs["TITLE"] = "foreign"
+        bad = f.create_dataset("RawData/CH01/Data00", data=np.arange(2.0))
+        bad.attrs["data_type"] = encode("not_a_type")
+    before = path.read_bytes()
+    with DataLoader(path) as loader:
+        dwa = loader.load_data("/RawData/CH00/Data00")
+        assert dwa.name == "foreign" and dwa.units == "mV" and dwa.data[0].tolist() == [0, 1, 2, 3]
+        with pytest.raises(err.EnumValueError):
+            loader.load_data("/RawData/CH01/Data00")
+        with pytest.raises(err.NodeError):
+            loader.load_data("/RawData/CH02/Data00")
+    assert path.read_bytes() == before
+    with pytest.raises(err.EnumValueError):
+        H5SaverLowLevel("bogus")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from daqcore.saving.errors import EnumValueError
+
 
 class _NamedEnum(enum.Enum):
     @classmethod
@@ -22,7 +24,7 @@ class _NamedEnum(enum.Enum):
         for member in cls:
             if member.value == value:
                 return member
-        raise ValueError(f"{value!r} is not a valid {cls.__name__}: use one of "
+        raise EnumValueError(f"{value!r} is not a valid {cls.__name__}: use one of "
                          f"{list(cls.__members__)}")
 
     @classmethod

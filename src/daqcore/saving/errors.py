@@ -56,6 +56,10 @@ class DtypeOverflowError(SavingError, OverflowError):
     """Values do not fit in the chosen saving dtype ("saving dynamic") and would wrap."""
 
 
+class EnumValueError(SavingError, ValueError):
+    """A save type, group type or data type name that does not exist."""
+
+
 class CompressionError(SavingError, ValueError):
     """Unknown compression library or level out of range."""
 
@@ -75,6 +79,7 @@ __all__ = [
     "CompressionError",
     "DataShapeError",
     "DtypeOverflowError",
+    "EnumValueError",
     "ExtendedIndexError",
     "FileClosedError",
     "H5FileError",
