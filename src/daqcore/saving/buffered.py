@@ -77,7 +77,7 @@ class BufferedTimedSaver(DataToExportTimedSaver):
         while not self._stop.wait(interval):
             with self._lock:
                 if not self._h5saver.isopen():
-                    continue
+                    break  # the file was closed: nothing left to flush
                 now = time.monotonic()
                 if any(b.count and now - b.first_time >= self.flush_period
                        for b in self._blocks.values()):
