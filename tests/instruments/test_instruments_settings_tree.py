@@ -140,10 +140,38 @@ def test_xml_round_trip_and_layout(tree):
     assert root.tag == "settings" and root.get("type") == "group"
     exposure = root.find("exposure")
     assert exposure is not None
-    assert (exposure.get("type"), exposure.get("value"), exposure.get("suffix")) == \
-        ("float", "0.1", "s")
+    assert (exposure.get("type"), exposure.text, exposure.get("suffix")) == ("float", "0.1", "s")
+    assert exposure.get("limits") == "[0.0, 10.0]"
     assert root.find("device/serial").get("readonly") == "1"
-    assert json.loads(root.find("mode").get("limits")) == ["fast", "slow"]
+    assert root.find("device/enabled").text == "1"
+    assert root.find("mode").get("limits") == "['fast', 'slow']"
+    assert root.find("mode").text == "slow"
+
+
+def test_reads_pymodaq_style_xml_without_eval():
+    text = (
+        '<settings title="Settings" type="group">'
+        '<gain title="Gain" type="float" limits="[0, None]" readonly="0">2.5</gain>'
+        '<on title="On" type="bool" visible="1" removable="0" readonly="1">0</on>'
+        '<mode title="Mode" type="list" limits="[\'a\', \'b\']">b</mode>'
+        '<label title="Label" type="str" />'
+        "</settings>"
+    )
+    tree = Setting.from_xml(text)
+    assert tree.values() == {"gain": 2.5, "on": False, "mode": "b", "label": ""}
+    assert tree.child("gain").limits == (0, None) and tree.child("on").readonly
+    with pytest.raises(SettingsDefinitionError, match="unreadable limits"):
+        Setting.from_xml('<x type="float" limits="__import__(\'os\')">1</x>')
+
+
+def test_infinite_limit_round_trips_as_open_bound():
+    tree = Settings([Setting("speed", "float", 1.0, limits=(0.0, math.inf))])
+    assert tree.child("speed").limits == (0.0, None)
+    back = Setting.from_xml(tree.to_xml())
+    assert back == tree
+    assert back.child("speed").limits == (0.0, None)
+    with pytest.raises(SettingValueError):
+        back["speed"] = -1.0
 
 
 @settings(max_examples=50, deadline=None)

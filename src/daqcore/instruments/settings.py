@@ -17,6 +17,7 @@ PyMoDAQ's parameter XML (one element per setting, tag = name, attributes ``type`
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import numbers
@@ -113,7 +114,7 @@ class Setting:
                 raise SettingsDefinitionError(
                     f"setting {name!r}: limits must be a (min, max) pair on an int/float setting"
                 )
-            low, high = limits
+            low, high = (None if b is None or math.isinf(b) else b for b in limits)
             if low is not None and high is not None and low > high:
                 raise SettingsDefinitionError(f"setting {name!r}: limits {limits!r} have min > max")
             self.limits = (low, high)
@@ -386,7 +387,13 @@ class Setting:
 
     # ------------------------------------------------------------------ XML
     def to_xml_element(self) -> ET.Element:
-        """This subtree as an :class:`xml.etree.ElementTree.Element` (PyMoDAQ-like layout)."""
+        """This subtree as an :class:`xml.etree.ElementTree.Element` (PyMoDAQ's layout).
+
+        As in PyMoDAQ's parameter XML: one element per setting, tag = name, attributes
+        ``type``, ``title``, ``visible``, ``removable``, ``readonly`` ('1'/'0'), ``limits``
+        (a Python list literal; the choices of a ``list`` setting), and the value as the
+        element text (bools as '1'/'0'). ``suffix`` (units) and ``tip`` are added when set.
+        """
         attrs = {
             "type": self.type,
             "title": self.title,
@@ -394,17 +401,17 @@ class Setting:
             "removable": "0",
             "readonly": "1" if self.readonly else "0",
         }
-        if self.type != "group":
-            attrs["value"] = _value_to_text(self._value)
         if self.units:
             attrs["suffix"] = self.units
         if self.tip:
             attrs["tip"] = self.tip
         if self.choices is not None:
-            attrs["limits"] = json.dumps(list(self.choices))
+            attrs["limits"] = repr(list(self.choices))
         elif self.limits is not None:
-            attrs["limits"] = json.dumps(list(self.limits))
+            attrs["limits"] = repr(list(self.limits))
         element = ET.Element(self.name, attrs)
+        if self.type != "group":
+            element.text = _value_to_text(self._value)
         for child in self._children.values():
             element.append(child.to_xml_element())
         return element
@@ -415,17 +422,22 @@ class Setting:
 
     @classmethod
     def from_xml(cls, text: str | ET.Element) -> Setting:
-        """Rebuild a tree written by :meth:`to_xml`."""
+        """Rebuild a tree written by :meth:`to_xml` (or by PyMoDAQ, for the same types).
+
+        Attribute values are parsed with :func:`ast.literal_eval`, never ``eval``.
+        """
         element = ET.fromstring(text) if isinstance(text, str) else text
         kind = element.get("type", "group")
         limits_text = element.get("limits")
-        limits = json.loads(limits_text) if limits_text else None
+        limits = _literal(limits_text, element.tag) if limits_text else None
         choices = None
         if kind == "list":
             choices, limits = limits, None
         value = None
-        if kind != "group" and "value" in element.attrib:
-            value = _value_from_text(element.get("value", ""), kind, choices)
+        if kind != "group":
+            raw = element.text if element.text is not None else element.get("value")
+            if raw is not None or kind == "str":
+                value = _value_from_text(raw or "", kind, choices)
         return cls(
             element.tag,
             kind,
@@ -458,11 +470,21 @@ class Setting:
 
 
 def _value_to_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, float):
         return repr(value)
-    return json.dumps(value) if not isinstance(value, bool) else str(value)
+    return str(value)
+
+
+def _literal(text: str, where: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise SettingsDefinitionError(f"setting {where!r}: unreadable limits {text!r}") from exc
 
 
 def _value_from_text(text: str, kind: str, choices: Sequence[Any] | None) -> Any:
