@@ -14,9 +14,11 @@ from daqcore.acquisition.errors import DetectorError, OutputPathError, ScanConfi
 from daqcore.saving import DataLoader, decode_attribute
 
 
-def test_logger_n_samples_round_trip(rig, tmp_path):
+@pytest.mark.parametrize("buffered", [True, False])
+def test_logger_n_samples_round_trip(rig, tmp_path, buffered):
     rig.x.move_abs(2.0)
-    result = Logger(rig.detectors, interval=0, n_samples=6, path=tmp_path / "log.h5").run()
+    result = Logger(rig.detectors, interval=0, n_samples=6, path=tmp_path / "log.h5",
+                    buffered=buffered).run()
     assert result.status == "finished" and result.n_samples_done == 6
     assert result.detector_groups == {"det0": "/RawData/Detector000",
                                       "det1": "/RawData/Detector001"}
@@ -85,9 +87,10 @@ def test_logger_stop_from_other_thread_with_swmr_reader(rig, tmp_path):
     assert dwa.shape == (result.n_samples_done,)
 
 
-def test_logger_detector_failure_keeps_samples(make_rig, tmp_path):
+@pytest.mark.parametrize("buffered", [True, False])
+def test_logger_detector_failure_keeps_samples(make_rig, tmp_path, buffered):
     rig = make_rig(fail_at=4)
-    log = Logger(rig.detectors, interval=0, n_samples=10, path=tmp_path)
+    log = Logger(rig.detectors, interval=0, n_samples=10, path=tmp_path, buffered=buffered)
     with pytest.raises(DetectorError, match="point 4"):
         log.run()
     assert log.result.n_samples_done == 4 and log.result.status == "failed"
@@ -115,3 +118,32 @@ def test_logger_unwritable_path(rig, tmp_path):
     with pytest.raises(OutputPathError):
         Logger(rig.detectors, interval=0, n_samples=1, path=blocker / "x.h5").run()
     assert rig.d0.n_grabs == 0
+
+
+def test_paused_logger_has_every_sample_on_disk(rig, tmp_path):
+    log = Logger([rig.d1], interval=0, path=tmp_path / "p.h5", flush_interval=60)
+    paused = threading.Event()
+    release = threading.Event()
+    seen = {}
+
+    def on_event(event):
+        if event.kind == "point" and event.n_done == 40:
+            log.pause()
+        elif event.kind == "paused":
+            with h5py.File(event.path, "r", swmr=True) as f:
+                ds = f["RawData/Detector000/Data1D/CH00/EnlData00"]
+                ds.refresh()
+                seen["rows"] = ds[()].copy()
+            paused.set()
+            release.wait(5)
+
+    log.subscribe(on_event)
+    log.start()
+    assert paused.wait(10)
+    release.set()
+    log.stop()
+    result = log.wait(10)
+    # nothing was waiting in memory while paused, although flush_interval is 60 s
+    assert seen["rows"].shape == (40, 8)
+    np.testing.assert_array_equal(seen["rows"], [g[0].data[0] for g in rig.d1.grabbed[:40]])
+    assert result.status == "stopped" and result.n_samples_done == 40

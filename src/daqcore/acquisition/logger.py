@@ -22,7 +22,7 @@ from daqcore.acquisition.control import Acquisition, AcquisitionState
 from daqcore.acquisition.errors import OutputPathError, ScanConfigurationError
 from daqcore.acquisition.events import ProgressEvent
 from daqcore.acquisition.output import resolve_output_file
-from daqcore.saving import DataToExportTimedSaver, H5SaverLowLevel
+from daqcore.saving import BufferedTimedSaver, DataToExportTimedSaver, H5SaverLowLevel
 
 
 class _SampleSaver(DataToExportTimedSaver):
@@ -31,6 +31,16 @@ class _SampleSaver(DataToExportTimedSaver):
     The base saver switches SWMR on after its own first write, but with several detectors
     every group's arrays must exist before SWMR starts (no node can be created under SWMR).
     """
+
+    def _after_write(self) -> None:
+        pass
+
+    def flush(self) -> None:
+        """Nothing is buffered: every sample is written at once."""
+
+
+class _BufferedSampleSaver(BufferedTimedSaver):
+    """Block-writing timed saver (daqcore extra), SWMR switching left to the :class:`Logger`."""
 
     def _after_write(self) -> None:
         pass
@@ -95,7 +105,14 @@ class Logger(Acquisition):
     swmr : bool
         Let readers follow the file (h5py, new files only).
     flush_interval : float
-        Upper bound, in seconds, between two flushes.
+        Upper bound, in seconds, between two flushes (what a crash can lose).
+    buffered : bool
+        Collect samples in memory and append them in blocks
+        (:class:`~daqcore.saving.BufferedTimedSaver`) when sampling faster than
+        ``flush_interval``; otherwise (or when False) every sample is written at once by
+        :class:`~daqcore.saving.DataToExportTimedSaver`.
+    metadata : mapping, optional
+        Extra attributes of ``RawData`` (new files).
     """
 
     _thread_name = "daqcore-logger"
@@ -111,6 +128,7 @@ class Logger(Acquisition):
         backend: str = "h5py",
         swmr: bool = True,
         flush_interval: float = 1.0,
+        buffered: bool = True,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         self.detectors = list(detectors)
@@ -131,6 +149,7 @@ class Logger(Acquisition):
         self.backend = backend
         self.swmr = bool(swmr)
         self.flush_interval = float(flush_interval)
+        self.buffered = bool(buffered)
         self.metadata = dict(metadata or {})
         self.detector_names = drive.unique_names(self.detectors, "Detector")
         super().__init__()
@@ -160,6 +179,7 @@ class Logger(Acquisition):
         path_str = ""
         swmr_on = False
         raw_path = ""
+        savers: list[Any] = []
         n_total = self.n_total
         try:
             file_path, exists = resolve_output_file(self.path, "log")
@@ -175,7 +195,13 @@ class Logger(Acquisition):
             raw_group = h5.raw_group
             raw_path = _path(raw_group)
             groups = [h5.add_det_group(raw_group, title=name) for name in self.detector_names]
-            savers = [_SampleSaver(h5) for _ in groups]
+            if self.buffered:
+                savers = [_BufferedSampleSaver(h5, flush_period=max(self.flush_interval, 1e-3),
+                                               block_rows=256, background=False)
+                          for _ in groups]
+            else:
+                savers = [_SampleSaver(h5) for _ in groups]
+            prompt = not self.buffered or self.interval >= self.flush_interval
             self.result = LoggerResult(
                 path=file_path,
                 detector_groups={n: _path(g) for n, g in zip(self.detector_names, groups)},
@@ -184,7 +210,8 @@ class Logger(Acquisition):
             next_tick = time.perf_counter()
             while True:
                 if not self._pause_point(
-                    lambda n=n_done: self._emit_simple("paused", n, n_total, t0, path_str, h5),
+                    lambda n=n_done: self._emit_simple("paused", n, n_total, t0, path_str,
+                                                       savers),
                     lambda n=n_done: self._emit_simple("resumed", n, n_total, t0, path_str, None),
                 ):
                     break
@@ -206,7 +233,9 @@ class Logger(Acquisition):
                     h5.enable_swmr()  # every node exists after the first sample
                     swmr_on = True
                     h5.flush()
-                else:
+                elif prompt:
+                    for saver in savers:
+                        saver.flush()  # buffered rows would otherwise wait for the next tick
                     h5.tick_flush()  # flushes when flush_interval seconds have passed
                 if self.interval > 0:
                     next_tick += self.interval
@@ -230,6 +259,8 @@ class Logger(Acquisition):
         finally:
             if h5 is not None:
                 try:
+                    for saver in savers:
+                        saver.flush()  # rows still buffered
                     h5.flush()
                 finally:
                     if swmr_on:
@@ -251,9 +282,9 @@ class Logger(Acquisition):
                                          path=path_str))
 
     def _emit_simple(self, kind: str, n_done: int, n_total: int | None, t0: float,
-                     path: str, h5: Any) -> None:
-        if h5 is not None:
-            h5.flush()
+                     path: str, savers: Sequence[Any] | None) -> None:
+        for saver in savers or ():
+            saver.flush()  # a paused logger has everything on disk
         self._hub.emit(ProgressEvent(kind, n_done, n_total, time.perf_counter() - t0, path=path))
 
 
