@@ -2,6 +2,7 @@
 
 * :class:`StreamBuffer`: drop-in for joulescope's v0 ``StreamBuffer`` (same methods, same
   ``STATS_DTYPE`` records), storing raw words and computing calibrated data on demand.
+* :class:`SimulatedJoulescope`: a JS110-like device streaming into a StreamBuffer.
 * Statistics helpers: ``STATS_DTYPE``, ``STATS_FIELD_COUNT``, ``STATS_FIELD_NAMES``,
   :func:`stats_to_api`.
 
@@ -26,6 +27,7 @@ from .errors import (
     SampleRangeError,
 )
 from .raw_format import encode_words, usb_packets
+from .sim_device import SimulatedJoulescope
 from .stats import (
     STATS_DTYPE,
     STATS_FIELD_COUNT,
@@ -49,6 +51,7 @@ __all__ = [
     "JoulescopeError",
     "OutputArrayError",
     "SampleRangeError",
+    "SimulatedJoulescope",
     "StreamBuffer",
     "encode_words",
     "single_stat_to_api",
