@@ -78,6 +78,7 @@ def test_plugins_lists_instruments_and_failures(registry):
     assert "real: driver not installed: no_such_vendor_sdk_abc" in sloppy
     assert any(line.split()[:3] == ["actuator", "mock_x", "-"] for line in lines)
     assert "  exploding at hook: RuntimeError: vendor config missing" in lines
+    assert "  warning: plugin command 'plugins' is hidden by the built-in command" in lines
 
 
 def test_plugins_json(registry):
@@ -88,6 +89,7 @@ def test_plugins_json(registry):
     assert names["sloppy"]["backends"][1] == {
         "name": "real", "simulated": False, "available": False,
         "reason": "driver not installed: no_such_vendor_sdk_abc"}
+    assert report["shadowed_commands"] == ["plugins"]
     (failure,) = report["failures"]
     assert failure["plugin"] == "exploding" and failure["stage"] == "hook"
     assert "vendor config missing" in failure["traceback"]

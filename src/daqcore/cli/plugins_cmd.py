@@ -109,6 +109,8 @@ def format_report(report: dict[str, Any], *, tracebacks: bool = False,
     for section in ("commands", "panels"):
         if report[section]:
             lines += ["", section.capitalize() + ": " + ", ".join(report[section])]
+    for name in report.get("shadowed_commands", ()):
+        lines.append(f"  warning: plugin command {name!r} is hidden by the built-in command")
     if report["readers"]:
         lines += ["", "Readers: " + ", ".join(
             f"{n} ({', '.join(exts)})" for n, exts in report["readers"].items())]
@@ -140,6 +142,9 @@ def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool)
     from daqcore.plugins import get_registry
 
     report = get_registry().report(probe=not no_probe)
+    root = ctx.find_root().command
+    builtins = getattr(root, "commands", {})
+    report["shadowed_commands"] = sorted(n for n in report["commands"] if n in builtins)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
     else:
