@@ -10,6 +10,7 @@ Prints ONE JSON document (medians of ``--repeat`` runs) with, for each backend:
   points (points/s);
 * ``load``: DataLoader.load_all of the scan detector group and load_data of the 1D node, on
   the same file, by daqcore and by pymodaq_data (s);
+* ``scan`` variants (daqcore only): zlib level 5, and SWMR flushing every 10 points (h5py);
 * the same log/scan with pymodaq_data (fewer points: its per-call cost is flat in N) and
   raw h5py ceilings (one resize+write per append; one write per scan point).
 
@@ -114,11 +115,16 @@ def bench_log(lib_name: str, backend: str, tmp: Path, n: int, n1d: int,
 
 
 def bench_scan(lib_name: str, backend: str, tmp: Path, shape: tuple[int, int], n1d: int,
-               keep: bool = False) -> tuple[float, Path]:
+               keep: bool = False, swmr_flush: int | None = None,
+               zlib: int | None = None) -> tuple[float, Path]:
     lib = _lib(lib_name)
     path = tmp / f"scan_{lib_name}_{backend}.h5"
     h5 = lib["H5"]("scan", backend)
-    h5.init_file(file_name=path, new_file=True)
+    if zlib:
+        h5.define_compression("zlib", zlib)
+    h5.init_file(file_name=path, new_file=True, swmr_mode=swmr_flush is not None)
+    if swmr_flush is not None:
+        h5.set_swmr_flush_interval(swmr_flush)
     det = h5.add_det_group(h5.add_scan_group(h5.raw_group, title="scan"), title="det")
     saver = lib["Extended"](h5, extended_shape=shape)
     saver.add_nav_axes(det, [lib["Axis"]("x", units="mm", data=np.linspace(0, 1, shape[0]),
@@ -244,6 +250,11 @@ def main(argv: list[str] | None = None) -> dict:
                 bench_log, repeat, "daqcore", *common, n_buf, n_log_1d, buffered=True)
             res["daqcore_scan_points_per_s"] = median(bench_scan, repeat, "daqcore", *common,
                                                       scan, n_scan_1d)
+            res["daqcore_scan_zlib5_points_per_s"] = median(bench_scan, repeat, "daqcore", *common,
+                                                            scan, n_scan_1d, zlib=5)
+            if backend == "h5py":
+                res["daqcore_scan_swmr_flush10_points_per_s"] = median(
+                    bench_scan, repeat, "daqcore", *common, scan, n_scan_1d, swmr_flush=10)
             _, scan_file = bench_scan("daqcore", backend, tmp, scan, n_scan_1d, keep=True)
             ours = [bench_load("daqcore", backend, scan_file) for _ in range(repeat)]
             res["daqcore_load_all_s"] = statistics.median(r["load_all_s"] for r in ours)
