@@ -174,3 +174,19 @@ def test_pending_writes_blocks_and_rollback():
     rec.calls.clear()
     pending.execute(rec)
     assert rec.calls == []
+
+
+def test_tables_backend_scan_round_trip(rig, tmp_path):
+    scanner = ScannerGrid(axes=[(0, 1, 0.5), (0, 1, 1)], order="snake")
+    result = Scan(rig.actuators, rig.detectors, scanner, path=tmp_path / "t.h5",
+                  backend="tables").run()
+    node = "/RawData/Scan000/Detector001/Data1D/CH00/Data00"
+    with DataLoader(result.path, backend="tables") as loader:
+        ours = loader.load_data(node)
+    theirs = _pymodaq_load(result.path, node)
+    for dwa in (ours, theirs):
+        assert dwa.shape == (3, 2, 8)
+        np.testing.assert_array_equal(dwa.data[0][2, 1], np.arange(8) * 1.0 + 1)
+    with h5py.File(result.path, "r") as f:
+        assert f["RawData/Scan000/Detector001/Data1D/CH00/Data00"].attrs["CLASS"] in (
+            b"CARRAY", "CARRAY")
