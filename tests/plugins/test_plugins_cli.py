@@ -54,10 +54,15 @@ class Exploding:
         raise RuntimeError("vendor config missing")
 
 
+class NoHooks:
+    def register_instruments(self, register):  # not a daqcore_* name: never called
+        raise AssertionError
+
+
 @pytest.fixture
 def registry(make_registry):
     reg = make_registry(plugins=[("mock", mock_plugin), ("cliplugin", CliPlugin()),
-                                 ("exploding", Exploding())])
+                                 ("exploding", Exploding()), ("nohooks", NoHooks())])
     previous = set_registry(reg)
     yield reg
     set_registry(previous)
@@ -71,7 +76,9 @@ def test_plugins_lists_instruments_and_failures(registry):
     result = run("plugins")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "Plugins (3 loaded, 1 with failures)"
+    assert lines[0] == "Plugins (4 loaded, 1 with failures)"
+    assert "  warning: plugin 'nohooks' implements no daqcore hook (hook functions must be " \
+        "named daqcore_register_...)" in lines
     mock_2d = next(line for line in lines if " mock_2d " in line)
     assert mock_2d.split()[:4] == ["detector", "mock_2d", "2D", "sim:"]
     sloppy = next(line for line in lines if " sloppy " in line)

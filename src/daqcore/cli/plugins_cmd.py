@@ -91,6 +91,9 @@ def format_report(report: dict[str, Any], *, tracebacks: bool = False,
         rows += [[p["name"], p["distribution"] or "-", p["version"] or "-", p["module"]]
                  for p in report["plugins"]]
         lines += _table(rows)
+        lines += [f"  warning: plugin {p['name']!r} implements no daqcore hook "
+                  "(hook functions must be named daqcore_register_...)"
+                  for p in report["plugins"] if not p["hooks"]]
     else:
         lines.append("  (none)")
     lines.append("")
