@@ -67,3 +67,41 @@ def test_clear_error_without_xarray(monkeypatch, scan_dwa):
         scan_dwa.to_xarray()
     with pytest.raises(ImportError):
         scan_dwa.as_dte().to_xarray()
+
+
+def test_round_trip_through_xarray(scan_dwa):
+    from daqcore.data import DataFromPlugins, DataWithAxes
+
+    scan_dwa.origin = "det"
+    back = DataWithAxes.from_xarray(scan_dwa.to_xarray())
+    assert back == scan_dwa and type(back) is DataRaw
+    assert back.labels == ["a", "b"] and back.origin == "det"
+    assert back.timestamp == scan_dwa.timestamp and back.units == "V"
+    plugin = DataFromPlugins("p", data=[np.ones(3)], do_plot=False, extra=3)
+    plugin_back = DataWithAxes.from_xarray(plugin.to_xarray())
+    assert type(plugin_back) is DataFromPlugins and plugin_back.do_plot is False
+    assert plugin_back.extra == 3
+
+
+def test_round_trip_spread():
+    from daqcore.data import DataWithAxes
+
+    rng = np.random.default_rng(3)
+    dwa = DataRaw("s", data=[rng.random((5, 3))], distribution="spread", nav_indexes=(0,),
+                  axes=[Axis("xs", "mm", rng.random(5), index=0, spread_order=0),
+                        Axis("ys", "mm", rng.random(5), index=0, spread_order=1)])
+    back = DataWithAxes.from_xarray(dwa.to_xarray())
+    assert back == dwa and back.distribution.name == "spread"
+
+
+def test_from_generic_dataarray():
+    from daqcore.data import DataShapeError, DataWithAxes
+
+    array = xr.DataArray(np.zeros((2, 3)), dims=("y", "x"), coords={"x": [1.0, 2.0, 4.0]},
+                         name="img", attrs={"units": "K"})
+    dwa = DataWithAxes.from_xarray(array)
+    assert dwa.name == "img" and dwa.units == "K" and dwa.shape == (2, 3)
+    assert [(a.label, a.index) for a in dwa.axes] == [("x", 1)]
+    mixed = xr.Dataset({"a": (("x",), np.zeros(3)), "b": (("y",), np.zeros(2))})
+    with pytest.raises(DataShapeError, match="share"):
+        DataWithAxes.from_xarray(mixed)

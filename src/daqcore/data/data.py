@@ -511,6 +511,14 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
 
         return dwa_to_xarray(self)
 
+    @classmethod
+    def from_xarray(cls, obj: Any, name: str | None = None) -> DataWithAxes:
+        """Rebuild a DataWithAxes from an xarray Dataset/DataArray (see
+        :func:`daqcore.data.xarray_export.dwa_from_xarray`)."""
+        from daqcore.data.xarray_export import dwa_from_xarray
+
+        return dwa_from_xarray(obj, name=name)
+
     # ------------------------------------------------------------------- display / compare
     def _shape_str(self) -> str:
         nav = ", ".join(str(n) for n in self.nav_shape)

@@ -105,6 +105,86 @@ def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 
 
+_KNOWN_ATTRS = {"name", "origin", "units", "source", "distribution", "dim", "nav_indexes",
+                "timestamp", "dwa_type"}
+
+
+def dwa_from_xarray(obj: Any, name: str | None = None) -> DataWithAxes:
+    """Rebuild a DataWithAxes from an ``xarray.Dataset`` (as written by :func:`dwa_to_xarray`)
+    or from any Dataset/DataArray whose data variables share their dimensions.
+
+    Data variables become channels (labels from their ``label`` attribute, else their names),
+    dimension coordinates become axes (``units`` attribute), non-dimension coordinates with a
+    ``spread_order`` attribute become spread axes, variables named by ``ancillary_variables``
+    become errors. Dataset attributes restore name, origin, units, source, distribution,
+    nav_indexes, timestamp and the kind; other attributes become extra attributes.
+
+    Raises
+    ------
+    DataShapeError
+        If the data variables do not share the same dimensions or there is none.
+    """
+    from daqcore.data.axis import Axis
+    from daqcore.data.errors import DataShapeError
+    from daqcore.data.kinds import DataActuator, DataCalculated, DataFromPlugins, DataRaw
+
+    xr = _import_xarray()
+    if isinstance(obj, xr.DataArray):
+        obj = obj.to_dataset(name=obj.name if obj.name is not None else "CH00")
+    error_names = {str(var.attrs["ancillary_variables"]) for var in obj.data_vars.values()
+                   if "ancillary_variables" in var.attrs}
+    channels = [key for key in obj.data_vars if key not in error_names]
+    if not channels:
+        raise DataShapeError("the xarray object has no data variable")
+    dims = obj[channels[0]].dims
+    for key in channels:
+        if obj[key].dims != dims:
+            raise DataShapeError(f"variable {key!r} has dims {obj[key].dims}, {channels[0]!r} "
+                                 f"has {dims}: channels must share their dimensions")
+    axes = []
+    for index, dim in enumerate(dims):
+        spread = [(key, coord) for key, coord in obj.coords.items()
+                  if coord.dims == (dim,) and key != dim and "spread_order" in coord.attrs]
+        if spread:
+            for key, coord in spread:
+                axes.append(Axis(str(key), coord.attrs.get("units", ""), np.asarray(coord.values),
+                                 index=index, spread_order=int(coord.attrs["spread_order"])))
+        elif dim in obj.coords:
+            coord = obj.coords[dim]
+            axes.append(Axis(str(dim), coord.attrs.get("units", ""), np.asarray(coord.values),
+                             index=index))
+    attrs = dict(obj.attrs)
+    first = obj[channels[0]]
+    units = attrs.get("units", first.attrs.get("units", ""))
+    errors = None
+    if error_names:
+        errors = [np.asarray(obj[obj[key].attrs["ancillary_variables"]].values)
+                  if "ancillary_variables" in obj[key].attrs else np.zeros(first.shape)
+                  for key in channels]
+    kinds = {"DataRaw": DataRaw, "DataCalculated": DataCalculated,
+             "DataFromPlugins": DataFromPlugins, "DataActuator": DataActuator}
+    from daqcore.data.data import DataWithAxes as _DataWithAxes
+
+    cls = kinds.get(str(attrs.get("dwa_type")), _DataWithAxes)
+    extras = {key: value for key, value in attrs.items() if key not in _KNOWN_ATTRS}
+    kwargs: dict[str, Any] = {
+        "data": [np.asarray(obj[key].values) for key in channels],
+        "labels": [str(obj[key].attrs.get("label", key)) for key in channels],
+        "units": str(units),
+        "origin": str(attrs.get("origin", "")),
+        "nav_indexes": tuple(int(i) for i in np.atleast_1d(attrs.get("nav_indexes", []))),
+        "distribution": str(attrs.get("distribution", "uniform")),
+        "axes": axes,
+        "errors": errors,
+    }
+    if cls is _DataWithAxes:
+        kwargs["source"] = str(attrs.get("source", "raw"))
+    dwa = cls(name or str(attrs.get("name", channels[0])), **kwargs, **extras)
+    if "timestamp" in attrs:
+        dwa.timestamp = float(attrs["timestamp"])
+    return dwa
+
+
 def dte_to_xarray(dte: DataToExport, as_tree: bool = True) -> Any:
     """``xarray.DataTree`` (or one merged ``Dataset``) holding every item of ``dte``."""
     xr = _import_xarray()
@@ -127,4 +207,4 @@ def dte_to_xarray(dte: DataToExport, as_tree: bool = True) -> Any:
     return merged
 
 
-__all__ = ["dte_to_xarray", "dwa_to_xarray"]
+__all__ = ["dte_to_xarray", "dwa_from_xarray", "dwa_to_xarray"]
