@@ -223,9 +223,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     quick = args.quick
     repeat = args.repeat or (1 if quick else 3)
-    n_log, n_buf = (1000, 10000) if quick else (4000, 60000)
-    n_log_pm = 40 if quick else 150
-    scan, scan_pm = ((40, 40), (8, 8)) if quick else ((100, 100), (15, 15))
+    n_log, n_buf = (1000, 10000) if quick else (4000, 40000)
+    n_log_pm = 40 if quick else 100
+    scan, scan_pm = ((40, 40), (8, 8)) if quick else ((100, 100), (12, 12))
     n_log_1d, n_scan_1d = 1000, 256
     try:
         import pymodaq_data  # noqa: F401

@@ -34,6 +34,7 @@ class _Slot:
 @dataclass
 class _Block:
     slots: dict[tuple[str, int, int], _Slot]
+    order: list[tuple[str, list[_Slot]]]  # (DWA name, its channel slots) in DataToExport order
     axis_handle: Any
     axis_buffer: np.ndarray
     count: int = 0
@@ -105,7 +106,14 @@ class BufferedTimedSaver(DataToExportTimedSaver):
                     slots[(dim, ind, ich)] = slot
         axis_handle = self._nav_axes(where, wkey)[0]
         del backend
-        return _Block(slots, axis_handle, np.empty(self.block_rows, dtype=np.float64))
+        index_in_dim: dict[str, int] = {}
+        order = []
+        for dwa in data:
+            dim = dwa.dim.name
+            ind = index_in_dim.get(dim, 0)
+            index_in_dim[dim] = ind + 1
+            order.append((dwa.name, [slots[(dim, ind, ich)] for ich in range(len(dwa))]))
+        return _Block(slots, order, axis_handle, np.empty(self.block_rows, dtype=np.float64))
 
     def add_data(self, where: Any, data: Any, settings_as_xml: str = "",  # type: ignore[override]
                  **kwargs: Any) -> None:
@@ -120,34 +128,36 @@ class BufferedTimedSaver(DataToExportTimedSaver):
                 self._blocks[wkey] = self._make_block(where, wkey, data)
                 return
             i = block.count
-            seen = 0
-            for dim, dwas in group_by_dim(data):
-                for ind, dwa in enumerate(dwas):
-                    for ich, arr in enumerate(dwa.data):
-                        slot = block.slots.get((dim, ind, ich))
-                        if slot is None or arr.shape != slot.row_shape:
-                            raise DataShapeError(
-                                f"{dwa.name!r} channel {ich} ({arr.shape}) does not match the "
-                                f"logged data of {wkey!r}")
-                        if arr.dtype != slot.buffer.dtype:
-                            arr = cast(arr, slot.buffer.dtype, what=dwa.name)
-                        slot.buffer[i] = arr
-                        if slot.err_buffer is not None:
-                            slot.err_buffer[i] = dwa.errors[ich] if dwa.errors is not None \
-                                else np.nan
-                        seen += 1
-            if seen != len(block.slots):
-                raise DataShapeError(f"the DataToExport has {seen} channel(s), {wkey!r} logs "
-                                     f"{len(block.slots)}")
+            dwas = list(data)
+            if len(dwas) != len(block.order):
+                raise DataShapeError(f"the DataToExport has {len(dwas)} DataWithAxes, {wkey!r} "
+                                     f"logs {len(block.order)}")
+            for dwa, (name, slots) in zip(dwas, block.order):
+                channels = dwa.data
+                if dwa.name != name or len(channels) != len(slots):
+                    raise DataShapeError(f"{dwa.name!r} ({len(channels)} channels) does not "
+                                         f"match the logged {name!r} ({len(slots)} channels)")
+                errors = dwa.errors
+                for ich, (arr, slot) in enumerate(zip(channels, slots)):
+                    if arr.shape != slot.row_shape:
+                        raise DataShapeError(
+                            f"{dwa.name!r} channel {ich} ({arr.shape}) does not match the "
+                            f"logged rows {slot.row_shape} of {wkey!r}")
+                    if arr.dtype != slot.buffer.dtype:
+                        arr = cast(arr, slot.buffer.dtype, what=dwa.name)
+                    slot.buffer[i] = arr
+                    if slot.err_buffer is not None:
+                        slot.err_buffer[i] = errors[ich] if errors is not None else np.nan
             block.axis_buffer[i] = data.timestamp
+            now = time.monotonic()
             if i == 0:
-                block.first_time = time.monotonic()
+                block.first_time = now
             block.count = i + 1
             if block.count == self.block_rows:
                 self._write_block(block)
-            if time.monotonic() - block.first_time >= self.flush_period and block.count:
+            if block.count and now - block.first_time >= self.flush_period:
                 self._write_blocks(flush=True)
-            elif time.monotonic() - saver._last_flush >= self.flush_period:
+            elif now - saver._last_flush >= self.flush_period:
                 saver.flush()
 
     def _write_block(self, block: _Block) -> None:

@@ -409,17 +409,18 @@ class H5File:
 
     # ================================================================== attributes
     def _check_writable(self) -> None:
-        if not self.backend.isopen:
-            raise FileClosedError("cannot write: the HDF5 file is closed")
-        if not self.backend.writable:
-            raise ReadOnlyFileError(f"cannot write: {self.backend.filename!r} is open read-only")
+        backend = self.backend
+        if not backend.writable:
+            if not backend.isopen:
+                raise FileClosedError("cannot write: the HDF5 file is closed")
+            raise ReadOnlyFileError(f"cannot write: {backend.filename!r} is open read-only")
 
     def where_key(self, where: Any) -> str:
         """Path of ``where`` (a path string, a Node or a library handle), cheaply."""
         if isinstance(where, str):
             return where.rstrip("/") or "/"
         if isinstance(where, Node):
-            return self.backend.path(where.node)
+            return where.path
         if isinstance(where, Path):
             return str(where).replace("\\", "/")
         return self.backend.path(where)

@@ -77,12 +77,13 @@ class Attributes:
 class Node:
     """A group or array of the file (library handle in :attr:`node`)."""
 
-    __slots__ = ("_attrs", "_node", "saver")
+    __slots__ = ("_attrs", "_node", "_path", "saver")
 
     def __init__(self, node: Any, saver: H5SaverLowLevel) -> None:
         self._node = node.node if isinstance(node, Node) else node
         self.saver = saver
         self._attrs: Attributes | None = None
+        self._path: str | None = None
 
     @property
     def node(self) -> Any:
@@ -111,7 +112,9 @@ class Node:
 
     @property
     def path(self) -> str:
-        return self.saver.backend.path(self._node)
+        if self._path is None:
+            self._path = self.saver.backend.path(self._node)
+        return self._path
 
     @property
     def title(self) -> str:
