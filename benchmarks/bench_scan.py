@@ -199,11 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[daqcore scan] {nx}x{ny} h5py + actuator positions (engine default)")
         res["daqcore_scan"]["h5py_with_actuators"] = bench_daqcore_scan(
             tmp, nx, ny, backend="h5py", save_actuators=True, repeat=1)
+        peer_repeat = 1 if args.quick else 2
         for backend in ("h5py", "tables"):
-            log(f"[daqcore saver] {px}x{py} {backend}")
-            res["daqcore_saver"][backend] = bench_daqcore_saver(tmp, px, py, backend, 1)
-            log(f"[pymodaq saver] {px}x{py} {backend}")
-            res["pymodaq_saver"][backend] = bench_pymodaq_saver(tmp, px, py, backend, 1)
+            log(f"[daqcore saver] {px}x{py} {backend} x{peer_repeat}")
+            res["daqcore_saver"][backend] = bench_daqcore_saver(tmp, px, py, backend,
+                                                                peer_repeat)
+            log(f"[pymodaq saver] {px}x{py} {backend} x{peer_repeat}")
+            res["pymodaq_saver"][backend] = bench_pymodaq_saver(tmp, px, py, backend,
+                                                                peer_repeat)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     res["total_runtime_s"] = time.perf_counter() - started
