@@ -6,10 +6,14 @@ changing its imports::
     from daqcore.saving import H5SaverLowLevel, DataToExportExtendedSaver, DataLoader
 
 Layers: :mod:`~daqcore.saving.backends` (one protocol, ``tables`` and ``h5py``) <
-:mod:`~daqcore.saving.h5saver` (file, groups, arrays, attributes) <
+:mod:`~daqcore.saving.h5file` (file, attributes, SWMR, flushing) <
+:mod:`~daqcore.saving.h5saver` (``H5SaverLowLevel``: groups, arrays, nodes; ``H5Saver``) <
 :mod:`~daqcore.saving.management` / :mod:`~daqcore.saving.array_savers` (one channel group) <
 :mod:`~daqcore.saving.export_savers` (whole DataToExport) and :mod:`~daqcore.saving.loader`.
-See ``docs/file_format.md`` for the file layout.
+See ``docs/file_format.md`` for the file layout. daqcore extras: ``backend='h5py'|'tables'``,
+``compression=(library, level)``, ``dynamic=<dtype>``, ``flush_period`` (seconds) on the
+savers; ``swmr_mode`` in ``init_file``; ``set_swmr_flush_interval(n)``;
+:class:`BufferedTimedSaver` for high-rate logging.
 """
 
 from daqcore.saving.array_savers import DataEnlargeableSaver, DataExtendedSaver
