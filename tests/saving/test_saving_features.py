@@ -265,3 +265,28 @@ def test_buffered_logger_background_flush_bounds_the_delay(tmp_path):
     with pytest.raises(err.DataShapeError):
         saver.add_data(det, log_dte(9, n1d=3))
     saver.close_file()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_flush_period_and_interval_refresh_deferred_attributes(tmp_path, backend):
+    """Appends defer the ``shape`` attribute; a flush (period, interval or explicit) fixes it."""
+    path = tmp_path / "fl.h5"
+    h5 = H5SaverLowLevel("logger", backend=backend, flush_period=None)
+    h5.init_file(path, new_file=True)
+    det = h5.add_det_group(h5.raw_group)
+    saver = DataToExportTimedSaver(h5)
+    node = lambda: h5.get_node("/RawData/Detector000/Data0D/CH00/EnlData00")  # noqa: E731
+    for k in range(3):
+        saver.add_data(det, log_dte(k))
+    assert node().attrs["shape"] == (0, 1)  # deferred: no attribute write per append
+    h5.set_swmr_flush_interval(2)
+    saver.add_data(det, log_dte(3))
+    assert node().attrs["shape"] == (0, 1)
+    saver.add_data(det, log_dte(4))  # second tick: flush
+    assert node().attrs["shape"] == (5, 1)
+    h5.set_swmr_flush_interval(0)
+    h5.flush_period = 0.0  # every tick is late: flush each time
+    saver.add_data(det, log_dte(5))
+    assert node().attrs["shape"] == (6, 1)
+    assert h5.get_node("/RawData/Detector000/NavAxes/Axis00").attrs["size"] == 6
+    h5.close_file()
