@@ -290,3 +290,34 @@ def test_flush_period_and_interval_refresh_deferred_attributes(tmp_path, backend
     assert node().attrs["shape"] == (6, 1)
     assert h5.get_node("/RawData/Detector000/NavAxes/Axis00").attrs["size"] == 6
     h5.close_file()
+
+
+def test_swmr_with_several_savers_on_one_file(tmp_path):
+    path = tmp_path / "two.h5"
+    h5 = H5SaverLowLevel("scan", backend="h5py")
+    h5.init_file(path, new_file=True, swmr_mode=True)
+    scan = h5.add_scan_group(h5.raw_group)
+    groups = [h5.add_det_group(scan, title=f"det{i}") for i in range(2)]
+    savers = [DataToExportExtendedSaver(h5, (3,)) for _ in groups]
+    savers[0].add_data(groups[0], log_dte(0), indexes=(0,))  # auto start: SWMR is now on
+    with pytest.raises(err.SWMRError):
+        savers[1].add_data(groups[1], log_dte(0), indexes=(0,))
+    h5.close_file()
+
+    h5 = H5SaverLowLevel("scan", backend="h5py")
+    h5.init_file(path, new_file=True, swmr_mode=True)
+    h5.swmr_auto_start = False
+    scan = h5.add_scan_group(h5.raw_group)
+    groups = [h5.add_det_group(scan, title=f"det{i}") for i in range(2)]
+    savers = [DataToExportExtendedSaver(h5, (3,)) for _ in groups]
+    for k in range(3):
+        for saver, group in zip(savers, groups):
+            saver.add_data(group, log_dte(k), indexes=(k,))
+        if k == 0:
+            h5.enable_swmr()
+    assert h5.is_swmr_active
+    h5.close_file()
+    with DataLoader(path) as loader:
+        for i in range(2):
+            dwa = loader.load_data(f"/RawData/Scan000/Detector00{i}/Data0D/CH00/Data00")
+            assert dwa.data[0].tolist() == [0.0, 1.0, 2.0]

@@ -174,7 +174,8 @@ class DataToExportSaver:
     def _after_write(self) -> None:
         """Switch SWMR on after the first write (all nodes exist) and count a flush tick."""
         saver = self._h5saver
-        if saver._swmr_mode and not saver._swmr_enabled and saver.is_swmr_capable:
+        if saver._swmr_mode and saver.swmr_auto_start and not saver._swmr_enabled and \
+                saver.is_swmr_capable:
             saver.enable_swmr()
         saver.tick_flush()
 

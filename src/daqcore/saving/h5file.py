@@ -104,6 +104,10 @@ class H5File:
         self._stale: dict[int, Any] = {}
         self._swmr_mode = False
         self._swmr_enabled = False
+        #: DataToExport savers switch SWMR on after their first call. With several savers on
+        #: one file, set this to False and call :meth:`enable_swmr` once every saver has
+        #: written its first point (no node can be created under SWMR).
+        self.swmr_auto_start = True
         self._flush_interval = 0
         self._write_count = 0
         self.flush_period = flush_period
