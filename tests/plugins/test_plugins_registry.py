@@ -98,6 +98,7 @@ def test_create_applies_defaults_then_settings(registry):
     assert stage.position("q") == 1.5
     det = registry.create_detector("sample_det", backend="sim", noise=0.0)
     assert det.settings["noise"] == 0.0 and det.backend == "sim"
+    assert registry.create_detector("sample_det", title="left").title == "left"
 
 
 def test_import_string_factory_is_resolved_lazily(registry):

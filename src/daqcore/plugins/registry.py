@@ -149,7 +149,8 @@ class Registry:
         record = self.get_instrument(name, kind)
         cls = record.load()
         values = {**record.defaults, **settings}
-        return cls(backend=backend, title=record.name, **values)
+        title = values.pop("title", None) or record.name
+        return cls(backend=backend, title=title, **values)
 
     def create_detector(self, name: str, backend: str = "sim", **settings: Any) -> Any:
         """:meth:`create_instrument` restricted to detectors."""
