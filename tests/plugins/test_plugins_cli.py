@@ -160,3 +160,25 @@ def test_cli_lists_plugins_in_a_subprocess():
                          capture_output=True, text=True, check=True)
     report = json.loads(out.stdout)
     assert {"mock_0d", "mock_x"} <= {i["name"] for i in report["instruments"]}
+
+
+def test_strict_mode_failure_is_a_clean_cli_error(tmp_path, monkeypatch):
+    info = tmp_path / "daqcore_broken_cli-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: daqcore-broken-cli\n"
+                                   "Version: 0.1\n")
+    (info / "entry_points.txt").write_text("[daqcore]\nbroken_cli = no_such_module_cli_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("DAQCORE_STRICT_PLUGINS", "1")
+    previous = set_registry(None)
+    try:
+        result = CliRunner().invoke(main, ["plugins"])
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: plugin 'broken_cli' (daqcore-broken-cli 0.1) "
+                                        "failed at import: ModuleNotFoundError")
+        assert "Traceback" not in result.output
+        help_text = CliRunner().invoke(main, ["--help"])
+        assert help_text.exit_code == 0 and "plugins" in help_text.output
+        assert "warning: could not load plugin commands" in help_text.output
+    finally:
+        set_registry(previous)

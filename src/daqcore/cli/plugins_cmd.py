@@ -142,9 +142,13 @@ def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool)
     """
     if ctx.invoked_subcommand is not None:
         return
-    from daqcore.plugins import get_registry
+    from daqcore.plugins import PluginError, get_registry
 
-    report = get_registry().report(probe=not no_probe)
+    try:
+        registry = get_registry()
+    except PluginError as exc:  # strict mode: a failure is an error, shown without traceback
+        raise click.ClickException(str(exc)) from exc
+    report = registry.report(probe=not no_probe)
     root = ctx.find_root().command
     builtins = getattr(root, "commands", {})
     report["shadowed_commands"] = sorted(n for n in report["commands"] if n in builtins)
