@@ -197,3 +197,16 @@ def scan_kernel(raw, lo, hi, new_from, prev_range, table, starts, ends, state):
         if j >= ring_len:
             j = 0
     return count
+
+
+@jit
+def mark_kernel(flags, lo, starts, ends, count, bit):  # pragma: no cover - jit
+    """Set ``bit`` in the flag ring for samples ``lo + starts[w] .. lo + ends[w] - 1``."""
+    ring_len = flags.shape[0]
+    for w in range(count):
+        j = (lo + starts[w]) % ring_len
+        for _ in range(ends[w] - starts[w]):
+            flags[j] |= bit
+            j += 1
+            if j >= ring_len:
+                j = 0

@@ -244,6 +244,13 @@ class ReductionLevels:
         idx = self.slots(level, first_entry, count)
         return self.k[idx], self.mean[idx], self.m2[idx], self.mn[idx], self.mx[idx]
 
+    def cascade_numba(self, level: int, first_entry: int, count: int) -> None:
+        """Like :meth:`cascade` through the numba kernel (nothing returned)."""
+        cascade_kernel(self.k, self.mean, self.m2, self.mn, self.mx,
+                       int(self.offsets[level - 1]), int(self.n_entries[level - 1]),
+                       int(self.offsets[level]), int(self.n_entries[level]),
+                       first_entry, count, self.factors[level])
+
     def cascade(self, level: int, first_entry: int, count: int):
         """Compute ``count`` entries of ``level`` (>= 1) from the level below; store and return."""
         f = self.factors[level]
@@ -489,6 +496,150 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                 r["variance"] = np.nan
                 r["min"] = np.nan
                 r["max"] = np.nan
+
+
+@jit
+def _block_stats_shifted(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_mx, row):
+    # pragma: no cover - jit
+    """Single-pass block statistics with a shift (the block's first valid sample).
+
+    Sums of shifted values and of their squares give the mean and the sum of squared
+    deviations without the cancellation of the naive formula; used on the hot ingest path.
+    """
+    first = -1
+    for t in range(a, b):
+        if np.isfinite(ci[t]):
+            first = t
+            break
+    if first < 0:
+        out_k[row] = 0
+        for f in range(6):
+            out_mean[row, f] = np.nan
+            out_m2[row, f] = np.nan
+            out_mn[row, f] = np.nan
+            out_mx[row, f] = np.nan
+        return
+    k0 = np.float64(ci[first])
+    k1 = np.float64(cv[first])
+    k2 = np.float64(np.float32(ci[first] * cv[first]))
+    cnt = 0
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    q0 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    mn0 = np.inf
+    mn1 = np.inf
+    mn2 = np.inf
+    mx0 = -np.inf
+    mx1 = -np.inf
+    mx2 = -np.inf
+    r_sum = 0
+    r_sq = 0
+    r_min = 255
+    r_max = 0
+    il = 0
+    vl = 0
+    for t in range(first, b):
+        i = ci[t]
+        if not np.isfinite(i):
+            continue
+        cnt += 1
+        v = cv[t]
+        x0 = np.float64(i)
+        x1 = np.float64(v)
+        x2 = np.float64(np.float32(i * v))
+        d0 = x0 - k0
+        d1 = x1 - k1
+        d2 = x2 - k2
+        s0 += d0
+        s1 += d1
+        s2 += d2
+        q0 += d0 * d0
+        q1 += d1 * d1
+        q2 += d2 * d2
+        mn0 = min(mn0, x0)
+        mx0 = max(mx0, x0)
+        mn1 = min(mn1, x1)
+        mx1 = max(mx1, x1)
+        mn2 = min(mn2, x2)
+        mx2 = max(mx2, x2)
+        bb = np.int64(bits[t])
+        r = bb & 0x0F
+        r_sum += r
+        r_sq += r * r
+        r_min = min(r_min, r)
+        r_max = max(r_max, r)
+        il += (bb >> 4) & 1
+        vl += (bb >> 5) & 1
+    kf = np.float64(cnt)
+    out_k[row] = cnt
+    out_mean[row, 0] = k0 + s0 / kf
+    out_mean[row, 1] = k1 + s1 / kf
+    out_mean[row, 2] = k2 + s2 / kf
+    out_m2[row, 0] = max(0.0, q0 - s0 * s0 / kf)
+    out_m2[row, 1] = max(0.0, q1 - s1 * s1 / kf)
+    out_m2[row, 2] = max(0.0, q2 - s2 * s2 / kf)
+    out_mn[row, 0] = mn0
+    out_mn[row, 1] = mn1
+    out_mn[row, 2] = mn2
+    out_mx[row, 0] = mx0
+    out_mx[row, 1] = mx1
+    out_mx[row, 2] = mx2
+    out_mean[row, 3] = r_sum / kf
+    out_m2[row, 3] = (r_sq * kf - np.float64(r_sum) * r_sum) / kf
+    out_mn[row, 3] = r_min
+    out_mx[row, 3] = r_max
+    for f, ones in ((4, il), (5, vl)):
+        out_mean[row, f] = ones / kf
+        out_m2[row, f] = ones * (cnt - ones) / kf
+        out_mn[row, f] = 0.0 if ones < cnt else 1.0
+        out_mx[row, f] = 1.0 if ones > 0 else 0.0
+
+
+@jit
+def level0_kernel(raw, flags, start, nblocks, block_len, oldest, seg_ids, ioff, igain, voff,
+                  vgain, L_k, L_mean, L_m2, L_mn, L_mx, off0, nent0):  # pragma: no cover
+    """Decode ``nblocks`` blocks from ``start`` and store their statistics in level 0."""
+    n = nblocks * block_len
+    si = np.empty(n, dtype=np.float32)
+    sv = np.empty(n, dtype=np.float32)
+    sb = np.empty(n, dtype=np.uint8)
+    decode_kernel(raw, flags, start, start + n, oldest, seg_ids, ioff, igain, voff, vgain,
+                  si, sv, sb)
+    first = start // block_len
+    for b in range(nblocks):
+        row = off0 + (first + b) % nent0
+        _block_stats_shifted(si, sv, sb, b * block_len, (b + 1) * block_len, L_k, L_mean,
+                             L_m2, L_mn, L_mx, row)
+
+
+@jit
+def cascade_kernel(L_k, L_mean, L_m2, L_mn, L_mx, off_src, nent_src, off_dst, nent_dst,
+                   first_entry, count, factor):  # pragma: no cover - jit
+    """Compute ``count`` entries of a level from ``factor`` entries each of the level below."""
+    acc_mean = np.empty(6)
+    acc_m2 = np.empty(6)
+    acc_mn = np.empty(6)
+    acc_mx = np.empty(6)
+    for c in range(count):
+        entry = first_entry + c
+        acc_k = _acc_entries(0, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn,
+                             L_mx, off_src, nent_src, entry * factor, factor)
+        row = off_dst + entry % nent_dst
+        L_k[row] = acc_k
+        for f in range(6):
+            if acc_k > 0:
+                L_mean[row, f] = acc_mean[f]
+                L_m2[row, f] = acc_m2[f]
+                L_mn[row, f] = acc_mn[f]
+                L_mx[row, f] = acc_mx[f]
+            else:
+                L_mean[row, f] = np.nan
+                L_m2[row, f] = np.nan
+                L_mn[row, f] = np.nan
+                L_mx[row, f] = np.nan
 
 
 def range_stats_numba(levels: ReductionLevels, view, starts, stops, oldest: int,

@@ -46,7 +46,7 @@ from .errors import (
     OutputArrayError,
     SampleRangeError,
 )
-from .glitch import find_windows_numpy, parse_suppress_mode, scan_kernel
+from .glitch import find_windows_numpy, mark_kernel, parse_suppress_mode, scan_kernel
 from .kernels import NUMBA_AVAILABLE
 from .memory import available_memory_bytes
 from .raw_format import I_RANGE_OFF, PACKET_HEADER_SIZE, PACKET_SIZE, SAMPLES_PER_PACKET
@@ -55,6 +55,7 @@ from .reductions import (
     ReductionLevels,
     block_stats_numba,
     block_stats_numpy,
+    level0_kernel,
     range_stats_numba,
     range_stats_numpy,
 )
@@ -167,6 +168,8 @@ class StreamBuffer:
         self._suppress_name, self._suppress_table = parse_suppress_mode("interp_1_n_1")
         self._callback: Callable[[dict], object] | None = None
         self._voltage_range = 0
+        self._win_starts = np.empty(0, dtype=np.int64)
+        self._win_ends = np.empty(0, dtype=np.int64)
         self.reset()
 
     # ------------------------------------------------------------------ state
@@ -501,19 +504,25 @@ class StreamBuffer:
         n = hi - lo
         new_from = max(lo, self._preprocessed_sample_id)
         if self._use_numba:
-            starts = np.empty(n, dtype=np.int64)
-            ends = np.empty(n, dtype=np.int64)
+            if len(self._win_starts) < n:
+                self._win_starts = np.empty(n, dtype=np.int64)
+                self._win_ends = np.empty(n, dtype=np.int64)
+            starts, ends = self._win_starts, self._win_ends
             state = np.array([self._sample_missing_count, self._sample_sync_count,
                               self._skip_count, self._contiguous_count, int(self._is_skipping),
                               self._toggle_last, int(self._toggle_seen)], dtype=np.int64)
             count = scan_kernel(self._raw, lo, hi, new_from, self._last_range,
                                 self._suppress_table, starts, ends, state)
-            starts, ends = starts[:count], ends[:count]
             (self._sample_missing_count, self._sample_sync_count, self._skip_count,
-             self._contiguous_count) = (int(x) for x in state[:4])
-            self._is_skipping = bool(state[4])
-            self._toggle_last = int(state[5])
-            self._toggle_seen = bool(state[6])
+             self._contiguous_count, skipping, self._toggle_last, seen) = state.tolist()
+            self._is_skipping = bool(skipping)
+            self._toggle_seen = bool(seen)
+            p_rel = n
+            if count and ends[count - 1] >= n:
+                p_rel = int(starts[count - 1])
+                count -= 1
+            if count:
+                mark_kernel(self._flags, lo, starts, ends, count, FLAG_SUPPRESSED)
             i_range = None
         else:
             words = ring_words(self._view, lo, hi)
@@ -529,16 +538,16 @@ class StreamBuffer:
                 starts = ends = np.zeros(0, np.int64)
             if hi > new_from:
                 self._update_counters(missing[new_from - lo:], vw[new_from - lo:])
+            p_rel = n
+            if len(ends) and ends[-1] >= n:
+                p_rel = int(starts[-1])
+                starts, ends = starts[:-1], ends[:-1]
+            ring = len(self._flags)
+            for s, e in zip(starts.tolist(), ends.tolist()):
+                idx = (lo + np.arange(s, e)) % ring
+                self._flags[idx] |= FLAG_SUPPRESSED
         if hi > new_from:
             self._preprocessed_sample_id = hi
-        p_rel = n
-        if len(ends) and ends[-1] >= n:
-            p_rel = int(starts[-1])
-            starts, ends = starts[:-1], ends[:-1]
-        ring = len(self._flags)
-        for s, e in zip(starts.tolist(), ends.tolist()):
-            idx = (lo + np.arange(s, e)) % ring
-            self._flags[idx] |= FLAG_SUPPRESSED
         if p_rel > 0:
             if i_range is not None:
                 self._last_range = int(i_range[p_rel - 1])
@@ -591,17 +600,29 @@ class StreamBuffer:
         b0, b1 = old // s0, new // s0
         if b1 <= b0:
             return
-        ci, cv, bits = self._decode(b0 * s0, b1 * s0)
-        lv.write(0, b0, self._block_stats(ci, cv, bits, s0))
         last = lv.levels - 1
+        if self._use_numba:
+            cal = self._cal
+            oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
+            level0_kernel(self._raw, self._flags, b0 * s0, b1 - b0, s0, oldest, cal.start_ids,
+                          cal.i_offset, cal.i_gain, cal.v_offset, cal.v_gain, lv.k, lv.mean,
+                          lv.m2, lv.mn, lv.mx, 0, int(lv.n_entries[0]))
+        else:
+            ci, cv, bits = self._decode(b0 * s0, b1 * s0)
+            lv.write(0, b0, self._block_stats(ci, cv, bits, s0))
         for level in range(1, lv.levels):
             s = int(lv.steps[level])
             c0, c1 = old // s, new // s
             if c1 <= c0:
                 break
-            stats = lv.cascade(level, c0, c1 - c0)
-            if level == last:
-                self._on_last_level(c0, stats)
+            if self._use_numba:
+                lv.cascade_numba(level, c0, c1 - c0)
+                if level == last:
+                    self._on_last_level(c0, lv.read(level, c0, c1 - c0))
+            else:
+                stats = lv.cascade(level, c0, c1 - c0)
+                if level == last:
+                    self._on_last_level(c0, stats)
         if last == 0:
             self._on_last_level(b0, lv.read(0, b0, b1 - b0))
 
