@@ -190,3 +190,24 @@ def test_tables_backend_scan_round_trip(rig, tmp_path):
     with h5py.File(result.path, "r") as f:
         assert f["RawData/Scan000/Detector001/Data1D/CH00/Data00"].attrs["CLASS"] in (
             b"CARRAY", "CARRAY")
+
+
+def test_scan_of_a_2d_camera_loads_in_pymodaq(tmp_path):
+    from daqcore.acquisition import open_instruments
+
+    with open_instruments(["mock_x"], ["mock_2d"],
+                          settings={"mock_2d": {"nx": 8, "ny": 6, "noise": 0.0}}) as (a, d):
+        grabbed = []
+        scan = Scan(a, d, ScannerGrid(axes=[(-1, 1, 1)]), path=tmp_path)
+        scan.subscribe(lambda e: e.kind == "point" and grabbed.append(
+            np.array(e.data[0][0].data[0])))
+        result = scan.run()
+    node = "/RawData/Scan000/Detector000/Data2D/CH00/Data00"
+    theirs = _pymodaq_load(result.path, node)
+    with DataLoader(result.path) as loader:
+        ours = loader.load_data(node)
+    for dwa in (ours, theirs):
+        assert dwa.shape == (3, 6, 8) and tuple(dwa.nav_indexes) == (0,)
+        for i in range(3):
+            np.testing.assert_array_equal(dwa.data[0][i], grabbed[i])
+        assert {a.label for a in dwa.axes} >= {"mock_x"}
