@@ -144,3 +144,23 @@ def test_reduction_invariants(dwa, data):
     total = dwa.sum()
     assert total.dim is DataDim.Data0D and total.axes == []
     np.testing.assert_allclose(total.value(), dwa.data[0].sum())
+
+
+@SETTINGS
+@given(dwas())
+def test_serialization_round_trip(dwa):
+    from daqcore.data import DataToExport, deserialize, serialize
+
+    back = deserialize(serialize(dwa))
+    assert back == dwa and back.labels == dwa.labels and back.timestamp == dwa.timestamp
+    dte = DataToExport("det", data=[dwa])
+    assert deserialize(serialize(dte)) == dte
+
+
+@SETTINGS
+@given(dwas())
+def test_xarray_round_trip(dwa):
+    from daqcore.data import DataWithAxes
+
+    back = DataWithAxes.from_xarray(dwa.to_xarray())
+    assert back == dwa and back.nav_indexes == dwa.nav_indexes and back.units == dwa.units

@@ -272,11 +272,9 @@ class DataToExport:
         items: list[DataWithAxes] = []
         for dim in dims:
             items.extend(self.get_data_from_dim(dim, deepcopy, sort_by_name).data)
-        return self._select(lambda item: False)._with(items)
-
-    def _with(self, items: list[DataWithAxes]) -> DataToExport:
-        self._data = items
-        return self
+        selection = self._select(lambda item: False)
+        selection._data = items
+        return selection
 
     def get_data_from_source(self, source: DataSource | str, deepcopy: bool = False,
                              sort_by_name: bool = False) -> DataToExport:

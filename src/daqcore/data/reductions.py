@@ -58,8 +58,7 @@ def _take_at_extremum(values: np.ndarray, errors: np.ndarray, axes: tuple[int, .
 class ReductionMixin:
     """Reduction methods and ``__array_function__`` for DataWithAxes."""
 
-    def _reduce(self, function: Any, axis: Any, errors_rule: str, name: str,
-                **kwargs: Any) -> DataWithAxes:
+    def _reduce(self, function: Any, axis: Any, errors_rule: str, **kwargs: Any) -> DataWithAxes:
         dwa: DataWithAxes = self  # type: ignore[assignment]
         axes = _normalize_axis(axis, len(dwa.shape))
         data = [np.asarray(function(array, axis=axes, **kwargs)) for array in dwa.data]
@@ -80,28 +79,27 @@ class ReductionMixin:
             errors = None if errors is None else [np.asarray(e).reshape(1) for e in errors]
         new = dwa.deepcopy_with_new_data(data, remove_axes_index=list(axes),
                                          source=DataSource.calculated, errors=errors)
-        del name
         return new
 
     def mean(self, axis: Any = None) -> DataWithAxes:
         """Mean over ``axis`` (data dimension(s); all if None); errors: sqrt(Σs²)/N."""
-        return self._reduce(np.mean, axis, "mean", "mean")
+        return self._reduce(np.mean, axis, "mean")
 
     def sum(self, axis: Any = None) -> DataWithAxes:
         """Sum over ``axis``; errors: sqrt(Σs²)."""
-        return self._reduce(np.sum, axis, "sum", "sum")
+        return self._reduce(np.sum, axis, "sum")
 
     def max(self, axis: Any = None) -> DataWithAxes:
         """Maximum over ``axis``; errors: those of the maximal points."""
-        return self._reduce(np.max, axis, "max", "max")
+        return self._reduce(np.max, axis, "max")
 
     def min(self, axis: Any = None) -> DataWithAxes:
         """Minimum over ``axis``; errors: those of the minimal points."""
-        return self._reduce(np.min, axis, "min", "min")
+        return self._reduce(np.min, axis, "min")
 
     def std(self, axis: Any = None, ddof: int = 0) -> DataWithAxes:
         """Standard deviation of the values over ``axis`` (no errors)."""
-        return self._reduce(np.std, axis, "none", "std", ddof=ddof)
+        return self._reduce(np.std, axis, "none", ddof=ddof)
 
     def argmax(self, axis: Any = None) -> DataWithAxes:
         """Flat index (within the reduced dimensions) of the maximum; dimensionless."""
@@ -120,17 +118,17 @@ class ReductionMixin:
             return function(moved.reshape((*moved.shape[: moved.ndim - len(axis)], -1)),
                             axis=-1)
 
-        new = self._reduce(flat_arg, axes, "none", "arg")
+        new = self._reduce(flat_arg, axes, "none")
         new.force_units("")
         return new
 
     def all(self, axis: Any = None) -> DataWithAxes:
         """Logical AND over ``axis``."""
-        return self._reduce(np.all, axis, "none", "all")
+        return self._reduce(np.all, axis, "none")
 
     def any(self, axis: Any = None) -> DataWithAxes:
         """Logical OR over ``axis``."""
-        return self._reduce(np.any, axis, "none", "any")
+        return self._reduce(np.any, axis, "none")
 
     def transpose(self) -> DataWithAxes:
         """Reverse the dimensions of the signal part (2D images: swap x and y)."""

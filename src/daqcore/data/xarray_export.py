@@ -68,12 +68,12 @@ def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
             dim_name = _unique(f"{prefix}spread_{index}", taken)
             for axis in axes:
                 coord = _unique(f"{prefix}{axis.label or f'axis_{index}'}", taken)
-                coords[coord] = (dim_name, axis.data, {"units": axis.units,
+                coords[coord] = (dim_name, axis.data, {"units": axis.units, "label": axis.label,
                                                       "spread_order": axis.spread_order})
         elif axes:
             axis = axes[0]
             dim_name = _unique(f"{prefix}{axis.label or f'dim_{index}'}", taken)
-            coords[dim_name] = (dim_name, axis.data, {"units": axis.units})
+            coords[dim_name] = (dim_name, axis.data, {"units": axis.units, "label": axis.label})
         else:
             dim_name = _unique(f"{prefix}dim_{index}", taken)
         dims.append(dim_name)
@@ -147,12 +147,13 @@ def dwa_from_xarray(obj: Any, name: str | None = None) -> DataWithAxes:
                   if coord.dims == (dim,) and key != dim and "spread_order" in coord.attrs]
         if spread:
             for key, coord in spread:
-                axes.append(Axis(str(key), coord.attrs.get("units", ""), np.asarray(coord.values),
-                                 index=index, spread_order=int(coord.attrs["spread_order"])))
+                axes.append(Axis(str(coord.attrs.get("label", key)), coord.attrs.get("units", ""),
+                                 np.asarray(coord.values), index=index,
+                                 spread_order=int(coord.attrs["spread_order"])))
         elif dim in obj.coords:
             coord = obj.coords[dim]
-            axes.append(Axis(str(dim), coord.attrs.get("units", ""), np.asarray(coord.values),
-                             index=index))
+            axes.append(Axis(str(coord.attrs.get("label", dim)), coord.attrs.get("units", ""),
+                             np.asarray(coord.values), index=index))
     attrs = dict(obj.attrs)
     first = obj[channels[0]]
     units = attrs.get("units", first.attrs.get("units", ""))
