@@ -212,3 +212,32 @@ def test_first_party_plugins_come_from_our_own_entry_points():
     mock = next(p for p in registry.plugins if p.name == "mock")
     assert mock.distribution == "daqcore"
     assert {"mock_x", "mock_y", "mock_0d", "mock_1d", "mock_2d"} <= set(registry.instruments)
+
+
+def test_plugins_directory_loads_loose_files(tmp_path, monkeypatch):
+    from daqcore.plugins.manager import PLUGINS_DIR_ENV
+
+    folder = tmp_path / "lab_plugins"
+    folder.mkdir()
+    (folder / "bench_det.py").write_text(textwrap.dedent(GOOD.replace("{prefix}", "dir_")))
+    (folder / "half_done.py").write_text("import this_module_does_not_exist_qq\n")
+    (folder / "_helpers.py").write_text("raise RuntimeError('never imported')\n")
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    monkeypatch.setenv(PLUGINS_DIR_ENV, str(folder))
+    empty = tmp_path / "no_dists"
+    empty.mkdir()
+    registry = load_registry(path=[str(empty)])
+    (info,) = registry.plugins
+    assert (info.name, info.distribution, info.version) == \
+        ("bench_det", "(plugins dir)", str(folder))
+    assert registry.instruments["dir_good_det"].plugin == "bench_det"
+    failure = _only_failure(registry)
+    assert (failure.plugin, failure.stage) == ("half_done", "import")
+    assert "this_module_does_not_exist_qq" in failure.error
+
+
+def test_missing_plugins_directory_is_a_failure(tmp_path, monkeypatch):
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    registry = load_registry(entry_points=False, plugin_dirs=[str(tmp_path / "nope")])
+    failure = _only_failure(registry)
+    assert failure.stage == "import" and "does not exist" in failure.error

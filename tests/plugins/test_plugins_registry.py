@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from pathlib import Path
 
 import click
 import pytest
@@ -56,6 +57,13 @@ def test_hook_list_is_the_documented_contract():
     assert HOOK_NAMES == sorted(hookspecs_module.HOOK_RECORD_TYPES)
     assert HOOK_NAMES == ["daqcore_register_commands", "daqcore_register_instruments",
                           "daqcore_register_panels", "daqcore_register_readers"]
+
+
+@pytest.mark.parametrize("hook_name", HOOK_NAMES)
+def test_every_hook_is_documented_for_authors(hook_name):
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text()
+    assert f"`{hook_name}(register)`" in guide
+    assert getattr(hookspecs_module, hook_name).__doc__.strip()
 
 
 @pytest.mark.parametrize("hook_name", HOOK_NAMES)

@@ -137,8 +137,9 @@ def format_report(report: dict[str, Any], *, tracebacks: bool = False,
 def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool) -> None:
     """List plugins, their instruments (kind, dims, backends) and load failures.
 
-    Set DAQCORE_STRICT_PLUGINS=1 to turn a failure into an error, and
-    DAQCORE_DISABLE_PLUGINS=a,b to skip plugins.
+    Set DAQCORE_STRICT_PLUGINS=1 to turn a failure into an error,
+    DAQCORE_DISABLE_PLUGINS=a,b to skip plugins, and DAQCORE_PLUGINS_DIR=DIR to also load
+    the *.py files of DIR as plugins.
     """
     if ctx.invoked_subcommand is not None:
         return

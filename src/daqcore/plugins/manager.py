@@ -13,16 +13,22 @@ Environment variables
     Raise :class:`~daqcore.plugins.errors.PluginLoadError` at the first failure (CI mode).
 ``DAQCORE_DISABLE_PLUGINS=a,b``
     Do not load the named plugins (entry point names).
+``DAQCORE_PLUGINS_DIR=dir1:dir2``
+    Also load every ``*.py`` file of these directories as a plugin named after the file
+    (no packaging needed: the quick path for a lab script or a plugin being written).
 """
 
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import importlib.util
 import inspect
 import os
+import sys
 import traceback as traceback_module
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -32,12 +38,20 @@ from daqcore.plugins.errors import PluginLoadError
 
 STRICT_ENV = "DAQCORE_STRICT_PLUGINS"
 DISABLE_ENV = "DAQCORE_DISABLE_PLUGINS"
+PLUGINS_DIR_ENV = "DAQCORE_PLUGINS_DIR"
+LOCAL_DISTRIBUTION = "(plugins dir)"
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 
 
 def strict_from_env() -> bool:
     """True when ``DAQCORE_STRICT_PLUGINS`` is set to a true value (1, true, yes, on)."""
     return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def plugin_dirs_from_env() -> list[str]:
+    """Directories listed (``os.pathsep`` separated) in ``DAQCORE_PLUGINS_DIR``."""
+    raw = os.environ.get(PLUGINS_DIR_ENV, "")
+    return [d for d in raw.split(os.pathsep) if d.strip()]
 
 
 def disabled_from_env() -> frozenset[str]:
@@ -198,6 +212,41 @@ class PluginManager:
                 continue
             self.register(module, ep.name, distribution=dist_name, version=version)
 
+    def load_directory(self, directory: str | os.PathLike[str]) -> None:
+        """Load each ``*.py`` file of ``directory`` (not starting with ``_``) as a plugin.
+
+        The plugin is named after the file; its distribution is reported as
+        ``(plugins dir)`` and its version as the directory path.
+        """
+        folder = Path(directory)
+        if not folder.is_dir():
+            exc = FileNotFoundError(f"plugins directory {str(folder)!r} does not exist")
+            self._fail(folder.name or str(folder), LOCAL_DISTRIBUTION, str(folder), "import", exc)
+            return
+        for file in sorted(folder.glob("*.py")):
+            name = file.stem
+            if name.startswith("_"):
+                continue
+            if name in self.disabled:
+                self.skipped.append(name)
+                continue
+            module_name = f"daqcore_local_plugins.{name}"
+            try:
+                spec = importlib.util.spec_from_file_location(module_name, file)
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"cannot import {str(file)!r}")
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module
+                try:
+                    spec.loader.exec_module(module)
+                except BaseException:
+                    sys.modules.pop(module_name, None)
+                    raise
+            except Exception as exc:  # isolate, like an entry point
+                self._fail(name, LOCAL_DISTRIBUTION, str(folder), "import", exc)
+                continue
+            self.register(module, name, distribution=LOCAL_DISTRIBUTION, version=str(folder))
+
     def register(
         self, plugin: Any, name: str, *, distribution: str = "", version: str = ""
     ) -> bool:
@@ -274,10 +323,13 @@ class PluginManager:
 __all__ = [
     "DISABLE_ENV",
     "ENTRY_POINT_GROUP",
+    "LOCAL_DISTRIBUTION",
+    "PLUGINS_DIR_ENV",
     "STRICT_ENV",
     "PluginFailure",
     "PluginInfo",
     "PluginManager",
     "disabled_from_env",
+    "plugin_dirs_from_env",
     "strict_from_env",
 ]

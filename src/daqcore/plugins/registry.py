@@ -21,7 +21,12 @@ from typing import Any
 
 from daqcore.plugins.errors import PluginRecordError, UnknownInstrumentError
 from daqcore.plugins.hookspecs import HOOK_RECORD_TYPES
-from daqcore.plugins.manager import PluginFailure, PluginInfo, PluginManager
+from daqcore.plugins.manager import (
+    PluginFailure,
+    PluginInfo,
+    PluginManager,
+    plugin_dirs_from_env,
+)
 from daqcore.plugins.records import CommandRecord, InstrumentRecord, PanelRecord, ReaderRecord
 
 _SECTIONS: dict[str, str] = {
@@ -226,6 +231,7 @@ def load_registry(
     group: str = "daqcore",
     path: Sequence[str] | None = None,
     plugins: Iterable[tuple[str, Any]] = (),
+    plugin_dirs: Iterable[str] | None = None,
     strict: bool | None = None,
     disabled: Iterable[str] | None = None,
     reserved_commands: Iterable[str] = (),
@@ -242,6 +248,9 @@ def load_registry(
         Only look for distributions on these directories.
     plugins : iterable of (name, module_or_object)
         Extra plugins registered directly (tests, scripts), after the entry points.
+    plugin_dirs : iterable of str, optional
+        Directories whose ``*.py`` files are loaded as plugins (after the entry points).
+        Defaults to ``DAQCORE_PLUGINS_DIR`` when ``entry_points`` is true, else none.
     strict, disabled
         See :class:`~daqcore.plugins.manager.PluginManager`.
     reserved_commands : iterable of str
@@ -250,6 +259,10 @@ def load_registry(
     manager = PluginManager(strict=strict, disabled=disabled)
     if entry_points:
         manager.load_entrypoints(group, path=path)
+    if plugin_dirs is None:
+        plugin_dirs = plugin_dirs_from_env() if entry_points else []
+    for directory in plugin_dirs:
+        manager.load_directory(directory)
     for name, plugin in plugins:
         manager.register(plugin, name)
     return Registry(manager, reserved_commands=reserved_commands)
