@@ -125,11 +125,21 @@ def test_swmr_reader_sees_points_during_the_scan(rig, tmp_path):
                 data.refresh()
                 seen["flat"] = data[()].ravel().copy()
                 seen["swmr_active"] = bool(f.attrs["swmr_active"])
+            # what a live plot would do: daqcore's loader as an SWMR reader, nav axes included
+            from daqcore.saving import DataLoader
+
+            with DataLoader(event.path, swmr_mode=True) as loader:
+                live = loader.load_data(SCAN + "/Detector001/Data1D/CH00/Data00")
+            seen["live"] = live
 
     scan.subscribe(read_live)
     result = scan.run()
     assert seen["swmr_active"]
     assert np.isfinite(seen["flat"][:5]).all() and np.isnan(seen["flat"][5:]).all()
+    live = seen["live"]
+    assert live.shape == (3, 3, 8) and {a.label for a in live.get_nav_axes()} == {"x", "y"}
+    flat = live.data[0].reshape(9, 8)
+    assert np.isfinite(flat[:5]).all() and np.isnan(flat[5:]).all()
     with h5py.File(result.path, "r") as f:
         assert not bool(f.attrs["swmr_active"])
 
