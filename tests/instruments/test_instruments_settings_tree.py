@@ -160,6 +160,8 @@ def test_reads_pymodaq_style_xml_without_eval():
     tree = Setting.from_xml(text)
     assert tree.values() == {"gain": 2.5, "on": False, "mode": "b", "label": ""}
     assert tree.child("gain").limits == (0, None) and tree.child("on").readonly
+    with pytest.raises(SettingValueError, match="cannot read an int from 'abc'"):
+        Setting.from_xml('<n type="int">abc</n>')
     with pytest.raises(SettingsDefinitionError, match="unreadable limits"):
         Setting.from_xml('<x type="float" limits="__import__(\'os\')">1</x>')
 

@@ -17,7 +17,6 @@ PyMoDAQ's parameter XML (one element per setting, tag = name, attributes ``type`
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import numbers
@@ -25,6 +24,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from daqcore.instruments._settings_text import literal, value_from_text, value_to_text
 from daqcore.instruments.errors import (
     ReadOnlySettingError,
     SettingNotFoundError,
@@ -411,7 +411,7 @@ class Setting:
             attrs["limits"] = repr(list(self.limits))
         element = ET.Element(self.name, attrs)
         if self.type != "group":
-            element.text = _value_to_text(self._value)
+            element.text = value_to_text(self._value)
         for child in self._children.values():
             element.append(child.to_xml_element())
         return element
@@ -429,7 +429,7 @@ class Setting:
         element = ET.fromstring(text) if isinstance(text, str) else text
         kind = element.get("type", "group")
         limits_text = element.get("limits")
-        limits = _literal(limits_text, element.tag) if limits_text else None
+        limits = literal(limits_text, element.tag) if limits_text else None
         choices = None
         if kind == "list":
             choices, limits = limits, None
@@ -437,7 +437,7 @@ class Setting:
         if kind != "group":
             raw = element.text if element.text is not None else element.get("value")
             if raw is not None or kind == "str":
-                value = _value_from_text(raw or "", kind, choices)
+                value = value_from_text(raw or "", kind, choices)
         return cls(
             element.tag,
             kind,
@@ -467,44 +467,6 @@ class Setting:
         if self.type == "group":
             return f"Setting({self.name!r}, 'group', children={list(self._children)})"
         return f"Setting({self.name!r}, {self.type!r}, {self._value!r})"
-
-
-def _value_to_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _literal(text: str, where: str) -> Any:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise SettingsDefinitionError(f"setting {where!r}: unreadable limits {text!r}") from exc
-
-
-def _value_from_text(text: str, kind: str, choices: Sequence[Any] | None) -> Any:
-    if kind == "str":
-        return text
-    if kind == "bool":
-        if text in ("True", "true", "1"):
-            return True
-        if text in ("False", "false", "0"):
-            return False
-        raise SettingValueError(f"cannot read a bool from {text!r}")
-    if kind == "int":
-        return int(text)
-    if kind == "float":
-        return float(text)
-    # list: the choice whose text form matches
-    for choice in choices or ():
-        if _value_to_text(choice) == text:
-            return choice
-    raise SettingValueError(f"{text!r} is not one of the choices {list(choices or ())!r}")
 
 
 def Settings(
