@@ -257,3 +257,9 @@ def test_augmented_assignment_rebinds_without_writing_into_arrays():
     assert a.units == "m ** 2"
     assert alias is not a and alias.data[0] is original
     np.testing.assert_array_equal(original, [1.0, 2.0])
+
+
+def test_shape_changing_ufunc_is_refused():
+    dwa = DataRaw("a", data=[np.ones((2, 3))])
+    with pytest.raises(DataShapeError, match="shape"):
+        np.matmul(dwa, np.ones((3, 4)))

@@ -189,3 +189,13 @@ def test_deepcopy_and_equality():
     assert twin[0] is not dte[0] and twin[0].data[0] is not dte[0].data[0]
     twin[0].data[0][0] = 0.0
     assert dte[0].value() == 1.5 and twin != dte
+
+
+def test_dte_average_by_position():
+    new = DataToExport("d", data=[DataRaw("a", data=[np.array([4.0])], errors=[np.array([1.0])])])
+    old = DataToExport("d", data=[DataRaw("a", data=[np.array([1.0])], errors=[np.array([0.5])])])
+    averaged = new.average(old, 3)
+    assert averaged[0].value() == pytest.approx(1.75) and averaged.get_full_names() == ["d/a"]
+    assert averaged[0].errors[0][0] == pytest.approx(np.hypot(1.5, 1.0) / 4)
+    with pytest.raises(DataShapeError):
+        new.average(DataToExport("x", data=[]), 1)

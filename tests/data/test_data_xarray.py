@@ -105,3 +105,16 @@ def test_from_generic_dataarray():
     mixed = xr.Dataset({"a": (("x",), np.zeros(3)), "b": (("y",), np.zeros(2))})
     with pytest.raises(DataShapeError, match="share"):
         DataWithAxes.from_xarray(mixed)
+
+
+def test_dte_round_trip_through_datatree():
+    dte = DataToExport("det", data=[
+        DataRaw("p", data=[np.array([1.0])], units="W"),
+        DataRaw("s", data=[np.arange(4.0)], origin="other", errors=[np.ones(4)],
+                axes=[Axis("t", "s", np.linspace(0.0, 3.0, 4))]),
+    ], run=3)
+    back = DataToExport.from_xarray(dte.to_xarray())
+    assert back == dte and back.get_full_names() == ["det/p", "other/s"]
+    assert back.run == 3 and back.timestamp == dte.timestamp and back.name == "det"
+    single = DataToExport.from_xarray(dte[1].to_xarray())
+    assert single.get_full_names() == ["other/s"]

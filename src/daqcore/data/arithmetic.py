@@ -270,10 +270,15 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | 
         else:
             value, unit, err = _generic_channel(ufunc, ops, kwargs)
         value = np.asarray(value)
-        if value.shape != result_shape:
-            value = np.broadcast_to(value, result_shape).copy()
-        if err is not None and np.shape(err) != result_shape:
-            err = np.broadcast_to(err, result_shape).copy()
+        try:
+            if value.shape != result_shape:
+                value = np.broadcast_to(value, result_shape).copy()
+            if err is not None and np.shape(err) != result_shape:
+                err = np.broadcast_to(err, result_shape).copy()
+        except ValueError:
+            raise DataShapeError(f"{ufunc.__name__} gives shape {value.shape}, not the data "
+                                 f"shape {result_shape}; apply it to the arrays instead") \
+                from None
         data.append(value)
         errors.append(err)
         units = unit if units is None else units

@@ -368,6 +368,25 @@ class DataToExport:
 
         return dte_to_xarray(self, as_tree=as_tree)
 
+    @classmethod
+    def from_xarray(cls, obj: Any, name: str | None = None) -> DataToExport:
+        """Rebuild a DataToExport from an ``xarray.DataTree`` written by :meth:`to_xarray`
+        (or from a single Dataset); see :func:`daqcore.data.xarray_export.dte_from_xarray`."""
+        from daqcore.data.xarray_export import dte_from_xarray
+
+        return dte_from_xarray(obj, name=name)
+
+    def average(self, other: DataToExport, weight: float) -> DataToExport:
+        """Item by item running average ``(other * weight + self) / (weight + 1)`` (by position).
+        """
+        if not isinstance(other, DataToExport) or len(other) != len(self):
+            raise DataShapeError(f"cannot average DataToExport {self._name!r} with {other!r:.60}")
+        new = self.deepcopy()
+        new._data = [item.average(previous, weight) for item, previous in zip(self._data, other)]
+        for item, original in zip(new._data, self._data):
+            item.origin = original.origin
+        return new
+
     # ------------------------------------------------------------------- comparison / math
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DataToExport):

@@ -186,6 +186,33 @@ def dwa_from_xarray(obj: Any, name: str | None = None) -> DataWithAxes:
     return dwa
 
 
+def dte_from_xarray(obj: Any, name: str | None = None) -> DataToExport:
+    """Rebuild a DataToExport from an ``xarray.DataTree`` written by :func:`dte_to_xarray`
+    (every node holding data variables becomes one DataWithAxes, its origin taken from the
+    dataset attributes or the parent node name) or from a Dataset (a single item)."""
+    from daqcore.data.export import DataToExport
+
+    xr = _import_xarray()
+    if isinstance(obj, xr.Dataset | xr.DataArray):
+        item = dwa_from_xarray(obj)
+        return DataToExport(name or item.origin or item.name, data=[item])
+    items = []
+    for node in obj.subtree:
+        dataset = node.to_dataset(inherit=False) if hasattr(node, "to_dataset") else node.ds
+        if not dataset.data_vars:
+            continue
+        item = dwa_from_xarray(dataset, name=dataset.attrs.get("name", node.name))
+        if not item.origin and node.parent is not None and node.parent.name:
+            item.origin = node.parent.name
+        items.append(item)
+    attrs = dict(obj.attrs)
+    extras = {key: value for key, value in attrs.items() if key not in ("name", "timestamp")}
+    dte = DataToExport(name or str(attrs.get("name", obj.name or "")), data=items, **extras)
+    if "timestamp" in attrs:
+        dte.timestamp = float(attrs["timestamp"])
+    return dte
+
+
 def dte_to_xarray(dte: DataToExport, as_tree: bool = True) -> Any:
     """``xarray.DataTree`` (or one merged ``Dataset``) holding every item of ``dte``."""
     xr = _import_xarray()
@@ -208,4 +235,4 @@ def dte_to_xarray(dte: DataToExport, as_tree: bool = True) -> Any:
     return merged
 
 
-__all__ = ["dte_to_xarray", "dwa_from_xarray", "dwa_to_xarray"]
+__all__ = ["dte_from_xarray", "dte_to_xarray", "dwa_from_xarray", "dwa_to_xarray"]
