@@ -426,7 +426,13 @@ class Setting:
 
         Attribute values are parsed with :func:`ast.literal_eval`, never ``eval``.
         """
-        element = ET.fromstring(text) if isinstance(text, str) else text
+        if isinstance(text, str):
+            try:
+                element = ET.fromstring(text)
+            except ET.ParseError as exc:
+                raise SettingsDefinitionError(f"not a settings XML document: {exc}") from exc
+        else:
+            element = text
         kind = element.get("type", "group")
         limits_text = element.get("limits")
         limits = literal(limits_text, element.tag) if limits_text else None
