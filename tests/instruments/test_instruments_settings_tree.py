@@ -162,6 +162,10 @@ def test_reads_pymodaq_style_xml_without_eval():
     assert tree.child("gain").limits == (0, None) and tree.child("on").readonly
     with pytest.raises(SettingValueError, match="cannot read an int from 'abc'"):
         Setting.from_xml('<n type="int">abc</n>')
+    with pytest.raises(SettingsDefinitionError, match="not a settings JSON document"):
+        Setting.from_json("{")
+    with pytest.raises(SettingsDefinitionError, match="must be an object"):
+        Setting.from_json("[1]")
     with pytest.raises(SettingsDefinitionError, match="not a settings XML document"):
         Setting.from_xml("<settings type='group'>")
     with pytest.raises(SettingsDefinitionError, match="unreadable limits"):

@@ -383,7 +383,13 @@ class Setting:
     @classmethod
     def from_json(cls, text: str) -> Setting:
         """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(text))
+        try:
+            spec = json.loads(text)
+        except ValueError as exc:
+            raise SettingsDefinitionError(f"not a settings JSON document: {exc}") from exc
+        if not isinstance(spec, Mapping):
+            raise SettingsDefinitionError(f"settings JSON must be an object, got {spec!r}")
+        return cls.from_dict(spec)
 
     # ------------------------------------------------------------------ XML
     def to_xml_element(self) -> ET.Element:
