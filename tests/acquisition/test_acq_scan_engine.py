@@ -211,3 +211,15 @@ def test_scan_of_a_2d_camera_loads_in_pymodaq(tmp_path):
         for i in range(3):
             np.testing.assert_array_equal(dwa.data[0][i], grabbed[i])
         assert {a.label for a in dwa.axes} >= {"mock_x"}
+
+
+def test_scan_writer_uses_the_buffered_path(tmp_path):
+    from daqcore.acquisition.scan_writer import ScanWriter
+
+    writer = ScanWriter(tmp_path / "w.h5", swmr=False)
+    sc = ScannerGrid(axes=[(0, 1, 1)])
+    writer.prepare(scanner=sc, nav_axes=sc.get_nav_axes(), detector_names=["d"],
+                   actuator_names=[])
+    (_, saver), = writer._savers
+    assert saver.buffering  # the saving layer still offers the validation steps we reuse
+    writer.finalize(0, 2, "stopped")

@@ -98,12 +98,17 @@ class _PointSaver(DataToExportExtendedSaver):
         super().__init__(h5saver, extended_shape=extended_shape)
         self._pending = pending
         self._started: set[str] = set()
+        # The buffered path uses the saver's own validation steps; should they ever change
+        # shape, points are written one by one by the base class instead (slower, same file).
+        self.buffering = all(hasattr(self, name) for name in (
+            "_channels", "_check_signature")) and hasattr(
+            getattr(self, "_data_saver", None), "prepare")
 
     def add_data(self, where: Any, data: Any, indexes: Sequence[int],
                  distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
                  **kwargs: Any) -> None:
         key = self._h5saver.where_key(where)
-        if key not in self._started:
+        if key not in self._started or not self.buffering:
             super().add_data(where, data, indexes, distribution=distribution)
             self._started.add(key)
             return
