@@ -274,3 +274,24 @@ def test_keyboard_interrupt_marks_scan_stopped(rig, tmp_path):
         for event in scan.iterate():
             interrupt(event)
     assert scan.result.status == "stopped" and _attrs(scan.result.path)["n_points_done"] == 2
+
+
+def test_failed_scan_appended_to_a_file_keeps_the_earlier_scan(make_rig, tmp_path):
+    target = tmp_path / "lab.h5"
+    good = make_rig()
+    Scan(good.actuators, good.detectors, Scanner2DGrid((0, 1, 1), (0, 1, 1)), path=target).run()
+    with h5py.File(target, "r") as f:
+        before = f[SCAN + "/Detector001/Data1D/CH00/Data00"][()]
+    bad = make_rig(fail_at=2)
+    with pytest.raises(DetectorError):
+        Scan(bad.actuators, bad.detectors, Scanner2DGrid((0, 1, 1), (0, 1, 1)),
+             path=target).run()
+    with h5py.File(target, "r") as f:
+        np.testing.assert_array_equal(f[SCAN + "/Detector001/Data1D/CH00/Data00"][()], before)
+        second = f["RawData/Scan001/Detector001/Data1D/CH00/Data00"][()].reshape(4, 8)
+    assert np.isfinite(second[:2]).all() and np.isnan(second[2:]).all()
+    from daqcore.saving import decode_attribute
+
+    with h5py.File(target, "r") as f:
+        assert decode_attribute(f["RawData/Scan000"].attrs["status"]) == "finished"
+        assert decode_attribute(f["RawData/Scan001"].attrs["status"]) == "failed"
