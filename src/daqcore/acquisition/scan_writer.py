@@ -3,10 +3,14 @@
 This is the one place where the scan engine meets :mod:`daqcore.saving`. Each detector (and,
 optionally, the read-back actuator positions) gets an incremental group under the ``ScanNNN``
 group, its own :class:`~daqcore.saving.DataToExportExtendedSaver` (extended arrays pre-filled
-with NaN, one write per point) and the scan's navigation axes in its ``NavAxes`` group, so
-``DataLoader.load_data`` (daqcore's or pymodaq_data's) rebuilds every channel with its
-navigation axes. When the scan ends (normally, stopped or failed), the ``ScanNNN`` group gets
-the attributes ``n_points``, ``n_points_done`` and ``status``.
+with NaN) and the scan's navigation axes in its ``NavAxes`` group, so ``DataLoader.load_data``
+(daqcore's or pymodaq_data's) rebuilds every channel with its navigation axes.
+
+Each point is validated by the saver as it arrives, kept in memory, and written in blocks
+(one slice write per run of consecutive points per array) at least every ``flush_interval``
+seconds, on pause and at the end -- a point is saved for every group or for none. When the
+scan ends (normally, stopped or failed), the ``ScanNNN`` group gets the attributes
+``n_points``, ``n_points_done`` and ``status`` (and ``error``).
 """
 
 from __future__ import annotations
