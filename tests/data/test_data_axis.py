@@ -47,13 +47,30 @@ def test_tiny_step_axis_is_linear():
         ({"data": np.zeros((2, 2))}, "1-D"),
         ({"data": np.zeros(3), "index": -1}, "-1"),
         ({"data": np.zeros(3), "index": 1.5}, "1.5"),
-        ({}, "needs values"),
         ({"offset": 0.0, "scaling": 1.0, "size": -3}, "-3"),
     ],
 )
 def test_invalid_axis_raises(kwargs, match):
     with pytest.raises(DataAxisError, match=match):
         Axis("bad", **kwargs)
+
+
+def test_empty_axis_then_size_or_values():
+    empty = Axis("x", "mm")
+    assert len(empty) == 0 and empty.data.size == 0
+    with pytest.raises(DataAxisError, match="empty"):
+        empty.find_index(1.0)
+    empty.size = 3
+    np.testing.assert_array_equal(empty.data, [0.0, 1.0, 2.0])
+    later = Axis("y", offset=1.0, scaling=2.0)
+    later.size = 2
+    np.testing.assert_array_equal(later.data, [1.0, 3.0])
+    later.data = np.array([5.0, 7.0, 8.0])
+    assert later.size == 3 and not later.is_axis_linear()
+    from daqcore.data import DataRaw
+
+    with pytest.raises(DataAxisError, match="0 points"):
+        DataRaw("d", data=[np.zeros(2)], axes=[Axis("x")])
 
 
 def test_invalid_units_raise():

@@ -69,7 +69,8 @@ class Axis:
     units : str
         pint-parsable units of the values (``''`` for none).
     data : array-like or pint.Quantity, optional
-        1-D values. A Quantity also sets ``units``.
+        1-D values. A Quantity also sets ``units``. Without values nor size the axis is
+        empty (size 0) until ``data`` or ``size`` is set.
     index : int
         Dimension of the data this axis describes.
     scaling, offset, size : float, float, int, optional
@@ -80,8 +81,7 @@ class Axis:
     Raises
     ------
     DataAxisError
-        Values not 1-D, negative/non-integer index, or neither values nor a full linear
-        description.
+        Values not 1-D, negative/non-integer index or size.
     DataUnitsError
         Invalid units string.
     """
@@ -130,10 +130,10 @@ class Axis:
             self._set_linear(0.0 if offset is None else offset,
                              1.0 if scaling is None else scaling, size)
         else:
-            raise DataAxisError(
-                f"axis {label!r} needs values (data=...) or offset, scaling and size; got "
-                f"offset={offset!r}, scaling={scaling!r}, size={size!r}"
-            )
+            # an empty axis (PyMoDAQ allows it): values or a size must be given before use;
+            # a DataWithAxes refuses it since no data dimension has length 0
+            self._offset = None if offset is None else float(offset)
+            self._scaling = None if scaling is None else float(scaling)
 
     # ----------------------------------------------------------------- construction helpers
     @staticmethod
@@ -238,6 +238,8 @@ class Axis:
         """The values (regenerated from offset/scaling for a linear axis built that way)."""
         if self._values is not None:
             return self._values
+        if self._size == 0:
+            return np.empty(0)
         return self._offset + self._scaling * np.arange(self._size, dtype=float)
 
     @data.setter
@@ -477,8 +479,8 @@ class Axis:
     __hash__ = None  # mutable
 
     def __repr__(self) -> str:
-        kind = (f"offset={self._offset:g}, scaling={self._scaling:g}"
-                if self._scaling is not None and self._values is None else "values")
+        linear = self._scaling is not None and self._offset is not None and self._values is None
+        kind = f"offset={self._offset:g}, scaling={self._scaling:g}" if linear else "values"
         return (f"Axis(label={self._label!r}, units={self._units!r}, index={self._index}, "
                 f"size={self._size}, {kind}, spread_order={self.spread_order})")
 

@@ -20,6 +20,8 @@ from daqcore.data.units import convert_errors, convert_values, format_units
 
 def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | None]:
     """One channel as an ndarray (at least 1-D) and the units it carried (Quantity) or None."""
+    if type(item) is np.ndarray and item.ndim and item.size and item.dtype.kind != "O":
+        return item, None  # the hot path: a plain, valid array
     units = None
     if isinstance(item, pint.Quantity):
         units = format_units(item.units)
@@ -58,7 +60,7 @@ def normalize_channels(data: Any, units: str, what: str = "data") -> tuple[list[
     """
     if data is None:
         raise DataShapeError(f"{what} is required: a list of numpy arrays, got None")
-    if isinstance(data, list | tuple):
+    if type(data) is list or isinstance(data, list | tuple):
         if len(data) == 0:
             raise DataShapeError(f"{what} is an empty list; give at least one array")
         items = data  # a flat list of numbers is a list of 0D channels
