@@ -170,12 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shape", type=int, nargs=2, default=None, metavar=("NX", "NY"),
                    help="daqcore scan grid [100 100; quick 40 40]")
     p.add_argument("--peer-shape", type=int, nargs=2, default=None, metavar=("NX", "NY"),
-                   help="pymodaq_data saver grid [30 30; quick 10 10]")
+                   help="pymodaq_data saver grid [25 25; quick 10 10]")
     p.add_argument("--repeat", type=int, default=None, help="repeats of the headline [3]")
     p.add_argument("--tmpdir", default=None)
     args = p.parse_args(argv)
     nx, ny = args.shape or ((40, 40) if args.quick else (100, 100))
-    px, py = args.peer_shape or ((10, 10) if args.quick else (30, 30))
+    px, py = args.peer_shape or ((10, 10) if args.quick else (25, 25))
     repeat = args.repeat or (2 if args.quick else 3)
 
     warnings.filterwarnings("ignore")
