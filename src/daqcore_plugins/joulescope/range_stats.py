@@ -1,0 +1,262 @@
+"""Exact statistics of any sample range, walking the reduction levels like joulescope.
+
+The aligned middle of ``[a, b)`` comes from the coarsest level that fits, the remainders from
+finer levels, the last partial blocks from decoded samples. Cost is O(levels x entries per
+level), independent of the span.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .block_stats import NF, _block_stats_into, block_stats_numpy
+from .decode import decode_kernel, decode_numpy
+from .kernels import jit
+from .stats import combine_plain
+
+# ``levels`` arguments are :class:`~daqcore_plugins.joulescope.reductions.ReductionLevels`.
+
+
+def _accumulate(acc, part):
+    """Combine two plain statistics tuples of one row each (k scalar, arrays (6,))."""
+    if part[0] <= 0:
+        return acc
+    if acc[0] <= 0:
+        return part
+    k, mean, m2, mn, mx = combine_plain(
+        np.array([[acc[0], part[0]]]), np.stack([acc[1], part[1]])[None],
+        np.stack([acc[2], part[2]])[None], np.stack([acc[3], part[3]])[None],
+        np.stack([acc[4], part[4]])[None], axis=1)
+    return int(k[0]), mean[0], m2[0], mn[0], mx[0]
+
+
+def _empty_acc():
+    nan = np.full(NF, np.nan)
+    return 0, nan, nan.copy(), nan.copy(), nan.copy()
+
+
+def range_stats_numpy(levels, view, a: int, b: int, oldest: int):
+    """Exact statistics of samples ``[a, b)`` (plain tuple for one row)."""
+    acc = _empty_acc()
+    if b <= a:
+        return acc
+    steps = levels.steps
+    top = -1
+    k1 = k2 = 0
+    for lv in range(levels.levels - 1, -1, -1):
+        s = int(steps[lv])
+        k1 = -(-a // s) * s
+        k2 = (b // s) * s
+        if k1 < k2:
+            top = lv
+            break
+    pieces_raw = []
+    if top < 0:
+        pieces_raw.append((a, b))
+    else:
+        ent = levels.read(top, k1 // int(steps[top]), (k2 - k1) // int(steps[top]))
+        acc = _accumulate(acc, _combine_rows(ent))
+        left_end, right_start = k1, k2
+        for lv in range(top - 1, -1, -1):
+            s = int(steps[lv])
+            k = -(-a // s) * s
+            if k < left_end:
+                acc = _accumulate(acc, _combine_rows(levels.read(lv, k // s, (left_end - k) // s)))
+                left_end = k
+            k = (b // s) * s
+            if k > right_start:
+                acc = _accumulate(acc, _combine_rows(
+                    levels.read(lv, right_start // s, (k - right_start) // s)))
+                right_start = k
+        pieces_raw.append((a, left_end))
+        pieces_raw.append((right_start, b))
+    for x, y in pieces_raw:
+        if y > x:
+            ci, cv, bits = decode_numpy(view, x, y, oldest)
+            st = block_stats_numpy(ci, cv, bits, y - x)
+            acc = _accumulate(acc, (int(st[0][0]), st[1][0], st[2][0], st[3][0], st[4][0]))
+    return acc
+
+
+def _combine_rows(ent):
+    k, mean, m2, mn, mx = combine_plain(ent[0][None], ent[1][None], ent[2][None],
+                                        ent[3][None], ent[4][None], axis=1)
+    return int(k[0]), mean[0], m2[0], mn[0], mx[0]
+
+
+@jit
+def _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, k, mean, m2, mn, mx):
+    # pragma: no cover - jit; returns the new count
+    if k <= 0:
+        return acc_k
+    if acc_k <= 0:
+        for f in range(6):
+            acc_mean[f] = mean[f]
+            acc_m2[f] = m2[f]
+            acc_mn[f] = mn[f]
+            acc_mx[f] = mx[f]
+        return k
+    kt = acc_k + k
+    f1 = acc_k / kt
+    f2 = 1.0 - f1
+    for f in range(6):
+        mu = f1 * acc_mean[f] + f2 * mean[f]
+        d1 = acc_mean[f] - mu
+        d2 = mean[f] - mu
+        acc_m2[f] = (acc_m2[f] + acc_k * d1 * d1) + (m2[f] + k * d2 * d2)
+        acc_mean[f] = mu
+        if mn[f] < acc_mn[f]:
+            acc_mn[f] = mn[f]
+        if mx[f] > acc_mx[f]:
+            acc_mx[f] = mx[f]
+    return kt
+
+
+@jit
+def _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn, L_mx,
+                 off, nent, first, count):  # pragma: no cover - jit
+    """Combine ``count`` ring entries (parallel two-pass formula) into the accumulator."""
+    if count <= 0:
+        return acc_k
+    e0 = (first % nent)
+    ktot = 0
+    s = np.zeros(6)
+    mn = np.full(6, np.inf)
+    mx = np.full(6, -np.inf)
+    e = e0
+    for _ in range(count):
+        idx = off + e
+        k = L_k[idx]
+        if k > 0:
+            ktot += k
+            for f in range(6):
+                s[f] += k * L_mean[idx, f]
+                if L_mn[idx, f] < mn[f]:
+                    mn[f] = L_mn[idx, f]
+                if L_mx[idx, f] > mx[f]:
+                    mx[f] = L_mx[idx, f]
+        e += 1
+        if e >= nent:
+            e = 0
+    if ktot == 0:
+        return acc_k
+    mu = s / ktot
+    m2 = np.zeros(6)
+    e = e0
+    for _ in range(count):
+        idx = off + e
+        k = L_k[idx]
+        if k > 0:
+            for f in range(6):
+                d = L_mean[idx, f] - mu[f]
+                m2[f] += L_m2[idx, f] + k * d * d
+        e += 1
+        if e >= nent:
+            e = 0
+    return _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, ktot, mu, m2, mn, mx)
+
+
+@jit
+def _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, x, y, oldest, seg_ids,
+             ioff, igain, voff, vgain, si, sv, sb, tk, tmean, tm2, tmn, tmx):
+    # pragma: no cover - jit
+    n = y - x
+    decode_kernel(raw, flags, x, y, oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb)
+    _block_stats_into(si, sv, sb, 0, n, tk, tmean, tm2, tmn, tmx, 0)
+    return _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, tk[0], tmean[0], tm2[0],
+                        tmn[0], tmx[0])
+
+
+@jit
+def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
+                       raw, flags, oldest, seg_ids, ioff, igain, voff, vgain,
+                       out):  # pragma: no cover - jit
+    """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
+    nlev = steps.shape[0]
+    scratch = 2 * steps[0] + 2
+    si = np.empty(scratch, dtype=np.float32)
+    sv = np.empty(scratch, dtype=np.float32)
+    sb = np.empty(scratch, dtype=np.uint8)
+    tk = np.empty(1, dtype=np.int64)
+    tmean = np.empty((1, 6))
+    tm2 = np.empty((1, 6))
+    tmn = np.empty((1, 6))
+    tmx = np.empty((1, 6))
+    acc_mean = np.empty(6)
+    acc_m2 = np.empty(6)
+    acc_mn = np.empty(6)
+    acc_mx = np.empty(6)
+    for w in range(starts.shape[0]):
+        a = starts[w]
+        b = stops[w]
+        acc_k = 0
+        if b > a:
+            top = -1
+            k1 = 0
+            k2 = 0
+            for lv in range(nlev - 1, -1, -1):
+                s = steps[lv]
+                k1 = -((-a) // s) * s
+                k2 = (b // s) * s
+                if k1 < k2:
+                    top = lv
+                    break
+            if top < 0:
+                acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, b,
+                                 oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb,
+                                 tk, tmean, tm2, tmn, tmx)
+            else:
+                s = steps[top]
+                acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean,
+                                     L_m2, L_mn, L_mx, offsets[top], nents[top], k1 // s,
+                                     (k2 - k1) // s)
+                left_end = k1
+                right_start = k2
+                for lv in range(top - 1, -1, -1):
+                    s = steps[lv]
+                    k = -((-a) // s) * s
+                    if k < left_end:
+                        acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
+                                             L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
+                                             k // s, (left_end - k) // s)
+                        left_end = k
+                    k = (b // s) * s
+                    if k > right_start:
+                        acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
+                                             L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
+                                             right_start // s, (k - right_start) // s)
+                        right_start = k
+                if left_end > a:
+                    acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a,
+                                     left_end, oldest, seg_ids, ioff, igain, voff, vgain,
+                                     si, sv, sb, tk, tmean, tm2, tmn, tmx)
+                if b > right_start:
+                    acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags,
+                                     right_start, b, oldest, seg_ids, ioff, igain, voff, vgain,
+                                     si, sv, sb, tk, tmean, tm2, tmn, tmx)
+        for f in range(6):
+            r = out[w, f]
+            r["length"] = acc_k
+            if acc_k > 0:
+                r["mean"] = acc_mean[f]
+                r["variance"] = acc_m2[f]
+                r["min"] = acc_mn[f]
+                r["max"] = acc_mx[f]
+            else:
+                r["mean"] = np.nan
+                r["variance"] = np.nan
+                r["min"] = np.nan
+                r["max"] = np.nan
+
+
+def range_stats_numba(levels, view, starts, stops, oldest: int,
+                      out: np.ndarray) -> None:
+    """Exact statistics of many windows at once (numba), written into ``out`` records."""
+    cal = view.cal
+    range_stats_kernel(starts, stops, levels.steps, levels.offsets, levels.n_entries,
+                       levels.k, levels.mean, levels.m2, levels.mn, levels.mx,
+                       view.raw, view.flags, oldest, cal.start_ids, cal.i_offset,
+                       cal.i_gain, cal.v_offset, cal.v_gain, out)
+
+
+__all__ = ["range_stats_kernel", "range_stats_numba", "range_stats_numpy"]
