@@ -164,3 +164,25 @@ def test_xarray_round_trip(dwa):
 
     back = DataWithAxes.from_xarray(dwa.to_xarray())
     assert back == dwa and back.nav_indexes == dwa.nav_indexes and back.units == dwa.units
+
+
+@SETTINGS
+@given(dwas(), st.data())
+def test_value_slicing_agrees_with_index_slicing(dwa, data):
+    if dwa.distribution.name == "spread" or not dwa.sig_indexes:
+        return
+    items_by_value, items_by_index = [], []
+    for dim in dwa.sig_indexes:
+        axis = dwa.get_axis_from_index(dim, create=True)[0]
+        if data.draw(st.booleans()):
+            k = data.draw(st.integers(0, axis.size - 1))
+            items_by_value.append(float(axis.data[k]))
+            items_by_index.append(k)
+        else:
+            lo = data.draw(st.integers(0, axis.size - 1))
+            hi = data.draw(st.integers(lo, axis.size - 1))
+            items_by_value.append(slice(float(axis.data[lo]), float(axis.data[hi])))
+            items_by_index.append(slice(lo, hi + 1))
+    by_value = dwa.vsig[tuple(items_by_value)]
+    by_index = dwa.isig[tuple(items_by_index)]
+    assert by_value == by_index and by_value.shape == by_index.shape
