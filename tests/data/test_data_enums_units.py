@@ -37,6 +37,11 @@ def test_datadim_ordering_and_from_str():
         DataDim.from_str("Data4D")
     assert DataSource.coerce("calculated") is DataSource.calculated
     assert DataDistribution.names() == ["uniform", "spread"]
+    assert DataDim.Data1D == "Data1D" and DataDim.Data1D != "Data2D"
+    assert {DataDim.Data1D: 1}["Data1D"] == 1
+    assert DataSource.values() == [0, 1]
+    assert DataSource.to_dict() == {"raw": 0, "calculated": 1}
+    assert DataSource.to_dict_value() == {0: "raw", 1: "calculated"}
 
 
 def test_check_units_accepts_valid_and_rejects_invalid():

@@ -47,6 +47,30 @@ class _NamedEnum(enum.Enum):
                 f"{value!r} is not a valid {cls.__name__}; expected one of {cls.names()}"
             ) from None
 
+    @classmethod
+    def values(cls) -> list[Any]:
+        """Values of all members, in definition order."""
+        return [member.value for member in cls]
+
+    @classmethod
+    def to_dict(cls) -> dict[str, Any]:
+        """``{name: value}`` of all members."""
+        return {member.name: member.value for member in cls}
+
+    @classmethod
+    def to_dict_value(cls) -> dict[Any, str]:
+        """``{value: name}`` of all members."""
+        return {member.value: member.name for member in cls}
+
+    def __eq__(self, other: object) -> bool:
+        """Members also equal their name (``DataDim.Data1D == 'Data1D'``), as in PyMoDAQ."""
+        if isinstance(other, str):
+            return other == self.name
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(self.name)  # equal to the hash of the name, consistent with __eq__
+
     def __str__(self) -> str:
         return self.name
 
@@ -75,8 +99,7 @@ class DataDim(_NamedEnum):
     def __ge__(self, other: Any) -> bool:
         return self.value >= self._other_value(other)
 
-    def __hash__(self) -> int:
-        return hash(self.name)
+    __hash__ = _NamedEnum.__hash__
 
     @property
     def dim_index(self) -> int:
