@@ -196,3 +196,36 @@ def test_browse_a_file_while_the_scan_writes_it(tmp_path):
             scan.resume()
             scan.wait(10)
     assert "Scan000" in tree and "[CARRAY 3x3 float64]" in tree and "status=running" in tree
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_cli_scan_and_keeps_the_points(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "int.h5"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daqcore", "scan", "-a", "mock_x", "-d", "mock_0d",
+         "-r", "0", "9.99", "0.01", "--set", "mock_0d.exposure=0.01", "-o", str(out),
+         "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 30
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    text, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, text
+    assert "interrupted" in text and "(stopped)" in text
+    from daqcore.saving import decode_attribute
+
+    with h5py.File(out, "r") as f:
+        g = f["RawData/Scan000"]
+        done = decode_attribute(g.attrs["n_points_done"])
+        assert decode_attribute(g.attrs["status"]) == "stopped"
+        data = g["Detector000/Data0D/CH00/Data00"][()]
+    assert 0 < done < 1000
+    assert np.isfinite(data[:done]).all() and np.isnan(data[done:]).all()

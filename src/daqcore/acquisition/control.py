@@ -42,6 +42,9 @@ class Acquisition:
         self._resume.set()
         self._thread: threading.Thread | None = None
         self._thread_error: BaseException | None = None
+        # Set when a background run has ended. Waiting on an Event (not Thread.join) is safe
+        # against Ctrl-C: an interrupted Thread.join can mark a running thread as finished.
+        self._finished = threading.Event()
         self.result: Any = None
 
     # ---------------------------------------------------------------- to implement
@@ -129,18 +132,19 @@ class Acquisition:
             self.run()
         except BaseException as exc:  # re-raised by wait()
             self._thread_error = exc
+        finally:
+            self._finished.set()
 
     @property
     def is_alive(self) -> bool:
         """True while a background run is in progress."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and not self._finished.is_set()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds for a background run; True once it has ended."""
         if self._thread is None:
             raise ScanStateError("join() needs an acquisition started with start()")
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self._finished.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> Any:
         """Wait for a background run to end and return its result; re-raise its error.
@@ -152,8 +156,7 @@ class Acquisition:
         """
         if self._thread is None:
             raise ScanStateError("wait() needs an acquisition started with start()")
-        self._thread.join(timeout)
-        if self._thread.is_alive():
+        if not self._finished.wait(timeout):
             raise ScanStateError(f"still running after {timeout} s")
         if self._thread_error is not None:
             raise self._thread_error
