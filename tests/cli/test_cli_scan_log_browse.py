@@ -229,3 +229,15 @@ def test_ctrl_c_stops_a_cli_scan_and_keeps_the_points(tmp_path):
         data = g["Detector000/Data0D/CH00/Data00"][()]
     assert 0 < done < 1000
     assert np.isfinite(data[:done]).all() and np.isnan(data[done:]).all()
+
+
+def test_scan_dry_run_moves_nothing(runner, tmp_path):
+    res = runner.invoke(main, ["scan", "-a", "mock_x", "-a", "mock_y", "-d", "mock_0d",
+                               "-r", "0", "1", "0.5", "-r", "0", "2", "1", "--dry-run",
+                               "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "mock_x: 0 .. 1 mm" in res.output and "9 points" in res.output
+    assert list(tmp_path.glob("*.h5")) == []
+    bad = runner.invoke(main, ["scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "11", "1",
+                               "--dry-run", "-o", str(tmp_path)])
+    assert bad.exit_code != 0 and "outside its bounds" in bad.output

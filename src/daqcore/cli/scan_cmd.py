@@ -114,12 +114,14 @@ def run_in_foreground(acquisition: Any) -> Any:
               help="Instrument setting, e.g. --set mock_x.speed=0 (repeat).")
 @click.option("--move-timeout", type=float, default=None, help="Seconds per move. [10]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--dry-run", is_flag=True,
+              help="Check names, bounds and output path, print the plan, move nothing.")
 def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[str, ...],
          ranges: tuple[tuple[float, float, float], ...], snake: bool, random_order: bool,
          table: Path | None, table_step: float | None, naverage: int | None,
          output: Path | None, title: str | None, backend: str | None,
          instrument_backend: str | None, set_items: tuple[str, ...],
-         move_timeout: float | None, no_progress: bool) -> None:
+         move_timeout: float | None, no_progress: bool, dry_run: bool) -> None:
     """Scan ACTUATORS over a grid / table and save every DETECTOR at each point."""
     from daqcore.acquisition import Scan
     from daqcore.acquisition.config import load_toml, scanner_from_dict
@@ -160,6 +162,18 @@ def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[
             )
             click.echo(f"scan: {scanner.describe()}; actuators {', '.join(act_names)}; "
                        f"detectors {', '.join(det_names)}", err=True)
+            if dry_run:
+                from daqcore.acquisition.output import resolve_output_file
+
+                target, exists = resolve_output_file(the_scan.path, "scan")
+                from daqcore.acquisition.drive import actuator_units
+
+                units_of = [actuator_units(a) for a in acts]
+                for name, (lo, hi), units in zip(act_names, scanner.bounds(), units_of):
+                    click.echo(f"  {name}: {lo:g} .. {hi:g} {units}".rstrip())
+                click.echo(f"  {scanner.n_steps} points, all within the actuator bounds; "
+                           f"would {'append to' if exists else 'create'} {target}")
+                return
             bar = ProgressBar(scanner.n_steps, "scan", enabled=not no_progress)
             the_scan.subscribe(bar)
             try:
