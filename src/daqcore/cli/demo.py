@@ -179,8 +179,11 @@ def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
 
 def _plot(spot: Any, path: Path) -> None:
     """The 0D map (spot channel) against the two navigation axes, as a PNG."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise click.ClickException(
+            "--plot needs matplotlib: pip install 'daqcore[plot]'") from exc
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
