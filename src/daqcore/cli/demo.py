@@ -194,9 +194,13 @@ def _plot(spot: Any, path: Path) -> None:
     ax.set_ylabel(f"{y_axis.label} ({y_axis.units})")
     ax.set_title(f"{spot.name}: {spot.labels[0]}")
     fig.colorbar(mesh, ax=ax, label=spot.units or "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=100)
+    except (OSError, ValueError) as exc:  # unwritable place, unknown image format
+        raise click.ClickException(f"cannot write the plot {str(path)!r}: {exc}") from exc
+    finally:
+        plt.close(fig)
 
 
 @click.command("demo")
