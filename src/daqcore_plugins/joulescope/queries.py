@@ -52,8 +52,7 @@ class QueryMixin:
         else:
             out = np.zeros(STATS_FIELD_COUNT, dtype=STATS_DTYPE)
         x_start, x_stop = self._constrain(start, stop)
-        self._range_stats(np.array([x_start], dtype=np.int64),
-                          np.array([x_stop], dtype=np.int64), out=out.reshape(1, -1))
+        self._stats_one(x_start, x_stop, out.reshape(1, -1))
         return out, [x_start, x_stop]
 
     def data_get(self, start: int, stop: int, increment: int | None = None,
@@ -104,17 +103,7 @@ class QueryMixin:
         if n_rows <= 0:
             return out[:fill]
         if inc == 1:
-            ci, cv, bits = self._decode(start, start + n_rows)
-            rows["length"] = 1
-            rows["variance"] = 0.0
-            rows["min"] = np.nan
-            rows["max"] = np.nan
-            rows["mean"][:, 0] = ci
-            rows["mean"][:, 1] = cv
-            rows["mean"][:, 2] = ci * cv
-            rows["mean"][:, 3] = bits & 0x0F
-            rows["mean"][:, 4] = (bits >> 4) & 1
-            rows["mean"][:, 5] = (bits >> 5) & 1
+            self._direct_rows(start, start + n_rows, rows)
         elif inc < self._reductions[0]:
             first = 0
             if start < rs:

@@ -259,4 +259,28 @@ def range_stats_numba(levels, view, starts, stops, oldest: int,
                        cal.i_gain, cal.v_offset, cal.v_gain, out)
 
 
-__all__ = ["range_stats_kernel", "range_stats_numba", "range_stats_numpy"]
+
+
+
+@jit
+def direct_rows_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
+                       out):  # pragma: no cover - jit
+    """One record row per sample (joulescope's increment-1 copy): length 1, variance 0."""
+    n = stop - start
+    si = np.empty(n, dtype=np.float32)
+    sv = np.empty(n, dtype=np.float32)
+    sb = np.empty(n, dtype=np.uint8)
+    decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
+                  si, sv, sb)
+    for w in range(n):
+        bb = sb[w]
+        vals = (np.float64(si[w]), np.float64(sv[w]), np.float64(np.float32(si[w] * sv[w])),
+                np.float64(bb & 0x0F), np.float64((bb >> 4) & 1), np.float64((bb >> 5) & 1))
+        for f in range(6):
+            r = out[w, f]
+            r["length"] = 1
+            r["mean"] = vals[f]
+            r["variance"] = 0.0
+            r["min"] = np.nan
+            r["max"] = np.nan
+__all__ = ["direct_rows_kernel", "range_stats_kernel", "range_stats_numba", "range_stats_numpy"]

@@ -48,6 +48,7 @@ from .glitch import find_windows_numpy, mark_kernel, parse_suppress_mode, scan_k
 from .kernels import NUMBA_AVAILABLE
 from .memory import available_memory_bytes
 from .queries import DEFAULT_FIELDS, FIELD_UNITS, QueryMixin
+from .range_stats import direct_rows_kernel, range_stats_kernel
 from .raw_format import I_RANGE_OFF, SAMPLES_PER_PACKET
 from .reductions import (
     NF,
@@ -55,7 +56,6 @@ from .reductions import (
     block_stats_numba,
     block_stats_numpy,
     level0_kernel,
-    range_stats_numba,
     range_stats_numpy,
 )
 from .stats import STATS_DTYPE, STATS_FIELD_COUNT, pack_records, stats_to_api
@@ -161,6 +161,8 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         self._voltage_range = 0
         self._win_starts = np.empty(0, dtype=np.int64)
         self._win_ends = np.empty(0, dtype=np.int64)
+        self._one_start = np.zeros(1, dtype=np.int64)
+        self._one_stop = np.zeros(1, dtype=np.int64)
         self.reset()
 
     # ------------------------------------------------------------------ state
@@ -193,6 +195,7 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         tables = self._cal.current
         self._cal.reset()
         self._cal.set(0, tables[0][:7], tables[1][:7], tables[2], tables[3])
+        self._refresh_kernel_args()
 
     def __len__(self) -> int:
         return self._length
@@ -329,6 +332,7 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         """Set the calibration for samples processed from now on (>= 7 current, 2 voltage)."""
         self._cal.set(self._preprocessed_sample_id, current_offset, current_gain,
                       voltage_offset, voltage_gain)
+        self._refresh_kernel_args()
 
     # ------------------------------------------------------------------ input
     def _check_stop(self) -> bool:
@@ -392,16 +396,56 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
             return block_stats_numba(ci, cv, bits, block_len)
         return block_stats_numpy(ci, cv, bits, block_len)
 
+    def _refresh_kernel_args(self) -> None:
+        """Cache the array arguments of the numba query kernels (after calibration changes)."""
+        lv = self._levels
+        cal = self._cal
+        self._kargs_levels = (lv.steps, lv.offsets, lv.n_entries, lv.k, lv.mean, lv.m2,
+                              lv.mn, lv.mx, self._raw, self._flags)
+        self._kargs_cal = (cal.start_ids, cal.i_offset, cal.i_gain, cal.v_offset, cal.v_gain)
+
+    def _oldest(self) -> int:
+        return max(self._valid_from, self.device_sample_id - len(self._flags))
+
+    def _stats_one(self, a: int, b: int, out2d: np.ndarray) -> None:
+        """Exact statistics of ``[a, b)`` into the (1, 6) records ``out2d``."""
+        if self._use_numba:
+            self._one_start[0] = a
+            self._one_stop[0] = b
+            range_stats_kernel(self._one_start, self._one_stop, *self._kargs_levels,
+                               self._oldest(), *self._kargs_cal, out2d)
+        else:
+            self._range_stats(np.array([a]), np.array([b]), out=out2d)
+
+    def _direct_rows(self, start: int, stop: int, rows: np.ndarray) -> None:
+        """Joulescope's increment-1 rows for samples ``[start, stop)``."""
+        if self._use_numba:
+            direct_rows_kernel(self._raw, self._flags, start, stop, self._oldest(),
+                               *self._kargs_cal, rows)
+            return
+        ci, cv, bits = self._decode(start, stop)
+        rows["length"] = 1
+        rows["variance"] = 0.0
+        rows["min"] = np.nan
+        rows["max"] = np.nan
+        rows["mean"][:, 0] = ci
+        rows["mean"][:, 1] = cv
+        rows["mean"][:, 2] = ci * cv
+        rows["mean"][:, 3] = bits & 0x0F
+        rows["mean"][:, 4] = (bits >> 4) & 1
+        rows["mean"][:, 5] = (bits >> 5) & 1
+
     def _range_stats(self, starts: np.ndarray, stops: np.ndarray,
                      out: np.ndarray | None = None) -> np.ndarray:
         """Exact statistics of windows ``[starts[w], stops[w])`` as (N, 6) records."""
-        oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
+        oldest = self._oldest()
         n = len(starts)
         if out is None:
             out = np.empty((n, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
         if self._use_numba:
-            range_stats_numba(self._levels, self._view, starts.astype(np.int64, copy=False),
-                              stops.astype(np.int64, copy=False), oldest, out)
+            range_stats_kernel(starts.astype(np.int64, copy=False),
+                               stops.astype(np.int64, copy=False), *self._kargs_levels,
+                               oldest, *self._kargs_cal, out)
             return out
         k = np.zeros(n, dtype=np.int64)
         mean = np.empty((n, NF))
