@@ -109,8 +109,10 @@ def test_events_iterator_from_another_thread(rig, tmp_path):
     scan.start()
     scan.wait(10)
     consumer.join(10)
-    # subscription happens lazily in the consumer thread: it sees the tail at least
-    assert collected and collected[-1].kind == "finished"
+    # subscribed before start(): every event arrives, in order
+    assert [e.kind for e in collected] == ["started"] + ["point"] * 5 + ["finished"]
+    assert [e.n_done for e in collected[1:-1]] == [1, 2, 3, 4, 5]
+    assert list(scan.events()) == []  # after the end: nothing, no hang
 
 
 def test_swmr_reader_sees_points_during_the_scan(rig, tmp_path):

@@ -132,7 +132,10 @@ class EventHub:
                 self._queues.clear()
 
     def iter_events(self, timeout: float | None = None) -> Iterator[ProgressEvent]:
-        """Yield events from now until the terminal one (use from another thread).
+        """Events from this call on, until the terminal one (consume from another thread).
+
+        The subscription is made when this method is called (not at the first ``next()``),
+        so calling it before starting the acquisition delivers every event.
 
         Parameters
         ----------
@@ -141,9 +144,14 @@ class EventHub:
         """
         q: queue.SimpleQueue = queue.SimpleQueue()
         with self._lock:
-            if self._closed:
-                return
-            self._queues.append(q)
+            closed = self._closed
+            if not closed:
+                self._queues.append(q)
+        if closed:
+            return iter(())
+        return self._drain(q, timeout)
+
+    def _drain(self, q: queue.SimpleQueue, timeout: float | None) -> Iterator[ProgressEvent]:
         try:
             while True:
                 try:
