@@ -263,3 +263,23 @@ def test_shape_changing_ufunc_is_refused():
     dwa = DataRaw("a", data=[np.ones((2, 3))])
     with pytest.raises(DataShapeError, match="shape"):
         np.matmul(dwa, np.ones((3, 4)))
+
+
+def test_ordering_comparisons_return_bool_like_pymodaq():
+    from pymodaq_data import data as pmd
+
+    values_a, values_b = np.array([1.0, 2.0]), np.array([1.5, 2.5])
+    a = DataRaw("a", data=[values_a], units="m")
+    b = DataRaw("b", data=[values_b * 1000], units="mm")
+    assert (a < b) is True and (a > b) is False and (a <= b) is True and (a >= b) is False
+    assert (a < 3) is True and (a > 1) is False and (a >= 1) is True
+    assert a <= Q_(200.0, "cm")
+    with pytest.raises(IncompatibleUnitsError):
+        a < Q_(1.0, "s")  # noqa: B015
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pa = pmd.DataRaw("a", data=[values_a], units="m")
+        pb = pmd.DataRaw("b", data=[values_b], units="m")
+        assert (pa < pb) == (a < b) and (pa > pb) == (a > b)
+        assert (pa < 3) == (a < 3) and (pa >= 1) == (a >= 1)
+    np.testing.assert_array_equal(np.less(a, b).data[0], [True, True])

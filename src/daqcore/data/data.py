@@ -16,6 +16,7 @@ arrays, so the caller's arrays are never modified.
 from __future__ import annotations
 
 import copy
+import numbers
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -562,6 +563,34 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
+
+    def _compare_all(self, other: Any, ufunc: np.ufunc) -> bool:
+        """True if ``ufunc`` holds for every element of every channel.
+
+        DWAs and Quantities are converted to this object's units (incompatible units raise
+        IncompatibleUnitsError); a plain number or array is read in this object's units.
+        """
+        if isinstance(other, numbers.Number | np.ndarray):
+            return all(bool(np.all(ufunc(array, other))) for array in self._data)
+        result = ufunc(self, other)
+        return all(bool(np.all(array)) for array in result.data)
+
+    def __lt__(self, other: Any) -> bool:
+        """``a < b``: True if every element of every channel is smaller (as PyMoDAQ);
+        ``np.less(a, b)`` gives the element-wise DWA."""
+        return self._compare_all(other, np.less)
+
+    def __le__(self, other: Any) -> bool:
+        """``a <= b`` for every element (see :meth:`__lt__`)."""
+        return self._compare_all(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> bool:
+        """``a > b`` for every element (see :meth:`__lt__`)."""
+        return self._compare_all(other, np.greater)
+
+    def __ge__(self, other: Any) -> bool:
+        """``a >= b`` for every element (see :meth:`__lt__`)."""
+        return self._compare_all(other, np.greater_equal)
 
     __hash__ = None
 
