@@ -241,3 +241,32 @@ def test_scan_dry_run_moves_nothing(runner, tmp_path):
     bad = runner.invoke(main, ["scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "11", "1",
                                "--dry-run", "-o", str(tmp_path)])
     assert bad.exit_code != 0 and "outside its bounds" in bad.output
+
+
+def test_log_from_toml_with_progress_bar(runner, tmp_path):
+    cfg = tmp_path / "log.toml"
+    cfg.write_text(f"""
+[log]
+detectors = ["mock_0d"]
+interval = 0
+n_samples = 12
+output = "{(tmp_path / 'logs').as_posix()}"
+
+[instruments.mock_0d]
+noise = 0.0
+amplitude = 2.5
+""")
+    res = runner.invoke(main, ["log", "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert "samples: 12" in res.output
+    path = _only_h5(tmp_path / "logs")
+    with h5py.File(path, "r") as f:
+        ref = f["RawData/Detector000/Data0D/CH00/EnlData01"][()]
+    np.testing.assert_array_equal(ref, np.full((12, 1), 2.5))
+
+
+def test_scan_with_progress_bar(runner, tmp_path):
+    res = runner.invoke(main, ["scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "1", "0.25",
+                               "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "5/5" in res.output
