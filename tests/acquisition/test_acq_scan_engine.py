@@ -223,3 +223,33 @@ def test_scan_writer_uses_the_buffered_path(tmp_path):
     (_, saver), = writer._savers
     assert saver.buffering  # the saving layer still offers the validation steps we reuse
     writer.finalize(0, 2, "stopped")
+
+
+def test_error_bars_of_a_hardware_averaging_detector_are_saved(rig, tmp_path):
+    """PyMoDAQ#1163: a detector's own error bars must reach the scan file."""
+    from daqcore.data import DataDim, DataFromPlugins, DataToExport
+    from daqcore.instruments import Detector
+
+    class Averager(Detector):
+        dims = (DataDim.Data0D,)
+        hardware_averaging = True
+
+        def _grab_data(self, naverage):
+            x = rig.stage.pos["x"]
+            dwa = DataFromPlugins("mean_power", data=[np.array([x * 2.0])], units="W",
+                                  errors=[np.array([0.1 + x])], origin=self.title)
+            return DataToExport(self.title, data=[dwa])
+
+    det = Averager(title="averager")
+    det.ini_detector()
+    try:
+        result = Scan([rig.x], [det], ScannerGrid(axes=[(0, 2, 1)]), path=tmp_path).run()
+    finally:
+        det.close()
+    node = "/RawData/Scan000/Detector000/Data0D/CH00/Data00"
+    with DataLoader(result.path) as loader:
+        ours = loader.load_data(node)
+    theirs = _pymodaq_load(result.path, node)
+    for dwa in (ours, theirs):
+        np.testing.assert_array_equal(dwa.data[0], [0.0, 2.0, 4.0])
+        np.testing.assert_allclose(dwa.errors[0], [0.1, 1.1, 2.1], rtol=0)
