@@ -11,6 +11,7 @@ from daqcore.data import (
     Q_,
     Axis,
     DataCalculated,
+    DataIndexError,
     DataRaw,
     DataShapeError,
     IncompatibleUnitsError,
@@ -283,3 +284,14 @@ def test_ordering_comparisons_return_bool_like_pymodaq():
         assert (pa < pb) == (a < b) and (pa > pb) == (a > b)
         assert (pa < 3) == (a < 3) and (pa >= 1) == (a >= 1)
     np.testing.assert_array_equal(np.less(a, b).data[0], [True, True])
+
+
+def test_numpy_reduction_signatures(scan_dwa):
+    np.testing.assert_allclose(np.mean(scan_dwa, 2).data[0], scan_dwa.data[0].mean(axis=2))
+    np.testing.assert_allclose(np.std(scan_dwa, axis=2, ddof=1).data[0],
+                               scan_dwa.data[0].std(axis=2, ddof=1))
+    assert np.sum(scan_dwa, axis=(0, 2), keepdims=False).shape == (3,)
+    with pytest.raises(DataShapeError, match="keepdims"):
+        np.mean(scan_dwa, axis=0, keepdims=True)
+    with pytest.raises(DataIndexError, match="axis 5"):
+        scan_dwa.mean(axis=5)

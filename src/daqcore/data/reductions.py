@@ -176,14 +176,14 @@ class ReductionMixin:
 
 
 def _method(name: str) -> Any:
+    """``np.<function>(dwa, axis, ...)`` -> ``dwa.<name>(axis, ...)``."""
+
     def call(dwa: Any, axis: Any = None, **kwargs: Any) -> Any:
-        kwargs.pop("keepdims", None) and _no_keepdims()
-        return getattr(dwa, name)(axis=axis, **kwargs) if kwargs else getattr(dwa, name)(axis)
+        if kwargs.pop("keepdims", False):
+            raise DataShapeError("keepdims=True is not supported on DataWithAxes reductions")
+        return getattr(dwa, name)(axis, **kwargs)
+
     return call
-
-
-def _no_keepdims() -> None:
-    raise DataShapeError("keepdims=True is not supported on DataWithAxes reductions")
 
 
 def _allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8,
