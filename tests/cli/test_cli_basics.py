@@ -40,12 +40,15 @@ def _console_script() -> list[str]:
 
 
 @pytest.mark.slow
-def test_console_script_version_and_demo(tmp_path):
+def test_console_script_version_help_and_demo(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     version = subprocess.run([*_console_script(), "--version"], capture_output=True, text=True,
                              timeout=120, env=env, check=False)
     assert version.returncode == 0, version.stderr
     assert daqcore.__version__ in version.stdout
+    helped = subprocess.run([*_console_script(), "--help"], capture_output=True, text=True,
+                            timeout=120, env=env, check=False)
+    assert helped.returncode == 0 and "demo" in helped.stdout, helped.stderr
     demo = subprocess.run([*_console_script(), "demo"], capture_output=True, text=True,
                           timeout=300, env=env, check=False, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
