@@ -1,10 +1,11 @@
 """Unit-aware arithmetic and numpy ufuncs on DataWithAxes, with error propagation.
 
 Operators (``+ - * / ** -x abs``) and numpy ufuncs (``np.sqrt(dwa)``) apply channel by channel and
-return a new object of the left DWA operand's kind with ``source = calculated``, the same name,
-axes and metadata. Operands may be DataWithAxes (same number of channels, or one channel that is
-broadcast), numbers, pint Quantities and ndarrays (dimensionless, broadcastable to the data
-shape). A DWA operand whose shape broadcasts (e.g. 0D ``(1,)`` against ``(N,)``) is allowed when
+return a new object with ``source = calculated`` whose kind, name, axes and metadata are those of
+the first DWA operand having the result's shape (the left one when shapes are equal).
+Operands may be DataWithAxes (same number of channels, or one channel that is broadcast),
+numbers, pint Quantities and ndarrays (dimensionless, broadcastable to the data shape).
+A DWA operand whose shape broadcasts (e.g. 0D ``(1,)`` against ``(N,)``) is allowed when
 the result keeps the shape of one DWA operand, whose axes the result takes.
 
 Units follow pint: ``+``/``-`` convert the right operand to the left operand's units
