@@ -84,6 +84,13 @@ class CalibrationHistory:
             self.v_gain = self.v_gain[idx:]
 
     @property
+    def table(self) -> np.ndarray:
+        """All calibrations as one (segments, 22) float32 array: i_offset (9), i_gain (9),
+        v_offset (2), v_gain (2)."""
+        return np.ascontiguousarray(np.concatenate(
+            [self.i_offset, self.i_gain, self.v_offset, self.v_gain], axis=1), dtype=np.float32)
+
+    @property
     def current(self):
         """The latest calibration tables (i_offset, i_gain, v_offset, v_gain)."""
         return self.i_offset[-1], self.i_gain[-1], self.v_offset[-1], self.v_gain[-1]

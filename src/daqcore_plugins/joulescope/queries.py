@@ -45,15 +45,13 @@ class QueryMixin:
         """
         if out is not None:
             if (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE
-                    or out.shape != (STATS_FIELD_COUNT,)):
+                    or out.shape != (STATS_FIELD_COUNT,) or not out.flags.c_contiguous):
                 raise OutputArrayError(
                     f"out must be np.ndarray(({STATS_FIELD_COUNT},), STATS_DTYPE), got "
                     f"{getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
         else:
             out = np.zeros(STATS_FIELD_COUNT, dtype=STATS_DTYPE)
-        x_start, x_stop = self._constrain(start, stop)
-        self._stats_one(x_start, x_stop, out.reshape(1, -1))
-        return out, [x_start, x_stop]
+        return out, self._statistics_one(start, stop, out)
 
     def data_get(self, start: int, stop: int, increment: int | None = None,
                  out: np.ndarray | None = None) -> np.ndarray:

@@ -283,4 +283,46 @@ def direct_rows_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, vo
             r["variance"] = 0.0
             r["min"] = np.nan
             r["max"] = np.nan
-__all__ = ["direct_rows_kernel", "range_stats_kernel", "range_stats_numba", "range_stats_numpy"]
+
+
+@jit
+def range_stats_packed(starts, stops, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids,
+                       caltab, out):  # pragma: no cover - jit
+    """:func:`range_stats_kernel` with packed arguments (fewer arguments = cheaper calls).
+
+    ``levinfo`` rows: steps, offsets, entry counts; ``L_stats``: mean, m2, min, max stacked;
+    ``caltab`` columns: current offset (9), current gain (9), voltage offset (2), gain (2).
+    """
+    range_stats_kernel(starts, stops, levinfo[0], levinfo[1], levinfo[2], L_k, L_stats[0],
+                       L_stats[1], L_stats[2], L_stats[3], raw, flags, oldest, seg_ids,
+                       caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20], caltab[:, 20:22], out)
+
+
+@jit
+def range_stats_one(a, b, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids, caltab,
+                    out):  # pragma: no cover - jit
+    """Statistics of one range ``[a, b)`` into a (6,) record array (statistics_get)."""
+    starts = np.empty(1, dtype=np.int64)
+    stops = np.empty(1, dtype=np.int64)
+    starts[0] = a
+    stops[0] = b
+    range_stats_packed(starts, stops, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids,
+                       caltab, out.reshape((1, out.shape[0])))
+
+
+@jit
+def direct_rows_packed(raw, flags, start, stop, oldest, seg_ids, caltab,
+                       out):  # pragma: no cover - jit
+    direct_rows_kernel(raw, flags, start, stop, oldest, seg_ids, caltab[:, 0:9],
+                       caltab[:, 9:18], caltab[:, 18:20], caltab[:, 20:22], out)
+
+
+__all__ = [
+    "direct_rows_kernel",
+    "direct_rows_packed",
+    "range_stats_kernel",
+    "range_stats_numba",
+    "range_stats_numpy",
+    "range_stats_one",
+    "range_stats_packed",
+]

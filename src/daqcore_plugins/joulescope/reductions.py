@@ -33,10 +33,10 @@ class ReductionLevels:
         self.offsets = np.concatenate([[0], np.cumsum(self.n_entries)]).astype(np.int64)
         total = int(self.offsets[-1])
         self.k = np.zeros(total, dtype=np.int64)
-        self.mean = np.full((total, NF), np.nan)
-        self.m2 = np.full((total, NF), np.nan)
-        self.mn = np.full((total, NF), np.nan)
-        self.mx = np.full((total, NF), np.nan)
+        # mean, m2, min, max stacked in one allocation (views below) for cheap kernel calls
+        self.stats = np.full((4, total, NF), np.nan)
+        self.mean, self.m2, self.mn, self.mx = self.stats
+        self.info = np.stack([self.steps, self.offsets[:-1], self.n_entries]).astype(np.int64)
 
     @staticmethod
     def bytes_for(length: int, reductions: list[int]) -> int:

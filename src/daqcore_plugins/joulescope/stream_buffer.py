@@ -48,7 +48,12 @@ from .glitch import find_windows_numpy, mark_kernel, parse_suppress_mode, scan_k
 from .kernels import NUMBA_AVAILABLE
 from .memory import available_memory_bytes
 from .queries import DEFAULT_FIELDS, FIELD_UNITS, QueryMixin
-from .range_stats import direct_rows_kernel, range_stats_kernel
+from .range_stats import (
+    direct_rows_packed,
+    range_stats_kernel,
+    range_stats_one,
+    range_stats_packed,
+)
 from .raw_format import I_RANGE_OFF, SAMPLES_PER_PACKET
 from .reductions import (
     NF,
@@ -161,6 +166,7 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         self._voltage_range = 0
         self._win_starts = np.empty(0, dtype=np.int64)
         self._win_ends = np.empty(0, dtype=np.int64)
+        self._ring_len = raw_len
         self._one_start = np.zeros(1, dtype=np.int64)
         self._one_stop = np.zeros(1, dtype=np.int64)
         self.reset()
@@ -403,25 +409,44 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         self._kargs_levels = (lv.steps, lv.offsets, lv.n_entries, lv.k, lv.mean, lv.m2,
                               lv.mn, lv.mx, self._raw, self._flags)
         self._kargs_cal = (cal.start_ids, cal.i_offset, cal.i_gain, cal.v_offset, cal.v_gain)
+        self._kargs_packed = (lv.info, lv.k, lv.stats, self._raw, self._flags)
+        self._cal_ids = cal.start_ids
+        self._cal_table = cal.table
 
     def _oldest(self) -> int:
         return max(self._valid_from, self.device_sample_id - len(self._flags))
+
+    def _statistics_one(self, start: int, stop: int, out: np.ndarray) -> list[int]:
+        """Fast path of ``statistics_get``: clamp ``[start, stop)`` and fill the (6,) ``out``."""
+        end = self.processed_sample_id
+        rs = max(0, end - self._length, self._valid_from,
+                 self.device_sample_id - self._ring_len + 1)
+        x_start = max(int(start), rs)
+        x_stop = max(x_start, min(int(stop), end))
+        if x_start != start or x_stop != stop:
+            log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
+        if self._use_numba:
+            range_stats_one(x_start, x_stop, *self._kargs_packed, self._oldest(), self._cal_ids,
+                            self._cal_table, out)
+        else:
+            self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
+        return [x_start, x_stop]
 
     def _stats_one(self, a: int, b: int, out2d: np.ndarray) -> None:
         """Exact statistics of ``[a, b)`` into the (1, 6) records ``out2d``."""
         if self._use_numba:
             self._one_start[0] = a
             self._one_stop[0] = b
-            range_stats_kernel(self._one_start, self._one_stop, *self._kargs_levels,
-                               self._oldest(), *self._kargs_cal, out2d)
+            range_stats_packed(self._one_start, self._one_stop, *self._kargs_packed,
+                               self._oldest(), self._cal_ids, self._cal_table, out2d)
         else:
             self._range_stats(np.array([a]), np.array([b]), out=out2d)
 
     def _direct_rows(self, start: int, stop: int, rows: np.ndarray) -> None:
         """Joulescope's increment-1 rows for samples ``[start, stop)``."""
         if self._use_numba:
-            direct_rows_kernel(self._raw, self._flags, start, stop, self._oldest(),
-                               *self._kargs_cal, rows)
+            direct_rows_packed(self._raw, self._flags, start, stop, self._oldest(),
+                               self._cal_ids, self._cal_table, rows)
             return
         ci, cv, bits = self._decode(start, stop)
         rows["length"] = 1
