@@ -189,7 +189,7 @@ class QueryMixin:
                     words = (ring_words(self._view, start, stop) if stop > start
                              else np.zeros((0, 2), dtype=np.uint16))
                 if field == "raw":
-                    value = words.copy()
+                    value = words
                     entry["voltage_range"] = self._voltage_range
                 elif field == "raw_current":
                     value = words[:, 0] >> 2
@@ -203,16 +203,17 @@ class QueryMixin:
                         decoded = (np.zeros(0, np.float32), np.zeros(0, np.float32),
                                    np.zeros(0, np.uint8))
                 ci, cv, bits = decoded
+                # decoded arrays are fresh: handing them out never aliases the ring
                 if field == "current":
-                    value = ci.copy()
+                    value = ci
                 elif field == "voltage":
-                    value = cv.copy()
+                    value = cv
                 elif field == "power":
                     value = ci * cv
                 elif field == "current_voltage":
                     value = np.stack([ci, cv], axis=1)
                 elif field == "bits":
-                    value = bits.copy()
+                    value = bits
                 elif field == "current_range":
                     value = bits & 0x0F
                 elif field == "current_lsb":

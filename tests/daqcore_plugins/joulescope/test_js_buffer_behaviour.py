@@ -260,3 +260,20 @@ def test_stop_conditions(backend, make_raw):
     sb.reset()
     assert sb.sample_id_range == (0, 0)
     assert sb.status()["device_sample_id"]["value"] == 0
+
+
+def test_env_var_disables_numba(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from daqcore_plugins.joulescope import StreamBuffer\n"
+        "from daqcore_plugins.joulescope.kernels import NUMBA_AVAILABLE\n"
+        "print(NUMBA_AVAILABLE, StreamBuffer(0.01, (20, 10), 2e6).backend)\n"
+    )
+    env = dict(os.environ, DAQCORE_NO_NUMBA="1")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "numpy"]
