@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from daqcore_plugins.joulescope import StreamBuffer
-from daqcore_plugins.joulescope.raw_format import usb_packets
+from daqcore_plugins.joulescope.kernels import NUMBA_AVAILABLE
+from daqcore_plugins.joulescope.raw_format import encode_words, usb_packets
 from daqcore_plugins.joulescope.sim_model import steady_load
 
 js_sb = pytest.importorskip("joulescope.v0.stream_buffer")
@@ -198,3 +201,55 @@ def test_old_windows_are_invalid_after_wrap(
     assert_stats_equal(
         ours.data_get(600_000, 1_400_000, 2000), ref.data_get(600_000, 1_400_000, 2000)
     )
+
+
+@pytest.mark.usefixtures("quiet_joulescope_logs")
+@pytest.mark.parametrize("mode", ["interp_1_m_1", "normal"])
+def test_other_suppress_tables_match(assert_stats_equal, raw_switching, cal, backend, mode):
+    ref, ours = _pair(0.5, (200, 50, 10), cal, backend, suppress=mode)
+    _feed_raw((ref, ours), raw_switching[: 2 * 600_000], 25_000)
+    assert ours.suppress_mode == ref.suppress_mode
+    _compare_all(assert_stats_equal, ref, ours, increments=(1, 9, 200, 5000))
+
+
+@pytest.mark.usefixtures("quiet_joulescope_logs")
+def test_usb_voltage_range_5v_matches(assert_stats_equal, raw_switching, cal, backend):
+    packets = usb_packets(raw_switching[: 2 * 126 * 4000], voltage_range=1)
+    ref, ours = _pair(0.5, (200, 50, 10), cal, backend)
+    for k in range(0, len(packets), 512 * 50):
+        for b in (ref, ours):
+            b.insert(packets[k : k + 512 * 50])
+            b.process()
+    _compare_all(assert_stats_equal, ref, ours, increments=(1, 200, 1000))
+    s0, _ = ours.sample_id_range
+    v = ours.samples_get(s0 + 1000, s0 + 1010, fields="voltage")
+    np.testing.assert_allclose(v, 3.3 / 3, rtol=0.05)  # 5 V range gain on 15 V-range codes
+
+
+@pytest.mark.usefixtures("quiet_joulescope_logs")
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**31 - 1), chunk=st.integers(100, 30_000), drop=st.booleans())
+def test_random_range_sequences_match(assert_stats_equal, cal, seed, chunk, drop):
+    """Random current-range runs (5..40 samples, so switches chain inside windows)."""
+    rng = np.random.default_rng(seed)
+    n = 200_000
+    lengths = rng.integers(5, 41, n // 5)
+    ranges = np.repeat(rng.integers(0, 8, len(lengths)), lengths)[:n]
+    raw = encode_words(rng.integers(0, 16383, n), rng.integers(0, 16383, n), ranges)
+    if drop:
+        a = int(rng.integers(0, n - 1000))
+        raw[2 * a : 2 * (a + int(rng.integers(1, 1000)))] = 0xFFFF
+    ref, ours = _pair(0.05, (20, 10, 5), cal, "numba" if NUMBA_AVAILABLE else "numpy")
+    _feed_raw((ref, ours), raw, chunk)
+    assert ours.sample_id_range == ref.sample_id_range
+    s0, s1 = ref.sample_id_range
+    np.testing.assert_array_equal(
+        ours.samples_get(s0, s1, fields="current"), ref.samples_get(s0, s1, fields="current")
+    )
+    for inc in (1, 7, 20, 1000):
+        assert_stats_equal(ours.data_get(s0, s1, inc), ref.data_get(s0, s1, inc))
+    x, _ = ours.statistics_get(s0 + 3, s1 - 17)
+    y, _ = ref.statistics_get(s0 + 3, s1 - 17)
+    assert_stats_equal(x, y)
