@@ -114,15 +114,25 @@ def _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, k, mean, m2, mn, mx):
 
 @jit
 def _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn, L_mx,
-                 off, nent, first, count):  # pragma: no cover - jit
-    """Combine ``count`` ring entries (parallel two-pass formula) into the accumulator."""
+                 off, nent, first, count, work):  # pragma: no cover - jit
+    """Combine ``count`` ring entries (parallel two-pass formula) into the accumulator.
+
+    ``work`` is a (5, 6) float64 scratch array (no allocation in the hot path).
+    """
     if count <= 0:
         return acc_k
     e0 = (first % nent)
     ktot = 0
-    s = np.zeros(6)
-    mn = np.full(6, np.inf)
-    mx = np.full(6, -np.inf)
+    s = work[0]
+    mn = work[1]
+    mx = work[2]
+    mu = work[3]
+    m2 = work[4]
+    for f in range(6):
+        s[f] = 0.0
+        mn[f] = np.inf
+        mx[f] = -np.inf
+        m2[f] = 0.0
     e = e0
     for _ in range(count):
         idx = off + e
@@ -140,8 +150,8 @@ def _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_m
             e = 0
     if ktot == 0:
         return acc_k
-    mu = s / ktot
-    m2 = np.zeros(6)
+    for f in range(6):
+        mu[f] = s[f] / ktot
     e = e0
     for _ in range(count):
         idx = off + e
@@ -174,18 +184,20 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
     """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
     nlev = steps.shape[0]
     scratch = 2 * steps[0] + 2
-    si = np.empty(scratch, dtype=np.float32)
-    sv = np.empty(scratch, dtype=np.float32)
-    sb = np.empty(scratch, dtype=np.uint8)
+    si = np.empty(0, dtype=np.float32)      # allocated when a window needs raw samples
+    sv = np.empty(0, dtype=np.float32)
+    sb = np.empty(0, dtype=np.uint8)
     tk = np.empty(1, dtype=np.int64)
-    tmean = np.empty((1, 6))
-    tm2 = np.empty((1, 6))
-    tmn = np.empty((1, 6))
-    tmx = np.empty((1, 6))
-    acc_mean = np.empty(6)
-    acc_m2 = np.empty(6)
-    acc_mn = np.empty(6)
-    acc_mx = np.empty(6)
+    small = np.empty((13, 6))
+    tmean = small[0:1]
+    tm2 = small[1:2]
+    tmn = small[2:3]
+    tmx = small[3:4]
+    acc_mean = small[4]
+    acc_m2 = small[5]
+    acc_mn = small[6]
+    acc_mx = small[7]
+    work = small[8:13]
     for w in range(starts.shape[0]):
         a = starts[w]
         b = stops[w]
@@ -202,6 +214,10 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                     top = lv
                     break
             if top < 0:
+                if si.shape[0] == 0:
+                    si = np.empty(scratch, dtype=np.float32)
+                    sv = np.empty(scratch, dtype=np.float32)
+                    sb = np.empty(scratch, dtype=np.uint8)
                 acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, b,
                                  oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb,
                                  tk, tmean, tm2, tmn, tmx)
@@ -209,7 +225,7 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                 s = steps[top]
                 acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean,
                                      L_m2, L_mn, L_mx, offsets[top], nents[top], k1 // s,
-                                     (k2 - k1) // s)
+                                     (k2 - k1) // s, work)
                 left_end = k1
                 right_start = k2
                 for lv in range(top - 1, -1, -1):
@@ -218,19 +234,27 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                     if k < left_end:
                         acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
                                              L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
-                                             k // s, (left_end - k) // s)
+                                             k // s, (left_end - k) // s, work)
                         left_end = k
                     k = (b // s) * s
                     if k > right_start:
                         acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
                                              L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
-                                             right_start // s, (k - right_start) // s)
+                                             right_start // s, (k - right_start) // s, work)
                         right_start = k
                 if left_end > a:
+                    if si.shape[0] == 0:
+                        si = np.empty(scratch, dtype=np.float32)
+                        sv = np.empty(scratch, dtype=np.float32)
+                        sb = np.empty(scratch, dtype=np.uint8)
                     acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a,
                                      left_end, oldest, seg_ids, ioff, igain, voff, vgain,
                                      si, sv, sb, tk, tmean, tm2, tmn, tmx)
                 if b > right_start:
+                    if si.shape[0] == 0:
+                        si = np.empty(scratch, dtype=np.float32)
+                        sv = np.empty(scratch, dtype=np.float32)
+                        sb = np.empty(scratch, dtype=np.uint8)
                     acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags,
                                      right_start, b, oldest, seg_ids, ioff, igain, voff, vgain,
                                      si, sv, sb, tk, tmean, tm2, tmn, tmx)

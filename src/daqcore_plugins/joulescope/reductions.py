@@ -117,10 +117,11 @@ def cascade_kernel(L_k, L_mean, L_m2, L_mn, L_mx, off_src, nent_src, off_dst, ne
     acc_m2 = np.empty(6)
     acc_mn = np.empty(6)
     acc_mx = np.empty(6)
+    work = np.empty((5, 6))
     for c in range(count):
         entry = first_entry + c
         acc_k = _acc_entries(0, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn,
-                             L_mx, off_src, nent_src, entry * factor, factor)
+                             L_mx, off_src, nent_src, entry * factor, factor, work)
         row = off_dst + entry % nent_dst
         L_k[row] = acc_k
         for f in range(6):
