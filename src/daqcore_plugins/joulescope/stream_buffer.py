@@ -338,6 +338,7 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         """Set the calibration for samples processed from now on (>= 7 current, 2 voltage)."""
         self._cal.set(self._preprocessed_sample_id, current_offset, current_gain,
                       voltage_offset, voltage_gain)
+        self._cal.forget_before(self._oldest())
         self._refresh_kernel_args()
 
     # ------------------------------------------------------------------ input

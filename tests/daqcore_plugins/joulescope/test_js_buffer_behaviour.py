@@ -249,6 +249,12 @@ def test_insert_behind_restarts_aligned(backend, cal, make_raw):
     assert s0 % 20 == 0 and s1 - s0 <= len(sb)
     cur = sb.samples_get(s0, s1, fields="current")
     assert np.isfinite(cur).all()
+    # more than the whole raw ring in one call: only the newest samples are kept
+    sb.insert_raw(make_raw(200_000, start=70_000))
+    sb.process()
+    s0, s1 = sb.sample_id_range
+    assert s1 == 270_000 and s1 - s0 == len(sb)
+    assert sb.statistics_get(s0, s1)[0]["length"][0] == len(sb)
 
 
 def test_stop_conditions(backend, make_raw):
