@@ -70,7 +70,7 @@ class QueryMixin:
             return np.zeros((0, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
         expected = (stop - start) // inc
         if out is None:
-            out = np.zeros((expected, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
+            out = np.empty((expected, STATS_FIELD_COUNT), dtype=STATS_DTYPE)  # all rows set
         elif (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE or out.ndim != 2
               or out.shape[1] != STATS_FIELD_COUNT or len(out) < expected):
             raise OutputArrayError(
