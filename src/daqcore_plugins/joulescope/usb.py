@@ -40,19 +40,23 @@ class UsbInputMixin:
         return self._check_stop()
 
     def _insert_packets(self, pk: np.ndarray) -> None:
-        ptype = pk[:, 0]
-        status = pk[:, 1]
-        plen = (pk[:, 2].astype(np.uint16) | ((pk[:, 3].astype(np.uint16) & 0x7F) << 8))
-        vr = (pk[:, 3] >> 7) & 1
-        pidx = pk[:, 4].astype(np.int64) | (pk[:, 5].astype(np.int64) << 8)
-        payload = np.ascontiguousarray(pk[:, PACKET_HEADER_SIZE:]).view("<u2")
+        words = np.ascontiguousarray(pk).view("<u2")     # (npk, 256) little-endian words
+        w0 = words[:, 0]                                  # type | status << 8
+        w1 = words[:, 1]                                  # length | voltage range << 15
         expected = (self._packet_index + np.arange(len(pk))) & 0xFFFF
-        if (np.all(ptype == 1) and np.all(status == 0) and np.all(plen == PACKET_SIZE)
-                and np.all(pidx == expected) and np.all(vr == vr[0])):
-            self._usb_voltage_range = int(vr[0])
-            self._write_raw(payload.reshape(-1).astype(np.uint16, copy=False), int(vr[0]))
+        if ((w0 == 1).all() and (w1 == w1[0]).all() and (w1[0] & 0x7FFF) == PACKET_SIZE
+                and (words[:, 2] == expected).all()):
+            vr0 = int(w1[0]) >> 15
+            self._usb_voltage_range = vr0
+            self._write_raw(words[:, PACKET_HEADER_SIZE // 2:].reshape(-1), vr0)
             self._packet_index += len(pk)
             return
+        ptype = pk[:, 0]
+        status = pk[:, 1]
+        plen = w1 & 0x7FFF
+        vr = w1 >> 15
+        pidx = words[:, 2].astype(np.int64)
+        payload = words[:, PACKET_HEADER_SIZE // 2:]
         missing_block = np.full(SAMPLES_PER_PACKET * 2, 0xFFFF, dtype=np.uint16)
         for j in range(len(pk)):
             if ptype[j] != 1:
@@ -67,7 +71,7 @@ class UsbInputMixin:
                 self._usb_voltage_range = int(vr[j])
             else:
                 self._packet_data_invalid_count += 1
-            self._write_raw(payload[j].astype(np.uint16, copy=False), self._usb_voltage_range)
+            self._write_raw(np.ascontiguousarray(payload[j]), self._usb_voltage_range)
             self._packet_index += 1
 
 
