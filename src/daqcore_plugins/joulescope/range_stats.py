@@ -182,13 +182,21 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
                        raw, flags, oldest, seg_ids, ioff, igain, voff, vgain,
                        out):  # pragma: no cover - jit
     """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
+    _range_stats_core(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
+                      raw, flags, oldest, seg_ids, ioff, igain, voff, vgain, out,
+                      np.empty((13, 6)), np.empty(1, dtype=np.int64))
+
+
+@jit
+def _range_stats_core(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
+                      raw, flags, oldest, seg_ids, ioff, igain, voff, vgain, out, small,
+                      tk):  # pragma: no cover - jit
+    """:func:`range_stats_kernel` with caller-provided scratch (``small`` (13, 6), ``tk`` (1,))."""
     nlev = steps.shape[0]
     scratch = 2 * steps[0] + 2
     si = np.empty(0, dtype=np.float32)      # allocated when a window needs raw samples
     sv = np.empty(0, dtype=np.float32)
     sb = np.empty(0, dtype=np.uint8)
-    tk = np.empty(1, dtype=np.int64)
-    small = np.empty((13, 6))
     tmean = small[0:1]
     tm2 = small[1:2]
     tmn = small[2:3]
@@ -324,14 +332,17 @@ def range_stats_packed(starts, stops, levinfo, L_k, L_stats, raw, flags, oldest,
 
 @jit
 def range_stats_one(a, b, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids, caltab,
-                    out):  # pragma: no cover - jit
-    """Statistics of one range ``[a, b)`` into a (6,) record array (statistics_get)."""
-    starts = np.empty(1, dtype=np.int64)
-    stops = np.empty(1, dtype=np.int64)
-    starts[0] = a
-    stops[0] = b
-    range_stats_packed(starts, stops, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids,
-                       caltab, out.reshape((1, out.shape[0])))
+                    out, small, iwork):  # pragma: no cover - jit
+    """Statistics of one range ``[a, b)`` into a (6,) record array (statistics_get).
+
+    ``small`` (13, 6) float64 and ``iwork`` (3,) int64 are reusable scratch arrays.
+    """
+    iwork[0] = a
+    iwork[1] = b
+    _range_stats_core(iwork[0:1], iwork[1:2], levinfo[0], levinfo[1], levinfo[2], L_k,
+                      L_stats[0], L_stats[1], L_stats[2], L_stats[3], raw, flags, oldest,
+                      seg_ids, caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20],
+                      caltab[:, 20:22], out.reshape((1, out.shape[0])), small, iwork[2:3])
 
 
 @jit

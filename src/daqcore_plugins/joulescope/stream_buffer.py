@@ -167,6 +167,8 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
         self._win_starts = np.empty(0, dtype=np.int64)
         self._win_ends = np.empty(0, dtype=np.int64)
         self._ring_len = raw_len
+        self._ws_small = np.empty((13, 6))           # scratch of the statistics_get kernel
+        self._ws_int = np.empty(3, dtype=np.int64)
         self._one_start = np.zeros(1, dtype=np.int64)
         self._one_stop = np.zeros(1, dtype=np.int64)
         self.reset()
@@ -428,7 +430,7 @@ class StreamBuffer(UsbInputMixin, QueryMixin):
             log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
         if self._use_numba:
             range_stats_one(x_start, x_stop, *self._kargs_packed, self._oldest(), self._cal_ids,
-                            self._cal_table, out)
+                            self._cal_table, out, self._ws_small, self._ws_int)
         else:
             self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
         return [x_start, x_stop]
