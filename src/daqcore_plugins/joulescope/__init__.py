@@ -15,28 +15,46 @@ imports it, lazily.
 
 from __future__ import annotations
 
-from .errors import (
-    BufferTooLargeError,
-    CalibrationError,
-    DeviceNotAvailableError,
-    InvalidParameterError,
-    InvalidRawDataError,
-    InvalidReductionsError,
-    JoulescopeError,
-    OutputArrayError,
-    SampleRangeError,
-)
-from .raw_format import encode_words, usb_packets
-from .sim_device import SimulatedJoulescope
-from .stats import (
-    STATS_DTYPE,
-    STATS_FIELD_COUNT,
-    STATS_FIELD_NAMES,
-    single_stat_to_api,
-    stats_array_factory,
-    stats_to_api,
-)
-from .stream_buffer import StreamBuffer
+import importlib
+from typing import Any
+
+# Public name -> submodule defining it. Resolved on first access (PEP 562), so that importing
+# the package (e.g. for plugin discovery) does not compile or load the numba kernels.
+_EXPORTS: dict[str, str] = {
+    "BufferTooLargeError": "errors",
+    "CalibrationError": "errors",
+    "DeviceNotAvailableError": "errors",
+    "InvalidParameterError": "errors",
+    "InvalidRawDataError": "errors",
+    "InvalidReductionsError": "errors",
+    "JoulescopeError": "errors",
+    "OutputArrayError": "errors",
+    "SampleRangeError": "errors",
+    "encode_words": "raw_format",
+    "usb_packets": "raw_format",
+    "SimulatedJoulescope": "sim_device",
+    "STATS_DTYPE": "stats",
+    "STATS_FIELD_COUNT": "stats",
+    "STATS_FIELD_NAMES": "stats",
+    "single_stat_to_api": "stats",
+    "stats_array_factory": "stats",
+    "stats_to_api": "stats",
+    "StreamBuffer": "stream_buffer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "STATS_DTYPE",

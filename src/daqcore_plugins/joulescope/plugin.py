@@ -1,19 +1,19 @@
 """Hook implementations of the Joulescope plugin (entry point ``joulescope``).
 
 Registers the detector ``joulescope`` (backends ``sim`` and ``real``). Importing this module
-does not import the vendor ``joulescope`` package.
+does not import the vendor ``joulescope`` package, nor the detector and its numba kernels: the
+record names the class by import string, so it loads only when the instrument is used or listed
+with its dims.
 """
 
 from __future__ import annotations
 
 from daqcore.plugins import InstrumentRecord, hookimpl
 
-from .detector import JoulescopeDetector
-
 
 @hookimpl
 def daqcore_register_instruments(register):
     """Register the Joulescope detector."""
     register(InstrumentRecord(
-        "joulescope", JoulescopeDetector,
+        "joulescope", "daqcore_plugins.joulescope.detector:JoulescopeDetector", kind="detector",
         description="Joulescope JS110 current/voltage/power: 0D means, charge, energy, traces"))
