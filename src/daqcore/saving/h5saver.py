@@ -31,7 +31,7 @@ import numpy as np
 from daqcore.saving import attributes as codec
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
-from daqcore.saving.errors import FileClosedError, NodeError
+from daqcore.saving.errors import FileClosedError, H5FileError, NodeError
 from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
 from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
 
@@ -395,7 +395,15 @@ class H5Saver(H5SaverLowLevel):
         automatically unless ``addhoc_file_path``/``file_name`` is given; otherwise the
         current file (if any) is reopened in append mode.
         Returns True when a new file was created.
+
+        A path given as first positional argument is taken as ``file_name`` (the first
+        argument of :meth:`H5SaverLowLevel.init_file`), not as a truthy ``update_h5``.
         """
+        if isinstance(update_h5, (str, os.PathLike)):
+            if file_name is not None:
+                raise H5FileError(
+                    f"init_file got two file names: {str(update_h5)!r} and {str(file_name)!r}")
+            update_h5, file_name = False, update_h5
         path = addhoc_file_path or file_name
         create = bool(update_h5 or new_file)
         if path is None:
