@@ -149,6 +149,35 @@ def _cal_current_kernel(raw, ring_len, sid, seg_ids, ioff, igain):  # pragma: no
 
 
 @jit
+def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits, k0):
+    # pragma: no cover - jit
+    """Calibrate ``n`` ring slots from ``j0`` (no wrap) into outputs from ``k0``.
+
+    ``io``/``ig`` are the 9 current offsets/gains (entry 8, "missing", is NaN) and
+    ``vo3``/``vg3`` the 2 voltage ones plus a NaN entry for missing samples, so the loop
+    body is branch-light. Returns the OR of the flag bytes seen.
+    """
+    r = raw[2 * j0:2 * (j0 + n)]
+    f = flags[j0:j0 + n]
+    oi = out_i[k0:k0 + n]
+    ov = out_v[k0:k0 + n]
+    ob = out_bits[k0:k0 + n]
+    flag_or = 0
+    for t in range(n):
+        wi = np.int32(r[2 * t])
+        wv = np.int32(r[2 * t + 1])
+        fl = np.int32(f[t])
+        flag_or |= fl
+        miss = (wi & wv) == 0xFFFF
+        ir = 8 if miss else (wi & 3) | ((wv & 1) << 2)
+        vr = 2 if miss else fl & 1
+        oi[t] = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
+        ov[t] = np.float32(np.float32(wv >> 2) + vo3[vr]) * vg3[vr]
+        ob[t] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
+    return flag_or
+
+
+@jit
 def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
                   out_i, out_v, out_bits):  # pragma: no cover - jit
     """numba version of :func:`decode_numpy`, writing into preallocated outputs."""
@@ -158,6 +187,10 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
     seg = np.searchsorted(seg_ids, start, side="right") - 1
     if seg < 0:
         seg = 0
+    vo3 = np.empty(3, dtype=np.float32)
+    vg3 = np.empty(3, dtype=np.float32)
+    vo3[2] = np.nan
+    vg3[2] = np.nan
     flag_or = 0
     k = 0
     while k < n:
@@ -166,70 +199,83 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
             seg_end = min(n, seg_ids[seg + 1] - start)
         io = ioff[seg]
         ig = igain[seg]
-        vo = voff[seg]
-        vg = vgain[seg]
-        j = (start + k) % ring_len
-        for kk in range(k, seg_end):
-            wi = raw[2 * j]
-            wv = raw[2 * j + 1]
-            fl = flags[j]
-            flag_or |= fl
-            ir = (wi & 3) | ((wv & 1) << 2)
-            if wi == 0xFFFF and wv == 0xFFFF:
-                ir = 8
-                out_i[kk] = np.nan
-                out_v[kk] = np.nan
-            else:
-                vr = fl & 1
-                out_i[kk] = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
-                out_v[kk] = np.float32(np.float32(wv >> 2) + vo[vr]) * vg[vr]
-            out_bits[kk] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
-            j += 1
-            if j >= ring_len:
-                j = 0
-        k = seg_end
+        for q in range(2):
+            vo3[q] = voff[seg, q]
+            vg3[q] = vgain[seg, q]
+        while k < seg_end:
+            j = (start + k) % ring_len
+            m = min(seg_end - k, ring_len - j)
+            flag_or |= _calibrate_span(raw, flags, j, m, io, ig, vo3, vg3, out_i, out_v,
+                                       out_bits, k)
+            k += m
         seg += 1
-    any_sup = (flag_or & 2) != 0
-    if not any_sup:
-        return
+    if flag_or & 2:
+        _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i)
+
+
+@jit
+def _first_flagged(flags, j0, m, bit):  # pragma: no cover - jit
+    """Index (from ``j0``) of the first of ``m`` ring slots with ``bit`` set, or ``m``.
+
+    Scans 64 flags at a time with an OR reduction (vectorised) before looking closer.
+    """
+    f = flags[j0:j0 + m]
+    t = 0
+    while t + 64 <= m:
+        acc = 0
+        for u in range(64):
+            acc |= f[t + u]
+        if acc & bit:
+            break
+        t += 64
+    while t < m:
+        if f[t] & bit:
+            return t
+        t += 1
+    return m
+
+
+@jit
+def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i):
+    # pragma: no cover - jit
+    """Overwrite the currents of suppressed runs in ``[start, stop)`` (see module doc)."""
+    ring_len = flags.shape[0]
+    n = stop - start
     k = 0
-    j = start % ring_len
     while k < n:
-        if flags[j] & 2:
-            a = start + k
-            if k == 0:
-                while a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2):
-                    a -= 1
-            b = start + k
-            jb = j
-            while flags[jb] & 2:
-                b += 1
-                jb += 1
-                if jb >= ring_len:
-                    jb = 0
-            pre = np.float32(np.nan)
-            if a - 1 >= oldest and a >= 1:
-                pre = _cal_current_kernel(raw, ring_len, a - 1, seg_ids, ioff, igain)
-            post = _cal_current_kernel(raw, ring_len, b, seg_ids, ioff, igain)
-            if not np.isfinite(pre):
-                pre = post
-            cnt = b - a + 1
-            step = np.float32((post - pre) / np.float32(cnt))
-            x = pre
-            for m in range(cnt - 1):
-                x = np.float32(x + step)
-                sid = a + m
-                if sid >= start and sid < stop:
-                    out_i[sid - start] = x
-            k = b - start + 1
-            j = jb + 1
-            if j >= ring_len:
-                j = 0
-        else:
-            k += 1
-            j += 1
-            if j >= ring_len:
-                j = 0
+        j = (start + k) % ring_len
+        m = min(n - k, ring_len - j)
+        t = _first_flagged(flags, j, m, 2)
+        k += t
+        if t == m:
+            continue
+        j = (start + k) % ring_len
+        a = start + k
+        if k == 0:
+            while a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2):
+                a -= 1
+        b = start + k
+        jb = j
+        while flags[jb] & 2:
+            b += 1
+            jb += 1
+            if jb >= ring_len:
+                jb = 0
+        pre = np.float32(np.nan)
+        if a - 1 >= oldest and a >= 1:
+            pre = _cal_current_kernel(raw, ring_len, a - 1, seg_ids, ioff, igain)
+        post = _cal_current_kernel(raw, ring_len, b, seg_ids, ioff, igain)
+        if not np.isfinite(pre):
+            pre = post
+        cnt = b - a + 1
+        step = np.float32((post - pre) / np.float32(cnt))
+        x = pre
+        for q in range(cnt - 1):
+            x = np.float32(x + step)
+            sid = a + q
+            if sid >= start and sid < stop:
+                out_i[sid - start] = x
+        k = b - start + 1
 
 
 def decode_numba(view: RingView, start: int, stop: int, oldest: int):
