@@ -148,32 +148,28 @@ def test_data_distribution_of_scanners_is_saved(rig, tmp_path):
     assert dwa.distribution is DataDistribution.spread
 
 
-def test_pending_writes_blocks_and_rollback():
+def test_pending_writes_commit_rollback_and_copy():
     from daqcore.acquisition.scan_writer import PendingWrites
-
-    class Recorder:
-        def __init__(self):
-            self.calls = []
-
-        def write(self, handle, selection, value):
-            self.calls.append((handle, selection, np.array(value)))
 
     pending = PendingWrites()
     a, b = object(), object()
-    for j in (2, 0, 1, 4):  # out of order, with a gap at 3
-        pending.add([(a, (1, j), np.array([float(j)])), (b, (0, j), np.array(j))])
+    value = np.array([1.0])
+    for j in (2, 0):
+        value[0] = j
+        pending.add([(a, (1, j), value), (b, (0, j), np.array(j))])
         pending.commit()
+    value[0] = -1.0  # refilled by the detector: the kept writes hold copies
     pending.add([(a, (1, 3), np.array([99.0]))])  # incomplete point: never written
     pending.rollback()
-    rec = Recorder()
-    pending.execute(rec)
-    calls_a = [(sel, val.tolist()) for h, sel, val in rec.calls if h is a]
-    assert calls_a == [((1, slice(0, 3)), [[0.0], [1.0], [2.0]]), ((1, 4), [4.0])]
-    assert [(sel, val.tolist()) for h, sel, val in rec.calls if h is b] == [
-        ((0, slice(0, 3)), [0, 1, 2]), ((0, 4), 4)]
-    rec.calls.clear()
-    pending.execute(rec)
-    assert rec.calls == []
+    assert pending.n_points == 2
+    received = []
+    pending.execute(received.append)
+    (writes,) = received
+    assert [(h is a, idx, v.tolist()) for h, idx, v in writes] == [
+        (True, (1, 2), [2.0]), (False, (0, 2), 2), (True, (1, 0), [0.0]), (False, (0, 0), 0)]
+    assert pending.n_points == 0
+    pending.execute(received.append)  # nothing left: the writer is not called
+    assert len(received) == 1
 
 
 def test_tables_backend_scan_round_trip(rig, tmp_path):
@@ -213,16 +209,45 @@ def test_scan_of_a_2d_camera_loads_in_pymodaq(tmp_path):
         assert {a.label for a in dwa.axes} >= {"mock_x"}
 
 
-def test_scan_writer_uses_the_buffered_path(tmp_path):
-    from daqcore.acquisition.scan_writer import ScanWriter
+def test_acquisition_uses_saving_without_subclassing_it():
+    """The scan writer and the logger use daqcore.saving's public API only."""
+    import inspect
 
-    writer = ScanWriter(tmp_path / "w.h5", swmr=False)
-    sc = ScannerGrid(axes=[(0, 1, 1)])
-    writer.prepare(scanner=sc, nav_axes=sc.get_nav_axes(), detector_names=["d"],
+    import daqcore.acquisition.logger as logger_mod
+    import daqcore.acquisition.scan_writer as writer_mod
+    import daqcore.saving as saving
+
+    saving_classes = tuple(c for c in vars(saving).values() if inspect.isclass(c))
+    for module in (writer_mod, logger_mod):
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+                assert not issubclass(obj, saving_classes), name
+
+
+def test_scan_writer_keeps_a_failed_point_out_of_every_group(tmp_path):
+    from daqcore.acquisition.scan_writer import ScanWriter
+    from daqcore.data import DataToExport, DataWithAxes
+    from daqcore.saving.errors import DataShapeError
+
+    def dte(name, value, n=1):
+        return DataToExport(name, data=[DataWithAxes(name, source="raw",
+                                                     data=[np.full(n, value)])])
+
+    writer = ScanWriter(tmp_path / "w.h5", swmr=True)
+    sc = ScannerGrid(axes=[(0, 2, 1)])
+    writer.prepare(scanner=sc, nav_axes=sc.get_nav_axes(), detector_names=["a", "b"],
                    actuator_names=[])
-    (_, saver), = writer._savers
-    assert saver.buffering  # the saving layer still offers the validation steps we reuse
-    writer.finalize(0, 2, "stopped")
+    writer.add_point((0,), [dte("a", 1.0), dte("b", 2.0)])
+    writer.add_point((1,), [dte("a", 3.0), dte("b", 4.0)])
+    with pytest.raises(DataShapeError):  # group b gets a point of another shape
+        writer.add_point((2,), [dte("a", 5.0), dte("b", 6.0, n=3)])
+    writer.finalize(2, 3, "failed")
+    with h5py.File(tmp_path / "w.h5", "r") as f:
+        a = f["RawData/Scan000/Detector000/Data0D/CH00/Data00"][()]
+        b = f["RawData/Scan000/Detector001/Data0D/CH00/Data00"][()]
+    np.testing.assert_array_equal(a[:2].ravel(), [1.0, 3.0])
+    np.testing.assert_array_equal(b[:2].ravel(), [2.0, 4.0])
+    assert np.isnan(a[2]).all() and np.isnan(b[2]).all()
 
 
 def test_error_bars_of_a_hardware_averaging_detector_are_saved(rig, tmp_path):

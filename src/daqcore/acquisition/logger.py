@@ -25,27 +25,6 @@ from daqcore.acquisition.output import resolve_output_file
 from daqcore.saving import BufferedTimedSaver, DataToExportTimedSaver, H5SaverLowLevel
 
 
-class _SampleSaver(DataToExportTimedSaver):
-    """Timed saver that leaves SWMR switching and flushing to the :class:`Logger`.
-
-    The base saver switches SWMR on after its own first write, but with several detectors
-    every group's arrays must exist before SWMR starts (no node can be created under SWMR).
-    """
-
-    def _after_write(self) -> None:
-        pass
-
-    def flush(self) -> None:
-        """Nothing is buffered: every sample is written at once."""
-
-
-class _BufferedSampleSaver(BufferedTimedSaver):
-    """Block-writing timed saver (daqcore extra), SWMR switching left to the :class:`Logger`."""
-
-    def _after_write(self) -> None:
-        pass
-
-
 @dataclass
 class LoggerResult:
     """What a :class:`Logger` wrote.
@@ -180,14 +159,16 @@ class Logger(Acquisition):
         swmr_on = False
         raw_path = ""
         savers: list[Any] = []
+        buffers: list[BufferedTimedSaver] = []  # savers holding rows in memory
         n_total = self.n_total
         try:
             file_path, exists = resolve_output_file(self.path, "log")
             path_str = str(file_path)
             use_swmr = self.swmr and self.backend == "h5py" and not exists
             try:
+                # one saver per detector group: SWMR starts once all arrays exist (below)
                 h5 = H5SaverLowLevel(save_type="logger", backend=self.backend,
-                                     flush_period=self.flush_interval)
+                                     flush_period=self.flush_interval, swmr_auto_start=False)
                 h5.init_file(file_name=file_path, new_file=not exists, swmr_mode=use_swmr,
                              metadata=self.metadata or None)
             except OSError as exc:
@@ -196,11 +177,11 @@ class Logger(Acquisition):
             raw_path = _path(raw_group)
             groups = [h5.add_det_group(raw_group, title=name) for name in self.detector_names]
             if self.buffered:
-                savers = [_BufferedSampleSaver(h5, flush_period=max(self.flush_interval, 1e-3),
-                                               block_rows=256, background=False)
-                          for _ in groups]
-            else:
-                savers = [_SampleSaver(h5) for _ in groups]
+                savers = buffers = [
+                    BufferedTimedSaver(h5, flush_period=max(self.flush_interval, 1e-3),
+                                       block_rows=256, background=False) for _ in groups]
+            else:  # every sample is written at once: nothing buffered to flush
+                savers = [DataToExportTimedSaver(h5) for _ in groups]
             prompt = not self.buffered or self.interval >= self.flush_interval
             self.result = LoggerResult(
                 path=file_path,
@@ -211,7 +192,7 @@ class Logger(Acquisition):
             while True:
                 if not self._pause_point(
                     lambda n=n_done: self._emit_simple("paused", n, n_total, t0, path_str,
-                                                       savers),
+                                                       buffers),
                     lambda n=n_done: self._emit_simple("resumed", n, n_total, t0, path_str, None),
                 ):
                     break
@@ -234,7 +215,7 @@ class Logger(Acquisition):
                     swmr_on = True
                     h5.flush()
                 elif prompt:
-                    for saver in savers:
+                    for saver in buffers:
                         saver.flush()  # buffered rows would otherwise wait for the next tick
                     h5.tick_flush()  # flushes when flush_interval seconds have passed
                 if self.interval > 0:
@@ -259,7 +240,7 @@ class Logger(Acquisition):
         finally:
             if h5 is not None:
                 try:
-                    for saver in savers:
+                    for saver in buffers:
                         saver.flush()  # rows still buffered
                     h5.flush()
                 finally:

@@ -6,9 +6,11 @@ group, its own :class:`~daqcore.saving.DataToExportExtendedSaver` (extended arra
 with NaN) and the scan's navigation axes in its ``NavAxes`` group, so ``DataLoader.load_data``
 (daqcore's or pymodaq_data's) rebuilds every channel with its navigation axes.
 
-Each point is validated by the saver as it arrives, kept in memory, and written in blocks
-(one slice write per run of consecutive points per array) at least every ``flush_interval``
-seconds, on pause and at the end -- a point is saved for every group or for none. When the
+Each point is validated by its saver as it arrives (``prepare_point``), kept in memory, and
+written in blocks (:func:`~daqcore.saving.write_point_block`: one slice write per run of
+consecutive points per array) at least every ``flush_interval`` seconds, on pause and at the
+end -- a point is saved for every group or for none. SWMR is started by the writer once every
+group has its arrays (the file's ``swmr_auto_start`` policy is off). When the
 scan ends (normally, stopped or failed), the ``ScanNNN`` group gets the attributes
 ``n_points``, ``n_points_done`` and ``status`` (and ``error``).
 """
@@ -16,7 +18,7 @@ scan ends (normally, stopped or failed), the ``ScanNNN`` group gets the attribut
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,106 +27,52 @@ import numpy as np
 from daqcore.acquisition.errors import OutputPathError
 from daqcore.acquisition.output import resolve_output_file
 from daqcore.acquisition.scanners import Scanner
-from daqcore.data import Axis, DataDistribution, DataToExport
-from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
+from daqcore.data import Axis, DataToExport
+from daqcore.saving import (
+    DataToExportExtendedSaver,
+    H5SaverLowLevel,
+    PreparedWrite,
+    write_point_block,
+)
 
 
 class PendingWrites:
-    """Point writes kept in memory and executed in blocks (contiguous runs -> one write).
+    """Prepared point writes kept in memory until the next block write.
 
-    Each entry is ``(handle, indexes, value)`` as prepared (validated, cast) by the saving
-    layer. :meth:`execute` groups them per array, sorts them by index and writes every run of
-    consecutive points along the last extended dimension with a single slice assignment, so a
-    raster or snake row costs one HDF5 write per array instead of one per point.
+    Each entry is a ``(handle, indexes, value)`` write prepared by
+    :meth:`~daqcore.saving.DataToExportExtendedSaver.prepare_point`; values are copied
+    (detectors may refill their arrays in place for the next grab). Writes of the current
+    point are kept only once :meth:`commit` is called, so a point is saved for every group or
+    for none.
     """
 
     def __init__(self) -> None:
-        self._by_handle: dict[int, tuple[Any, list[tuple[tuple[int, ...], np.ndarray]]]] = {}
-        self._uncommitted: list[int] = []
+        self._writes: list[PreparedWrite] = []
+        self._n_committed = 0
         self.n_points = 0
 
-    def add(self, writes: Sequence[tuple[Any, tuple[int, ...], np.ndarray]]) -> None:
+    def add(self, writes: Sequence[PreparedWrite]) -> None:
         """Keep the prepared writes of the current point (see :meth:`commit`)."""
-        for handle, idx, value in writes:
-            entry = self._by_handle.get(id(handle))
-            if entry is None:
-                entry = self._by_handle[id(handle)] = (handle, [])
-            # copy: detectors may refill their arrays in place for the next grab
-            entry[1].append((idx, np.array(value, copy=True)))
-            self._uncommitted.append(id(handle))
+        self._writes.extend((handle, idx, np.array(value, copy=True))
+                            for handle, idx, value in writes)
 
     def commit(self) -> None:
         """The current point is complete: keep it."""
-        self._uncommitted.clear()
+        self._n_committed = len(self._writes)
         self.n_points += 1
 
     def rollback(self) -> None:
         """Forget the writes of an incomplete point (a later group failed to validate)."""
-        for key in reversed(self._uncommitted):
-            self._by_handle[key][1].pop()
-        self._uncommitted.clear()
+        del self._writes[self._n_committed:]
 
-    def execute(self, backend: Any) -> None:
-        """Write everything committed and forget it."""
+    def execute(self, write: Callable[[list[PreparedWrite]], None]) -> None:
+        """Give everything committed to ``write`` (e.g. a block writer) and forget it."""
         self.rollback()
-        by_handle, self._by_handle = self._by_handle, {}
+        writes, self._writes = self._writes, []
+        self._n_committed = 0
         self.n_points = 0
-        for handle, items in by_handle.values():
-            items.sort(key=lambda item: item[0])
-            start = 0
-            while start < len(items):
-                head, last = items[start][0], items[start][0][-1]
-                stop = start + 1
-                while stop < len(items) and items[stop][0][:-1] == head[:-1] \
-                        and items[stop][0][-1] == last + 1:
-                    last += 1
-                    stop += 1
-                if stop - start == 1:
-                    backend.write(handle, head, items[start][1])
-                else:
-                    block = np.stack([value for _, value in items[start:stop]])
-                    backend.write(handle, (*head[:-1], slice(head[-1], last + 1)), block)
-                start = stop
-
-
-class _PointSaver(DataToExportExtendedSaver):
-    """Extended saver whose point writes go to a :class:`PendingWrites` buffer.
-
-    The first point of a group goes through the base saver (it creates the arrays, the
-    signal axes and every attribute). Later points are validated and prepared by the same
-    saving-layer code (``prepare``), but written in blocks by :class:`ScanWriter` at each
-    flush. SWMR switching is also left to the writer: a scan has several groups whose arrays
-    must all exist before SWMR starts (no node can be created under SWMR).
-    """
-
-    def __init__(self, h5saver: Any, extended_shape: Sequence[int],
-                 pending: PendingWrites) -> None:
-        super().__init__(h5saver, extended_shape=extended_shape)
-        self._pending = pending
-        self._started: set[str] = set()
-        # The buffered path uses the saver's own validation steps; should they ever change
-        # shape, points are written one by one by the base class instead (slower, same file).
-        self.buffering = all(hasattr(self, name) for name in (
-            "_channels", "_check_signature")) and hasattr(
-            getattr(self, "_data_saver", None), "prepare")
-
-    def add_data(self, where: Any, data: Any, indexes: Sequence[int],
-                 distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
-                 **kwargs: Any) -> None:
-        key = self._h5saver.where_key(where)
-        if key not in self._started or not self.buffering:
-            super().add_data(where, data, indexes, distribution=distribution)
-            self._started.add(key)
-            return
-        idx = self._data_saver.check_indexes(indexes)
-        self._check_signature(where, data)
-        writes = []
-        for path, dwa in list(self._channels(where, data)):
-            writes += self._data_saver.prepare(path, dwa, idx, distribution)
-        self._pending.add(writes)
-
-    def _after_write(self) -> None:
-        pass
+        if writes:
+            write(writes)
 
 
 class ScanWriter:
@@ -150,8 +98,10 @@ class ScanWriter:
         self.flush_interval = float(flush_interval)
         self.swmr = bool(swmr) and backend == "h5py" and not exists
         try:
+            # several groups, one saver each: SWMR starts once all arrays exist (add_point)
             self.h5saver = H5SaverLowLevel(save_type="scan", backend=backend,
-                                           flush_period=self.flush_interval)
+                                           flush_period=self.flush_interval,
+                                           swmr_auto_start=False)
             self.h5saver.init_file(file_name=file_path, new_file=not exists,
                                    swmr_mode=self.swmr)
         except OSError as exc:
@@ -159,7 +109,8 @@ class ScanWriter:
         self.scan_group_path = ""
         self.detector_paths: list[str] = []
         self.actuator_paths: list[str] = []
-        self._savers: list[tuple[str, Any]] = []  # (group path, saver): detectors, actuators
+        #: (group path, saver) of the detectors then the actuators
+        self._savers: list[tuple[str, DataToExportExtendedSaver]] = []
         self._scan_group: Any = None
         self._swmr_started = False
         self._pending = PendingWrites()
@@ -204,7 +155,7 @@ class ScanWriter:
         h5.flush()
 
     def _add_saver(self, group: Any, scanner: Scanner, nav_axes: Sequence[Axis]) -> None:
-        saver = _PointSaver(self.h5saver, scanner.extended_shape, self._pending)
+        saver = DataToExportExtendedSaver(self.h5saver, extended_shape=scanner.extended_shape)
         saver.add_nav_axes(group, [ax.copy() for ax in nav_axes])
         # savers get the group *path*: cheaper to key their caches on than a node handle
         self._savers.append((_node_path(group), saver))
@@ -217,20 +168,22 @@ class ScanWriter:
         Points are validated at once and written in blocks at least every
         ``flush_interval`` seconds (every point when it is 0).
         """
+        pending, dist = self._pending, self._distribution
         try:
             for (group, saver), dte in zip(self._savers, detector_data):
-                saver.add_data(group, dte, indexes=indexes, distribution=self._distribution)
+                pending.add(saver.prepare_point(group, dte, indexes, dist))
             if actuator_data is not None:
                 for (group, saver), dwa in zip(self._savers[self._n_detectors:],
                                                actuator_data):
-                    saver.add_data(group, DataToExport(dwa.name, data=[dwa]),
-                                   indexes=indexes, distribution=self._distribution)
+                    pending.add(saver.prepare_point(
+                        group, DataToExport(dwa.name, data=[dwa]), indexes, dist))
         except BaseException:
-            self._pending.rollback()  # all or nothing: a point is saved for every group
+            pending.rollback()  # all or nothing: a point is saved for every group
             raise
-        self._pending.commit()
+        pending.commit()
         if self.swmr and not self._swmr_started:
             # every node exists after the first point: readers may now follow the file
+            self._write_pending()
             self.h5saver.enable_swmr()
             self._swmr_started = True
             self.flush()
@@ -240,9 +193,12 @@ class ScanWriter:
 
     def flush(self) -> None:
         """Write the pending points and flush the file (SWMR readers see them after refresh)."""
-        self._pending.execute(self.h5saver.backend)
+        self._write_pending()
         self.h5saver.flush()
         self._last_flush = time.monotonic()
+
+    def _write_pending(self) -> None:
+        self._pending.execute(lambda writes: write_point_block(self.h5saver, writes))
 
     # ------------------------------------------------------------------ end
     def finalize(self, n_done: int, n_total: int, status: str, error: str = "") -> None:

@@ -23,6 +23,7 @@ from daqcore.saving.array_savers import (
     check_axis_values,
     write_all,
 )
+from daqcore.saving.blocks import PreparedWrite, write_point_block
 from daqcore.saving.enums import SaveType
 from daqcore.saving.errors import DataShapeError
 from daqcore.saving.h5saver import H5SaverLowLevel
@@ -172,7 +173,8 @@ class DataToExportSaver:
             self._error_saver.add_data(path, dwa, save_axes=False)
 
     def _after_write(self) -> None:
-        """Switch SWMR on after the first write (all nodes exist) and count a flush tick."""
+        """Switch SWMR on after the first write (all nodes exist) if the file's
+        ``swmr_auto_start`` policy allows it, and count a flush tick."""
         saver = self._h5saver
         if saver._swmr_mode and saver.swmr_auto_start and not saver._swmr_enabled and \
                 saver.is_swmr_capable:
@@ -296,8 +298,10 @@ class DataToExportExtendedSaver(DataToExportSaver):
     Notes
     -----
     With a file opened with ``swmr_mode=True`` (h5py), SWMR writing is switched on after the
-    first point; the saver's ``flush_interval`` / ``flush_period`` then set how often readers
-    see new points.
+    first point unless the file's ``swmr_auto_start`` is False (several savers on one file:
+    call ``enable_swmr`` once every group has its arrays); the saver's ``flush_interval`` /
+    ``flush_period`` then set how often readers see new points. :meth:`prepare_point` and
+    :meth:`write_points` split :meth:`add_data` in two, to write many points in blocks.
     """
 
     def __init__(self, h5saver: Any, extended_shape: Iterable[int],
@@ -325,15 +329,41 @@ class DataToExportExtendedSaver(DataToExportSaver):
                  distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
                  **kwargs: Any) -> None:
         """Write every DataWithAxes of ``data`` at ``indexes`` of the extended arrays."""
+        write_all(self._h5saver, self.prepare_point(where, data, indexes, distribution))
+        self._after_write()
+
+    def prepare_point(self, where: Any, data: Any, indexes: Sequence[int],
+                      distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
+        """Validate one point and return its prepared writes, writing no data.
+
+        Does every check of :meth:`add_data` (indexes, DataToExport signature, shapes,
+        dtypes) and, on the first call for ``where``, creates its arrays, signal axes and
+        attributes. Give the writes of one or many points to :meth:`write_points` (or
+        :func:`~daqcore.saving.blocks.write_point_block`) to write them in blocks. The values
+        are views of ``data`` where no cast was needed: copy them if ``data`` is refilled
+        before they are written.
+
+        Returns
+        -------
+        list of (handle, indexes, value)
+        """
         saver = self._h5saver
         saver._check_writable()
         idx = self._data_saver.check_indexes(indexes)
         wkey = saver.where_key(where)
         self._check_signature(wkey, data)
-        writes = []
+        writes: list[PreparedWrite] = []
         for path, dwa in list(self._channels(where, data, wkey)):
             writes += self._data_saver.prepare(path, dwa, idx, distribution)
-        write_all(saver, writes)
+        return writes
+
+    def write_points(self, writes: Iterable[PreparedWrite]) -> None:
+        """Write prepared writes (any number of points) in blocks, as one logical write.
+
+        Then, like :meth:`add_data`, switches SWMR on if the file's policy says so
+        (``swmr_auto_start``) and counts one flush tick.
+        """
+        write_point_block(self._h5saver, writes)
         self._after_write()
 
 

@@ -84,11 +84,18 @@ class H5File:
         Seconds between automatic flushes done by :meth:`tick_flush` (``None``: never).
     fill_value : float
         Value of not-yet-written points of extended (scan) arrays (integers use 0 for NaN).
+    swmr_auto_start : bool
+        SWMR start policy of a file opened with ``swmr_mode=True``: True (PyMoDAQ's
+        behaviour) lets every DataToExport saver switch SWMR on after its own first write;
+        False leaves it to the caller, who calls :meth:`enable_swmr` once every group has its
+        arrays -- needed with several savers on one file, as no node can be created under
+        SWMR. Also a public attribute, which may be changed before the first write.
     """
 
     def __init__(self, save_type: SaveType | str = "scan", backend: str = "h5py", *,
                  compression: Any = None, dynamic: str = "as_is",
-                 flush_period: float | None = 1.0, fill_value: float = np.nan) -> None:
+                 flush_period: float | None = 1.0, fill_value: float = np.nan,
+                 swmr_auto_start: bool = True) -> None:
         self.backend: H5Backend = get_backend(backend)
         self.save_type = SaveType.check(save_type)
         self._compression = _as_compression(compression)
@@ -104,10 +111,8 @@ class H5File:
         self._stale: dict[int, Any] = {}
         self._swmr_mode = False
         self._swmr_enabled = False
-        #: DataToExport savers switch SWMR on after their first call. With several savers on
-        #: one file, set this to False and call :meth:`enable_swmr` once every saver has
-        #: written its first point (no node can be created under SWMR).
-        self.swmr_auto_start = True
+        #: SWMR start policy (see the ``swmr_auto_start`` parameter).
+        self.swmr_auto_start = bool(swmr_auto_start)
         self._flush_interval = 0
         self._write_count = 0
         self.flush_period = flush_period

@@ -12,7 +12,9 @@ its imports. daqcore extras, all keyword arguments:
   and range-checked (see :mod:`daqcore.saving.dynamic`);
 * ``swmr_mode`` (h5py) in ``init_file`` plus ``flush_interval`` (points, PyMoDAQ's
   ``set_swmr_flush_interval``) and ``flush_period`` (seconds, default 1 s): ``tick_flush``
-  flushes when either is reached, in SWMR mode or not, which bounds what a crash can lose.
+  flushes when either is reached, in SWMR mode or not, which bounds what a crash can lose;
+* ``swmr_auto_start`` (constructor, default True): SWMR start policy. False leaves
+  ``enable_swmr`` to the caller, for several savers on one file.
 
 :class:`H5Saver` adds PyMoDAQ's GUI saver options without Qt: base path / base name, automatic
 file naming, new file, save type, current scan group.
