@@ -20,9 +20,9 @@ from .decode import (
 from .glitch import find_windows_numpy, mark_kernel, scan_kernel
 from .range_stats import (
     direct_rows_packed,
+    kernel_index,
     range_stats_kernel,
-    range_stats_one,
-    range_stats_packed,
+    statistics_kernel,
 )
 from .raw_format import I_RANGE_OFF
 from .reductions import (
@@ -61,38 +61,35 @@ class ProcessingMixin:
         self._kargs_levels = (lv.steps, lv.offsets, lv.n_entries, lv.k, lv.mean, lv.m2,
                               lv.mn, lv.mx, self._raw, self._flags)
         self._kargs_cal = (cal.start_ids, cal.i_offset, cal.i_gain, cal.v_offset, cal.v_gain)
-        self._kargs_packed = (lv.info, lv.k, lv.stats, self._raw, self._flags)
         self._cal_ids = cal.start_ids
         self._cal_table = cal.table
+        self._kargs_stats = (
+            kernel_index(self._length, self._ring_len, lv.steps, lv.offsets, lv.n_entries,
+                         cal.start_ids),
+            lv.k, lv.stats, self._raw, self._flags, self._cal_table)
 
     def _oldest(self) -> int:
         return max(self._valid_from, self.device_sample_id - len(self._flags))
 
     def _statistics_one(self, start: int, stop: int, out: np.ndarray) -> list[int]:
-        """Fast path of ``statistics_get``: clamp ``[start, stop)`` and fill the (6,) ``out``."""
-        end = self.processed_sample_id
-        rs = max(0, end - self._length, self._valid_from,
-                 self.device_sample_id - self._ring_len + 1)
-        x_start = max(int(start), rs)
-        x_stop = max(x_start, min(int(stop), end))
+        """``statistics_get`` body: clamp ``[start, stop)`` and fill the (6,) records ``out``.
+
+        The numba path is a single kernel call (clamping included) with few array arguments:
+        at a few microseconds per call, Python statements and numba's dispatch (about 0.1 us
+        per array argument) cost more than combining the reduction entries.
+        """
+        if self._use_numba:
+            x_start, x_stop = statistics_kernel(
+                int(start), int(stop), self.processed_sample_id, self.device_sample_id,
+                self._valid_from, *self._kargs_stats, out)
+        else:
+            rs, end = self.sample_id_range
+            x_start = max(int(start), rs)
+            x_stop = max(x_start, min(int(stop), end))
+            self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
         if x_start != start or x_stop != stop:
             log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
-        if self._use_numba:
-            range_stats_one(x_start, x_stop, *self._kargs_packed, self._oldest(), self._cal_ids,
-                            self._cal_table, out, self._ws_small, self._ws_int)
-        else:
-            self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
         return [x_start, x_stop]
-
-    def _stats_one(self, a: int, b: int, out2d: np.ndarray) -> None:
-        """Exact statistics of ``[a, b)`` into the (1, 6) records ``out2d``."""
-        if self._use_numba:
-            self._one_start[0] = a
-            self._one_stop[0] = b
-            range_stats_packed(self._one_start, self._one_stop, *self._kargs_packed,
-                               self._oldest(), self._cal_ids, self._cal_table, out2d)
-        else:
-            self._range_stats(np.array([a]), np.array([b]), out=out2d)
 
     def _direct_rows(self, start: int, stop: int, rows: np.ndarray) -> None:
         """Joulescope's increment-1 rows for samples ``[start, stop)``."""

@@ -43,14 +43,13 @@ class QueryMixin:
         Returns ``(np.ndarray((STATS_FIELD_COUNT,), STATS_DTYPE), [start, stop])``. NaN
         (missing) samples are excluded; ``variance`` is the sum of squared deviations.
         """
-        if out is not None:
-            if (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE
-                    or out.shape != (STATS_FIELD_COUNT,) or not out.flags.c_contiguous):
-                raise OutputArrayError(
-                    f"out must be np.ndarray(({STATS_FIELD_COUNT},), STATS_DTYPE), got "
-                    f"{getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
-        else:
-            out = np.zeros(STATS_FIELD_COUNT, dtype=STATS_DTYPE)
+        if out is None:
+            out = np.empty(STATS_FIELD_COUNT, dtype=STATS_DTYPE)  # every field gets written
+        elif (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE
+              or out.shape != (STATS_FIELD_COUNT,) or not out.flags.c_contiguous):
+            raise OutputArrayError(
+                f"out must be np.ndarray(({STATS_FIELD_COUNT},), STATS_DTYPE), got "
+                f"{getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
         return out, self._statistics_one(start, stop, out)
 
     def data_get(self, start: int, stop: int, increment: int | None = None,

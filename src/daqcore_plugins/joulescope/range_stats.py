@@ -178,25 +178,15 @@ def _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, x, y, oldest, 
 
 
 @jit
-def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
-                       raw, flags, oldest, seg_ids, ioff, igain, voff, vgain,
-                       out):  # pragma: no cover - jit
-    """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
-    _range_stats_core(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
-                      raw, flags, oldest, seg_ids, ioff, igain, voff, vgain, out,
-                      np.empty((13, 6)), np.empty(1, dtype=np.int64))
+def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, flags, oldest,
+               seg_ids, ioff, igain, voff, vgain, small, tk, si, sv, sb):
+    # pragma: no cover - jit
+    """Exact statistics of ``[a, b)`` into the accumulator rows ``small[4:8]``; returns k.
 
-
-@jit
-def _range_stats_core(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
-                      raw, flags, oldest, seg_ids, ioff, igain, voff, vgain, out, small,
-                      tk):  # pragma: no cover - jit
-    """:func:`range_stats_kernel` with caller-provided scratch (``small`` (13, 6), ``tk`` (1,))."""
-    nlev = steps.shape[0]
-    scratch = 2 * steps[0] + 2
-    si = np.empty(0, dtype=np.float32)      # allocated when a window needs raw samples
-    sv = np.empty(0, dtype=np.float32)
-    sb = np.empty(0, dtype=np.uint8)
+    ``small`` is (13, 6) float64 scratch, ``tk`` (1,) int64; ``si``/``sv``/``sb`` hold at
+    least ``2 * steps[0] + 2`` decoded samples when an end of the range is not aligned to
+    ``steps[0]`` (see :func:`_needs_samples`), otherwise they may be empty.
+    """
     tmean = small[0:1]
     tm2 = small[1:2]
     tmn = small[2:3]
@@ -206,79 +196,144 @@ def _range_stats_core(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L
     acc_mn = small[6]
     acc_mx = small[7]
     work = small[8:13]
+    acc_k = 0
+    if b <= a:
+        return acc_k
+    top = -1
+    k1 = 0
+    k2 = 0
+    for lv in range(steps.shape[0] - 1, -1, -1):
+        s = steps[lv]
+        k1 = -((-a) // s) * s
+        k2 = (b // s) * s
+        if k1 < k2:
+            top = lv
+            break
+    if top < 0:
+        return _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, b, oldest,
+                        seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean, tm2, tmn,
+                        tmx)
+    s = steps[top]
+    acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn,
+                         L_mx, offsets[top], nents[top], k1 // s, (k2 - k1) // s, work)
+    left_end = k1
+    right_start = k2
+    for lv in range(top - 1, -1, -1):
+        s = steps[lv]
+        k = -((-a) // s) * s
+        if k < left_end:
+            acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2,
+                                 L_mn, L_mx, offsets[lv], nents[lv], k // s,
+                                 (left_end - k) // s, work)
+            left_end = k
+        k = (b // s) * s
+        if k > right_start:
+            acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2,
+                                 L_mn, L_mx, offsets[lv], nents[lv], right_start // s,
+                                 (k - right_start) // s, work)
+            right_start = k
+    if left_end > a:
+        acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, left_end,
+                         oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean,
+                         tm2, tmn, tmx)
+    if b > right_start:
+        acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, right_start, b,
+                         oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean,
+                         tm2, tmn, tmx)
+    return acc_k
+
+
+@jit
+def _needs_samples(a, b, step0):  # pragma: no cover - jit
+    """True when ``[a, b)`` is not made of whole level-0 blocks (decoded samples needed)."""
+    return b > a and (a % step0 != 0 or b % step0 != 0)
+
+
+@jit
+def _write_record(row, acc_k, small):  # pragma: no cover - jit
+    """Write the accumulator ``small[4:8]`` (count ``acc_k``) into a (6,) record row."""
+    for f in range(6):
+        r = row[f]
+        r["length"] = acc_k
+        if acc_k > 0:
+            r["mean"] = small[4, f]
+            r["variance"] = small[5, f]
+            r["min"] = small[6, f]
+            r["max"] = small[7, f]
+        else:
+            r["mean"] = np.nan
+            r["variance"] = np.nan
+            r["min"] = np.nan
+            r["max"] = np.nan
+
+
+@jit
+def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx,
+                       raw, flags, oldest, seg_ids, ioff, igain, voff, vgain,
+                       out):  # pragma: no cover - jit
+    """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
+    small = np.empty((13, 6))
+    tk = np.empty(1, dtype=np.int64)
+    scratch = 2 * steps[0] + 2
+    si = np.empty(0, dtype=np.float32)      # allocated when a window needs raw samples
+    sv = np.empty(0, dtype=np.float32)
+    sb = np.empty(0, dtype=np.uint8)
     for w in range(starts.shape[0]):
         a = starts[w]
         b = stops[w]
-        acc_k = 0
-        if b > a:
-            top = -1
-            k1 = 0
-            k2 = 0
-            for lv in range(nlev - 1, -1, -1):
-                s = steps[lv]
-                k1 = -((-a) // s) * s
-                k2 = (b // s) * s
-                if k1 < k2:
-                    top = lv
-                    break
-            if top < 0:
-                if si.shape[0] == 0:
-                    si = np.empty(scratch, dtype=np.float32)
-                    sv = np.empty(scratch, dtype=np.float32)
-                    sb = np.empty(scratch, dtype=np.uint8)
-                acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, b,
-                                 oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb,
-                                 tk, tmean, tm2, tmn, tmx)
-            else:
-                s = steps[top]
-                acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean,
-                                     L_m2, L_mn, L_mx, offsets[top], nents[top], k1 // s,
-                                     (k2 - k1) // s, work)
-                left_end = k1
-                right_start = k2
-                for lv in range(top - 1, -1, -1):
-                    s = steps[lv]
-                    k = -((-a) // s) * s
-                    if k < left_end:
-                        acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
-                                             L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
-                                             k // s, (left_end - k) // s, work)
-                        left_end = k
-                    k = (b // s) * s
-                    if k > right_start:
-                        acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k,
-                                             L_mean, L_m2, L_mn, L_mx, offsets[lv], nents[lv],
-                                             right_start // s, (k - right_start) // s, work)
-                        right_start = k
-                if left_end > a:
-                    if si.shape[0] == 0:
-                        si = np.empty(scratch, dtype=np.float32)
-                        sv = np.empty(scratch, dtype=np.float32)
-                        sb = np.empty(scratch, dtype=np.uint8)
-                    acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a,
-                                     left_end, oldest, seg_ids, ioff, igain, voff, vgain,
-                                     si, sv, sb, tk, tmean, tm2, tmn, tmx)
-                if b > right_start:
-                    if si.shape[0] == 0:
-                        si = np.empty(scratch, dtype=np.float32)
-                        sv = np.empty(scratch, dtype=np.float32)
-                        sb = np.empty(scratch, dtype=np.uint8)
-                    acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags,
-                                     right_start, b, oldest, seg_ids, ioff, igain, voff, vgain,
-                                     si, sv, sb, tk, tmean, tm2, tmn, tmx)
-        for f in range(6):
-            r = out[w, f]
-            r["length"] = acc_k
-            if acc_k > 0:
-                r["mean"] = acc_mean[f]
-                r["variance"] = acc_m2[f]
-                r["min"] = acc_mn[f]
-                r["max"] = acc_mx[f]
-            else:
-                r["mean"] = np.nan
-                r["variance"] = np.nan
-                r["min"] = np.nan
-                r["max"] = np.nan
+        if si.shape[0] == 0 and _needs_samples(a, b, steps[0]):
+            si = np.empty(scratch, dtype=np.float32)
+            sv = np.empty(scratch, dtype=np.float32)
+            sb = np.empty(scratch, dtype=np.uint8)
+        acc_k = _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw,
+                           flags, oldest, seg_ids, ioff, igain, voff, vgain, small, tk, si,
+                           sv, sb)
+        _write_record(out[w], acc_k, small)
+
+
+def kernel_index(length: int, ring_len: int, steps: np.ndarray, offsets: np.ndarray,
+                 n_entries: np.ndarray, seg_ids: np.ndarray) -> np.ndarray:
+    """Pack the buffer geometry and calibration start ids into one int64 array.
+
+    Layout: ``[levels, length, ring_len, steps..., offsets..., n_entries..., seg_ids...]``;
+    one array argument instead of six keeps :func:`statistics_kernel` calls cheap.
+    """
+    return np.concatenate([[len(steps), length, ring_len], steps, offsets[:len(steps)],
+                           n_entries, seg_ids]).astype(np.int64)
+
+
+@jit
+def statistics_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats, raw, flags,
+                      caltab, out):  # pragma: no cover - jit
+    """``statistics_get`` in one call: clamp ``[start, stop)`` to the held samples, write
+    its statistics into the (6,) records ``out`` and return the clamped ``(start, stop)``.
+
+    ``end``/``dev``/``valid_from``: processed and device sample ids, first valid id.
+    ``index`` comes from :func:`kernel_index`; ``L_stats`` is mean, m2, min, max stacked;
+    ``caltab`` columns: current offset (9), current gain (9), voltage offset (2), gain (2).
+    Few array arguments: numba's dispatch costs about 0.1 us per
+    array argument, which is more than combining a few reduction entries.
+    """
+    nlev = index[0]
+    length = index[1]
+    ring_len = index[2]
+    a = max(start, 0, end - length, valid_from, dev - ring_len + 1)
+    b = max(a, min(stop, end))
+    oldest = max(valid_from, dev - ring_len)
+    steps = index[3:3 + nlev]
+    n = 2 * steps[0] + 2 if _needs_samples(a, b, steps[0]) else 0
+    small = np.empty((13, 6))
+    tk = np.empty(1, dtype=np.int64)
+    si = np.empty(n, dtype=np.float32)
+    sv = np.empty(n, dtype=np.float32)
+    sb = np.empty(n, dtype=np.uint8)
+    acc_k = _range_one(a, b, steps, index[3 + nlev:3 + 2 * nlev],
+                       index[3 + 2 * nlev:3 + 3 * nlev], L_k, L_stats[0], L_stats[1],
+                       L_stats[2], L_stats[3], raw, flags, oldest, index[3 + 3 * nlev:],
+                       caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20], caltab[:, 20:22],
+                       small, tk, si, sv, sb)
+    _write_record(out, acc_k, small)
+    return a, b
 
 
 def range_stats_numba(levels, view, starts, stops, oldest: int,
@@ -289,9 +344,6 @@ def range_stats_numba(levels, view, starts, stops, oldest: int,
                        levels.k, levels.mean, levels.m2, levels.mn, levels.mx,
                        view.raw, view.flags, oldest, cal.start_ids, cal.i_offset,
                        cal.i_gain, cal.v_offset, cal.v_gain, out)
-
-
-
 
 
 @jit
@@ -318,34 +370,6 @@ def direct_rows_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, vo
 
 
 @jit
-def range_stats_packed(starts, stops, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids,
-                       caltab, out):  # pragma: no cover - jit
-    """:func:`range_stats_kernel` with packed arguments (fewer arguments = cheaper calls).
-
-    ``levinfo`` rows: steps, offsets, entry counts; ``L_stats``: mean, m2, min, max stacked;
-    ``caltab`` columns: current offset (9), current gain (9), voltage offset (2), gain (2).
-    """
-    range_stats_kernel(starts, stops, levinfo[0], levinfo[1], levinfo[2], L_k, L_stats[0],
-                       L_stats[1], L_stats[2], L_stats[3], raw, flags, oldest, seg_ids,
-                       caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20], caltab[:, 20:22], out)
-
-
-@jit
-def range_stats_one(a, b, levinfo, L_k, L_stats, raw, flags, oldest, seg_ids, caltab,
-                    out, small, iwork):  # pragma: no cover - jit
-    """Statistics of one range ``[a, b)`` into a (6,) record array (statistics_get).
-
-    ``small`` (13, 6) float64 and ``iwork`` (3,) int64 are reusable scratch arrays.
-    """
-    iwork[0] = a
-    iwork[1] = b
-    _range_stats_core(iwork[0:1], iwork[1:2], levinfo[0], levinfo[1], levinfo[2], L_k,
-                      L_stats[0], L_stats[1], L_stats[2], L_stats[3], raw, flags, oldest,
-                      seg_ids, caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20],
-                      caltab[:, 20:22], out.reshape((1, out.shape[0])), small, iwork[2:3])
-
-
-@jit
 def direct_rows_packed(raw, flags, start, stop, oldest, seg_ids, caltab,
                        out):  # pragma: no cover - jit
     direct_rows_kernel(raw, flags, start, stop, oldest, seg_ids, caltab[:, 0:9],
@@ -355,9 +379,9 @@ def direct_rows_packed(raw, flags, start, stop, oldest, seg_ids, caltab,
 __all__ = [
     "direct_rows_kernel",
     "direct_rows_packed",
+    "kernel_index",
     "range_stats_kernel",
     "range_stats_numba",
     "range_stats_numpy",
-    "range_stats_one",
-    "range_stats_packed",
+    "statistics_kernel",
 ]

@@ -36,7 +36,6 @@ class ReductionLevels:
         # mean, m2, min, max stacked in one allocation (views below) for cheap kernel calls
         self.stats = np.full((4, total, NF), np.nan)
         self.mean, self.m2, self.mn, self.mx = self.stats
-        self.info = np.stack([self.steps, self.offsets[:-1], self.n_entries]).astype(np.int64)
 
     @staticmethod
     def bytes_for(length: int, reductions: list[int]) -> int:

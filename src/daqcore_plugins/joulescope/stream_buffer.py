@@ -151,10 +151,6 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         self._win_starts = np.empty(0, dtype=np.int64)
         self._win_ends = np.empty(0, dtype=np.int64)
         self._ring_len = raw_len
-        self._ws_small = np.empty((13, 6))           # scratch of the statistics_get kernel
-        self._ws_int = np.empty(3, dtype=np.int64)
-        self._one_start = np.zeros(1, dtype=np.int64)
-        self._one_stop = np.zeros(1, dtype=np.int64)
         self.reset()
 
     # ------------------------------------------------------------------ state
