@@ -18,18 +18,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import errors as _errors  # light: no numba, no vendor package
+
 # Public name -> submodule defining it. Resolved on first access (PEP 562), so that importing
 # the package (e.g. for plugin discovery) does not compile or load the numba kernels.
 _EXPORTS: dict[str, str] = {
-    "BufferTooLargeError": "errors",
-    "CalibrationError": "errors",
-    "DeviceNotAvailableError": "errors",
-    "InvalidParameterError": "errors",
-    "InvalidRawDataError": "errors",
-    "InvalidReductionsError": "errors",
-    "JoulescopeError": "errors",
-    "OutputArrayError": "errors",
-    "SampleRangeError": "errors",
+    **dict.fromkeys(_errors.__all__, "errors"),
     "encode_words": "raw_format",
     "usb_packets": "raw_format",
     "SimulatedJoulescope": "sim_device",
@@ -56,24 +50,4 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
 
-__all__ = [
-    "STATS_DTYPE",
-    "STATS_FIELD_COUNT",
-    "STATS_FIELD_NAMES",
-    "BufferTooLargeError",
-    "CalibrationError",
-    "DeviceNotAvailableError",
-    "InvalidParameterError",
-    "InvalidRawDataError",
-    "InvalidReductionsError",
-    "JoulescopeError",
-    "OutputArrayError",
-    "SampleRangeError",
-    "SimulatedJoulescope",
-    "StreamBuffer",
-    "encode_words",
-    "single_stat_to_api",
-    "stats_array_factory",
-    "stats_to_api",
-    "usb_packets",
-]
+__all__ = sorted(_EXPORTS)

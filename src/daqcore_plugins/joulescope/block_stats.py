@@ -2,9 +2,8 @@
 
 Columns: current, voltage, power (float32 product, as the JS110 host code), current_range,
 current_lsb, voltage_lsb. NaN currents (missing samples) are skipped for all columns.
-Three implementations with equal results up to rounding: numpy (two-pass), numba two-pass
-(:func:`_block_stats_into`) and numba single-pass with a shift (:func:`_block_stats_shifted`,
-the ingest path).
+Two implementations with equal results up to rounding: numpy (vectorised two-pass,
+:func:`block_stats_numpy`) and numba (single pass with a shift, :func:`block_stats_into`).
 """
 
 from __future__ import annotations
@@ -69,106 +68,11 @@ def block_stats_numpy(ci, cv, bits, block_len: int):
 
 
 @jit
-def _block_stats_into(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_mx, row):
-    # pragma: no cover - jit
-    cnt = 0
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    mn0 = np.inf
-    mn1 = np.inf
-    mn2 = np.inf
-    mx0 = -np.inf
-    mx1 = -np.inf
-    mx2 = -np.inf
-    r_sum = 0
-    r_sq = 0
-    r_min = 255
-    r_max = 0
-    il = 0
-    vl = 0
-    for t in range(a, b):
-        i = ci[t]
-        if not np.isfinite(i):
-            continue
-        cnt += 1
-        v = cv[t]
-        x0 = np.float64(i)
-        x1 = np.float64(v)
-        x2 = np.float64(np.float32(i * v))
-        s0 += x0
-        s1 += x1
-        s2 += x2
-        mn0 = min(mn0, x0)
-        mx0 = max(mx0, x0)
-        mn1 = min(mn1, x1)
-        mx1 = max(mx1, x1)
-        mn2 = min(mn2, x2)
-        mx2 = max(mx2, x2)
-        bb = np.int64(bits[t])
-        r = bb & 0x0F
-        r_sum += r
-        r_sq += r * r
-        r_min = min(r_min, r)
-        r_max = max(r_max, r)
-        il += (bb >> 4) & 1
-        vl += (bb >> 5) & 1
-    out_k[row] = cnt
-    if cnt == 0:
-        for f in range(6):
-            out_mean[row, f] = np.nan
-            out_m2[row, f] = np.nan
-            out_mn[row, f] = np.nan
-            out_mx[row, f] = np.nan
-        return
-    m0 = s0 / cnt
-    m1 = s1 / cnt
-    m2_ = s2 / cnt
-    d0 = 0.0
-    d1 = 0.0
-    d2 = 0.0
-    for t in range(a, b):
-        i = ci[t]
-        if not np.isfinite(i):
-            continue
-        v = cv[t]
-        e0 = np.float64(i) - m0
-        e1 = np.float64(v) - m1
-        e2 = np.float64(np.float32(i * v)) - m2_
-        d0 += e0 * e0
-        d1 += e1 * e1
-        d2 += e2 * e2
-    out_mean[row, 0] = m0
-    out_mean[row, 1] = m1
-    out_mean[row, 2] = m2_
-    out_m2[row, 0] = d0
-    out_m2[row, 1] = d1
-    out_m2[row, 2] = d2
-    out_mn[row, 0] = mn0
-    out_mn[row, 1] = mn1
-    out_mn[row, 2] = mn2
-    out_mx[row, 0] = mx0
-    out_mx[row, 1] = mx1
-    out_mx[row, 2] = mx2
-    kf = np.float64(cnt)
-    mr = r_sum / kf
-    out_mean[row, 3] = mr
-    out_m2[row, 3] = (r_sq * kf - np.float64(r_sum) * r_sum) / kf
-    out_mn[row, 3] = r_min
-    out_mx[row, 3] = r_max
-    for f, ones in ((4, il), (5, vl)):
-        out_mean[row, f] = ones / kf
-        out_m2[row, f] = ones * (cnt - ones) / kf
-        out_mn[row, f] = 0.0 if ones < cnt else 1.0
-        out_mx[row, f] = 1.0 if ones > 0 else 0.0
-
-
-@jit
 def block_stats_kernel(ci, cv, bits, block_len, k, mean, m2, mn, mx):  # pragma: no cover
     nb = ci.shape[0] // block_len
     for row in range(nb):
-        _block_stats_into(ci, cv, bits, row * block_len, (row + 1) * block_len,
-                          k, mean, m2, mn, mx, row)
+        block_stats_into(ci, cv, bits, row * block_len, (row + 1) * block_len,
+                         k, mean, m2, mn, mx, row)
 
 
 def block_stats_numba(ci, cv, bits, block_len: int):
@@ -183,12 +87,39 @@ def block_stats_numba(ci, cv, bits, block_len: int):
 
 
 @jit
-def _block_stats_shifted(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_mx, row):
-    # pragma: no cover - jit
-    """Single-pass block statistics with a shift (the block's first valid sample).
+def _write_empty(out_k, out_mean, out_m2, out_mn, out_mx, row):  # pragma: no cover - jit
+    out_k[row] = 0
+    for f in range(6):
+        out_mean[row, f] = np.nan
+        out_m2[row, f] = np.nan
+        out_mn[row, f] = np.nan
+        out_mx[row, f] = np.nan
 
-    Sums of shifted values and of their squares give the mean and the sum of squared
-    deviations without the cancellation of the naive formula; used on the hot ingest path.
+
+@jit
+def _write_bits_columns(cnt, r_sum, r_sq, r_min, r_max, il, vl, out_mean, out_m2, out_mn,
+                        out_mx, row):  # pragma: no cover - jit
+    """Columns 3-5 (current range, current lsb, voltage lsb) from integer sums (exact)."""
+    kf = np.float64(cnt)
+    out_mean[row, 3] = r_sum / kf
+    out_m2[row, 3] = (r_sq * kf - np.float64(r_sum) * r_sum) / kf
+    out_mn[row, 3] = r_min
+    out_mx[row, 3] = r_max
+    for f, ones in ((4, il), (5, vl)):
+        out_mean[row, f] = ones / kf
+        out_m2[row, f] = ones * (cnt - ones) / kf
+        out_mn[row, f] = 0.0 if ones < cnt else 1.0
+        out_mx[row, f] = 1.0 if ones > 0 else 0.0
+
+
+@jit
+def block_stats_into(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, out_mx, row):
+    # pragma: no cover - jit
+    """Statistics of decoded samples ``[a, b)`` into row ``row`` of the output arrays.
+
+    Single pass with a shift (the block's first valid sample): sums of shifted values and of
+    their squares give the mean and the sum of squared deviations without the cancellation
+    of the naive formula. Used for level 0 on ingest, for range edges and small increments.
     """
     first = -1
     for t in range(a, b):
@@ -196,12 +127,7 @@ def _block_stats_shifted(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, ou
             first = t
             break
     if first < 0:
-        out_k[row] = 0
-        for f in range(6):
-            out_mean[row, f] = np.nan
-            out_m2[row, f] = np.nan
-            out_mn[row, f] = np.nan
-            out_mx[row, f] = np.nan
+        _write_empty(out_k, out_mean, out_m2, out_mn, out_mx, row)
         return
     k0 = np.float64(ci[first])
     k1 = np.float64(cv[first])
@@ -271,15 +197,8 @@ def _block_stats_shifted(ci, cv, bits, a, b, out_k, out_mean, out_m2, out_mn, ou
     out_mx[row, 0] = mx0
     out_mx[row, 1] = mx1
     out_mx[row, 2] = mx2
-    out_mean[row, 3] = r_sum / kf
-    out_m2[row, 3] = (r_sq * kf - np.float64(r_sum) * r_sum) / kf
-    out_mn[row, 3] = r_min
-    out_mx[row, 3] = r_max
-    for f, ones in ((4, il), (5, vl)):
-        out_mean[row, f] = ones / kf
-        out_m2[row, f] = ones * (cnt - ones) / kf
-        out_mn[row, f] = 0.0 if ones < cnt else 1.0
-        out_mx[row, f] = 1.0 if ones > 0 else 0.0
+    _write_bits_columns(cnt, r_sum, r_sq, r_min, r_max, il, vl, out_mean, out_m2, out_mn,
+                        out_mx, row)
 
 
-__all__ = ["NF", "block_stats_numba", "block_stats_numpy", "field_values"]
+__all__ = ["NF", "block_stats_into", "block_stats_numba", "block_stats_numpy", "field_values"]

@@ -23,30 +23,37 @@ import numpy as np
 from .errors import InvalidParameterError
 from .kernels import jit
 
-# [to][from], samples at 2 MS/s; rows/columns 7 = off, 8 = missing.
-SUPPRESS_MATRIX_M = np.array([
-    [0, 5, 5, 5, 5, 5, 6, 6, 0],
-    [3, 0, 5, 5, 5, 6, 7, 8, 0],
-    [4, 4, 0, 6, 6, 7, 7, 8, 0],
-    [4, 4, 4, 0, 6, 6, 7, 7, 0],
-    [4, 4, 4, 4, 0, 6, 7, 6, 0],
-    [4, 4, 4, 4, 4, 0, 7, 6, 0],
-    [4, 4, 4, 4, 4, 4, 0, 6, 0],
-    [0] * 9,
-    [0] * 9,
-], dtype=np.uint8)
 
-SUPPRESS_MATRIX_N = np.array([
-    [0, 5, 7, 7, 7, 7, 7, 8, 0],
-    [3, 0, 7, 7, 7, 7, 7, 8, 0],
-    [5, 5, 0, 7, 7, 7, 7, 8, 0],
-    [5, 5, 5, 0, 7, 7, 7, 8, 0],
-    [5, 5, 5, 5, 0, 7, 7, 8, 0],
-    [5, 5, 5, 5, 5, 0, 7, 8, 0],
-    [5, 5, 5, 5, 5, 5, 0, 8, 0],
-    [0] * 9,
-    [0] * 9,
-], dtype=np.uint8)
+def _window_table(text: str) -> np.ndarray:
+    """A (9, 9) uint8 window table from the 7 x 8 published block (rows: to-range 0-6,
+    columns: from-range 0-7); rows 7 (off) and 8 (missing) and column 8 are zero."""
+    core = np.array([[int(v) for v in line.split()] for line in text.strip().splitlines()],
+                    dtype=np.uint8)
+    table = np.zeros((9, 9), dtype=np.uint8)
+    table[:7, :8] = core
+    return table
+
+
+# [to][from], samples at 2 MS/s.
+SUPPRESS_MATRIX_M = _window_table("""
+    0 5 5 5 5 5 6 6
+    3 0 5 5 5 6 7 8
+    4 4 0 6 6 7 7 8
+    4 4 4 0 6 6 7 7
+    4 4 4 4 0 6 7 6
+    4 4 4 4 4 0 7 6
+    4 4 4 4 4 4 0 6
+""")
+
+SUPPRESS_MATRIX_N = _window_table("""
+    0 5 7 7 7 7 7 8
+    3 0 7 7 7 7 7 8
+    5 5 0 7 7 7 7 8
+    5 5 5 0 7 7 7 8
+    5 5 5 5 0 7 7 8
+    5 5 5 5 5 0 7 8
+    5 5 5 5 5 5 0 8
+""")
 
 _ZERO = np.zeros((9, 9), dtype=np.uint8)
 
@@ -108,35 +115,10 @@ def find_windows_numpy(i_range: np.ndarray, prev_range: int, table: np.ndarray):
     return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
-@jit
-def find_windows_kernel(i_range, prev_range, table, starts, ends):  # pragma: no cover - jit
-    """numba version of :func:`find_windows_numpy`; fills starts/ends, returns the count."""
-    n = i_range.shape[0]
-    count = 0
-    cur_end = -1
-    last = prev_range
-    for q in range(n):
-        r = i_range[q]
-        if r != last:
-            w = table[r, last]
-            if w > 0:
-                if q > cur_end:
-                    starts[count] = q
-                    cur_end = q + w
-                    ends[count] = cur_end
-                    count += 1
-                elif q + w > cur_end:
-                    cur_end = q + w
-                    ends[count - 1] = cur_end
-        last = r
-    return count
-
-
 __all__ = [
     "SUPPRESS_MATRIX_M",
     "SUPPRESS_MATRIX_N",
     "SUPPRESS_MODES",
-    "find_windows_kernel",
     "find_windows_numpy",
     "parse_suppress_mode",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .block_stats import NF, _block_stats_into, block_stats_numpy
+from .block_stats import NF, block_stats_into, block_stats_numpy
 from .decode import decode_kernel, decode_numpy
 from .kernels import jit
 from .stats import combine_plain
@@ -172,7 +172,7 @@ def _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, x, y, oldest, 
     # pragma: no cover - jit
     n = y - x
     decode_kernel(raw, flags, x, y, oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb)
-    _block_stats_into(si, sv, sb, 0, n, tk, tmean, tm2, tmn, tmx, 0)
+    block_stats_into(si, sv, sb, 0, n, tk, tmean, tm2, tmn, tmx, 0)
     return _acc_combine(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, tk[0], tmean[0], tm2[0],
                         tmn[0], tmx[0])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .block_stats import NF, _block_stats_shifted, block_stats_numba, block_stats_numpy
+from .block_stats import NF, block_stats_into, block_stats_numba, block_stats_numpy
 from .decode import decode_kernel
 from .kernels import jit
 from .range_stats import _acc_entries, range_stats_numba, range_stats_numpy
@@ -104,7 +104,7 @@ def level0_kernel(raw, flags, start, nblocks, block_len, oldest, seg_ids, ioff, 
     first = start // block_len
     for b in range(nblocks):
         row = off0 + (first + b) % nent0
-        _block_stats_shifted(si, sv, sb, b * block_len, (b + 1) * block_len, L_k, L_mean,
+        block_stats_into(si, sv, sb, b * block_len, (b + 1) * block_len, L_k, L_mean,
                              L_m2, L_mn, L_mx, row)
 
 
