@@ -29,8 +29,6 @@ import copy
 import gc
 import json
 import logging
-import os
-import platform
 import shutil
 import statistics
 import sys
@@ -41,18 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-
-def _versions() -> dict:
-    from importlib import metadata
-
-    out = {"python": sys.version.split()[0], "platform": platform.platform(),
-           "cpu_count": os.cpu_count()}
-    for pkg in ("daqcore", "pymodaq_data", "h5py", "tables", "numpy"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_saving import _versions  # the same versions block in both benchmarks
 
 
 # ---------------------------------------------------------------------------- daqcore engine
@@ -117,37 +105,19 @@ def _saver_loop(saver, group, dte, nx: int, ny: int, n1d: int) -> float:
     return t0
 
 
-def bench_pymodaq_saver(tmp: Path, nx: int, ny: int, backend: str, repeat: int) -> dict:
-    from pymodaq_data.data import Axis, DataRaw, DataToExport
-    from pymodaq_data.h5modules.data_saving import DataToExportExtendedSaver
-    from pymodaq_data.h5modules.saving import H5SaverLowLevel
+def _saver_rates(lib: str, tmp: Path, nx: int, ny: int, backend: str, repeat: int) -> dict:
+    """Points/s of ``lib``'s ``DataToExportExtendedSaver.add_data`` on the scan payload."""
+    if lib == "pymodaq":
+        from pymodaq_data.data import Axis, DataRaw, DataToExport
+        from pymodaq_data.h5modules.data_saving import DataToExportExtendedSaver
+        from pymodaq_data.h5modules.saving import H5SaverLowLevel
+    else:
+        from daqcore.data import Axis, DataRaw, DataToExport
+        from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
 
     rates = []
     for k in range(repeat):
-        path = tmp / f"pymodaq_{backend}_{k}.h5"
-        h5 = H5SaverLowLevel(save_type="scan", backend=backend)
-        h5.init_file(file_name=path, new_file=True)
-        det = h5.add_det_group(h5.add_scan_group(h5.raw_group, title="scan"), title="det")
-        saver = DataToExportExtendedSaver(h5, extended_shape=(nx, ny))
-        saver.add_nav_axes(det, [Axis("x", units="mm", data=np.linspace(0, 1, nx), index=0),
-                                 Axis("y", units="mm", data=np.linspace(0, 2, ny), index=1)])
-        dte = copy.deepcopy(_scan_payload(DataRaw, DataToExport, Axis, 256))
-        t0 = _saver_loop(saver, det, dte, nx, ny, 256)
-        h5.close_file()
-        rates.append(nx * ny / (time.perf_counter() - t0))
-    return {"shape": [nx, ny], "n_points": nx * ny, "backend": backend, "repeats": repeat,
-            "points_per_s_runs": [round(r, 1) for r in rates],
-            "points_per_s": statistics.median(rates),
-            "us_per_point": 1e6 / statistics.median(rates)}
-
-
-def bench_daqcore_saver(tmp: Path, nx: int, ny: int, backend: str, repeat: int) -> dict:
-    from daqcore.data import Axis, DataRaw, DataToExport
-    from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
-
-    rates = []
-    for k in range(repeat):
-        path = tmp / f"daqcore_saver_{backend}_{k}.h5"
+        path = tmp / f"{lib}_saver_{backend}_{k}.h5"
         h5 = H5SaverLowLevel(save_type="scan", backend=backend)
         h5.init_file(file_name=path, new_file=True)
         det = h5.add_det_group(h5.add_scan_group(h5.raw_group, title="scan"), title="det")
@@ -155,13 +125,24 @@ def bench_daqcore_saver(tmp: Path, nx: int, ny: int, backend: str, repeat: int) 
         saver.add_nav_axes(det, [Axis("x", units="mm", data=np.linspace(0, 1, nx), index=0),
                                  Axis("y", units="mm", data=np.linspace(0, 2, ny), index=1)])
         dte = _scan_payload(DataRaw, DataToExport, Axis, 256)
-        t0 = _saver_loop(saver, det.path, dte, nx, ny, 256)
+        if lib == "pymodaq":  # as in shared/peers/bench_pymodaq.py; daqcore: the group path
+            t0 = _saver_loop(saver, det, copy.deepcopy(dte), nx, ny, 256)
+        else:
+            t0 = _saver_loop(saver, det.path, dte, nx, ny, 256)
         h5.close_file()
         rates.append(nx * ny / (time.perf_counter() - t0))
     return {"shape": [nx, ny], "n_points": nx * ny, "backend": backend, "repeats": repeat,
             "points_per_s_runs": [round(r, 1) for r in rates],
             "points_per_s": statistics.median(rates),
             "us_per_point": 1e6 / statistics.median(rates)}
+
+
+def bench_pymodaq_saver(tmp: Path, nx: int, ny: int, backend: str, repeat: int) -> dict:
+    return _saver_rates("pymodaq", tmp, nx, ny, backend, repeat)
+
+
+def bench_daqcore_saver(tmp: Path, nx: int, ny: int, backend: str, repeat: int) -> dict:
+    return _saver_rates("daqcore", tmp, nx, ny, backend, repeat)
 
 
 def main(argv: list[str] | None = None) -> int:

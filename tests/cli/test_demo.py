@@ -88,15 +88,21 @@ def _fake_joulescope(varying: bool):
     return FakeJS
 
 
-def test_demo_includes_a_registered_joulescope_detector(tmp_path):
+def _run_demo_with(detector_class, tmp_path):
+    """``run_demo`` with ``detector_class`` registered as ``joulescope_sim``: (facts, lines)."""
     from daqcore.plugins import set_registry
 
-    previous = set_registry(_registry_with(_fake_joulescope(varying=False), "joulescope_sim"))
+    previous = set_registry(_registry_with(detector_class, "joulescope_sim"))
     try:
         lines = []
         facts = run_demo(output=tmp_path, echo=lines.append)
     finally:
         set_registry(previous)
+    return facts, lines
+
+
+def test_demo_includes_a_registered_joulescope_detector(tmp_path):
+    facts, lines = _run_demo_with(_fake_joulescope(varying=False), tmp_path)
     assert facts["joulescope"] == "joulescope_sim" and facts["all_exact"]
     assert "joulescope_sim" in {c["detector"] for c in facts["checks"]}
     assert any("simulated Joulescope" in ln for ln in lines)
@@ -117,13 +123,6 @@ def test_demo_with_the_installed_joulescope_plugin(tmp_path):
 
 
 def test_demo_skips_an_unstable_joulescope_detector(tmp_path):
-    from daqcore.plugins import set_registry
-
-    previous = set_registry(_registry_with(_fake_joulescope(varying=True), "joulescope_sim"))
-    try:
-        lines = []
-        facts = run_demo(output=tmp_path, echo=lines.append)
-    finally:
-        set_registry(previous)
+    facts, lines = _run_demo_with(_fake_joulescope(varying=True), tmp_path)
     assert facts["joulescope"] is None and facts["all_exact"]
     assert any("varying shape" in ln for ln in lines)

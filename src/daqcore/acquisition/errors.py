@@ -80,7 +80,24 @@ class ActuatorTimeoutError(AcquisitionError, TimeoutError):
     """An actuator did not reach its target within the allowed time."""
 
 
-class DetectorError(AcquisitionError, RuntimeError):
+class PointFailureError(AcquisitionError, RuntimeError):
+    """Base of the failures at one point of a scan or a log; the data saved before are kept.
+
+    Attributes
+    ----------
+    point_index : int
+        Index (in the scan order, or sample number for the logger) of the point that failed.
+    cause : BaseException
+        The original exception (also chained as ``__cause__`` by the engine).
+    """
+
+    def __init__(self, what_failed: str, point_index: int, cause: BaseException) -> None:
+        self.point_index = point_index
+        self.cause = cause
+        super().__init__(f"{what_failed}: {type(cause).__name__}: {cause}")
+
+
+class DetectorError(PointFailureError):
     """A detector failed during a scan or a log; the data saved before it are kept.
 
     Parameters
@@ -95,34 +112,24 @@ class DetectorError(AcquisitionError, RuntimeError):
 
     def __init__(self, detector: str, point_index: int, cause: BaseException) -> None:
         self.detector = detector
-        self.point_index = point_index
-        self.cause = cause
-        super().__init__(
-            f"detector {detector!r} failed at point {point_index}: "
-            f"{type(cause).__name__}: {cause}"
-        )
+        super().__init__(f"detector {detector!r} failed at point {point_index}", point_index,
+                         cause)
 
 
-class ActuatorError(AcquisitionError, RuntimeError):
+class ActuatorError(PointFailureError):
     """An actuator failed (raised) while moving during a scan."""
 
     def __init__(self, actuator: str, point_index: int, cause: BaseException) -> None:
         self.actuator = actuator
-        self.point_index = point_index
-        self.cause = cause
-        super().__init__(
-            f"actuator {actuator!r} failed at point {point_index}: "
-            f"{type(cause).__name__}: {cause}"
-        )
+        super().__init__(f"actuator {actuator!r} failed at point {point_index}", point_index,
+                         cause)
 
 
-class PointSaveError(AcquisitionError, RuntimeError):
+class PointSaveError(PointFailureError):
     """Saving a point failed (data changed shape, disk full...); earlier points are kept."""
 
     def __init__(self, point_index: int, cause: BaseException) -> None:
-        self.point_index = point_index
-        self.cause = cause
-        super().__init__(f"saving point {point_index} failed: {type(cause).__name__}: {cause}")
+        super().__init__(f"saving point {point_index} failed", point_index, cause)
 
 
 class OutputPathError(AcquisitionError, OSError):
@@ -140,6 +147,7 @@ __all__ = [
     "DetectorError",
     "OutOfBoundsError",
     "OutputPathError",
+    "PointFailureError",
     "PointSaveError",
     "ScanConfigurationError",
     "ScanStateError",

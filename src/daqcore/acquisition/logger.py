@@ -21,7 +21,7 @@ from daqcore.acquisition import drive
 from daqcore.acquisition.control import Acquisition, AcquisitionState
 from daqcore.acquisition.errors import OutputPathError, ScanConfigurationError
 from daqcore.acquisition.events import ProgressEvent
-from daqcore.acquisition.output import resolve_output_file
+from daqcore.acquisition.output import resolve_output_file, summary_lines
 from daqcore.saving import BufferedTimedSaver, DataToExportTimedSaver, H5SaverLowLevel
 
 
@@ -55,14 +55,11 @@ class LoggerResult:
 
     def summary(self) -> str:
         """A few human-readable lines (used by the CLI)."""
-        lines = [f"file: {self.path}",
-                 f"samples: {self.n_samples_done} in {self.elapsed:.3g} s ({self.status})"]
+        head = [f"file: {self.path}",
+                f"samples: {self.n_samples_done} in {self.elapsed:.3g} s ({self.status})"]
         if self.n_missed:
-            lines.append(f"missed ticks (grab slower than interval): {self.n_missed}")
-        lines += [f"detector {n}: {g}" for n, g in self.detector_groups.items()]
-        if self.error is not None:
-            lines.append(f"error: {self.error}")
-        return "\n".join(lines)
+            head.append(f"missed ticks (grab slower than interval): {self.n_missed}")
+        return summary_lines(head, self.detector_groups, self.error)
 
 
 class Logger(Acquisition):
@@ -174,7 +171,7 @@ class Logger(Acquisition):
             except OSError as exc:
                 raise OutputPathError(f"cannot open {path_str!r} for writing: {exc}") from exc
             raw_group = h5.raw_group
-            raw_path = _path(raw_group)
+            raw_path = raw_group.path
             groups = [h5.add_det_group(raw_group, title=name) for name in self.detector_names]
             if self.buffered:
                 savers = buffers = [
@@ -185,7 +182,7 @@ class Logger(Acquisition):
             prompt = not self.buffered or self.interval >= self.flush_interval
             self.result = LoggerResult(
                 path=file_path,
-                detector_groups={n: _path(g) for n, g in zip(self.detector_names, groups)},
+                detector_groups={n: g.path for n, g in zip(self.detector_names, groups)},
             )
             self._hub.emit(ProgressEvent("started", 0, n_total, 0.0, path=path_str))
             next_tick = time.perf_counter()
@@ -267,11 +264,6 @@ class Logger(Acquisition):
         for saver in savers or ():
             saver.flush()  # a paused logger has everything on disk
         self._hub.emit(ProgressEvent(kind, n_done, n_total, time.perf_counter() - t0, path=path))
-
-
-def _path(node: Any) -> str:
-    path = getattr(node, "path", None)
-    return path if isinstance(path, str) else str(node)
 
 
 __all__ = ["Logger", "LoggerResult"]

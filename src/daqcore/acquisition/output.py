@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from daqcore.acquisition.errors import OutputPathError
@@ -69,4 +70,14 @@ def resolve_output_file(path: str | Path | None, prefix: str) -> tuple[Path, boo
     return file_path, exists
 
 
-__all__ = ["DEFAULT_OUTPUT_DIR", "is_h5_file_path", "resolve_output_file"]
+def summary_lines(head: list[str], detector_groups: Mapping[str, str],
+                  error: BaseException | None) -> str:
+    """The text of a result's ``summary()``: ``head`` lines, one line per detector group
+    (``detector <name>: <group path>``) and the error, if any."""
+    lines = [*head, *(f"detector {name}: {group}" for name, group in detector_groups.items())]
+    if error is not None:
+        lines.append(f"error: {error}")
+    return "\n".join(lines)
+
+
+__all__ = ["DEFAULT_OUTPUT_DIR", "is_h5_file_path", "resolve_output_file", "summary_lines"]

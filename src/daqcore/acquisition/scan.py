@@ -36,6 +36,7 @@ from daqcore.acquisition.errors import (
     ScanConfigurationError,
 )
 from daqcore.acquisition.events import ProgressEvent
+from daqcore.acquisition.output import summary_lines
 from daqcore.acquisition.scan_writer import ScanWriter
 from daqcore.acquisition.scanners import Scanner
 from daqcore.data import DataToExport
@@ -120,17 +121,12 @@ class ScanResult:
 
     def summary(self) -> str:
         """A few human-readable lines (used by the CLI)."""
-        lines = [
+        return summary_lines([
             f"file: {self.path}",
             f"scan group: {self.scan_group} ({self.status})",
             f"points: {self.n_points_done}/{self.n_points} in {self.elapsed:.3g} s "
             f"({self.points_per_second:.1f} points/s)",
-        ]
-        for name, group in self.detector_groups.items():
-            lines.append(f"detector {name}: {group}")
-        if self.error is not None:
-            lines.append(f"error: {self.error}")
-        return "\n".join(lines)
+        ], self.detector_groups, self.error)
 
 
 class Scan(Acquisition):

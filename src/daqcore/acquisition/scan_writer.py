@@ -139,17 +139,17 @@ class ScanWriter:
         }
         self._scan_group = h5.add_scan_group(h5.raw_group, title=title or "scan",
                                              metadata=scan_meta)
-        self.scan_group_path = _node_path(self._scan_group)
+        self.scan_group_path = self._scan_group.path
         for i, name in enumerate(detector_names):
             xml = detector_settings[i] if i < len(detector_settings) else ""
             group = h5.add_det_group(self._scan_group, title=name, settings_as_xml=xml)
             self._add_saver(group, scanner, nav_axes)
-            self.detector_paths.append(_node_path(group))
+            self.detector_paths.append(group.path)
         for i, name in enumerate(actuator_names):
             xml = actuator_settings[i] if i < len(actuator_settings) else ""
             group = h5.add_act_group(self._scan_group, title=name, settings_as_xml=xml)
             self._add_saver(group, scanner, nav_axes)
-            self.actuator_paths.append(_node_path(group))
+            self.actuator_paths.append(group.path)
         self._n_detectors = len(detector_names)
         self._distribution = scanner.distribution
         h5.flush()
@@ -158,7 +158,7 @@ class ScanWriter:
         saver = DataToExportExtendedSaver(self.h5saver, extended_shape=scanner.extended_shape)
         saver.add_nav_axes(group, [ax.copy() for ax in nav_axes])
         # savers get the group *path*: cheaper to key their caches on than a node handle
-        self._savers.append((_node_path(group), saver))
+        self._savers.append((group.path, saver))
 
     # ------------------------------------------------------------------ points
     def add_point(self, indexes: Sequence[int], detector_data: Sequence[DataToExport],
@@ -217,13 +217,6 @@ class ScanWriter:
                 if error:
                     group.set_attr("error", error)
             h5.close_file()
-
-
-def _node_path(node: Any) -> str:
-    path = getattr(node, "path", None)
-    if isinstance(path, str):
-        return path
-    return str(getattr(node, "_v_pathname", node))
 
 
 __all__ = ["ScanWriter"]

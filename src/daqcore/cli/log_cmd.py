@@ -14,12 +14,7 @@ from pathlib import Path
 
 import click
 
-from daqcore.cli.scan_cmd import (
-    ProgressBar,
-    merge_instrument_settings,
-    parse_settings,
-    run_in_foreground,
-)
+from daqcore.cli.scan_cmd import merge_instrument_settings, parse_settings, run_with_progress
 from daqcore.errors import DaqcoreError
 
 
@@ -81,16 +76,8 @@ def log(config_file: Path | None, detectors: tuple[str, ...], interval: float | 
                        + (f", {logger.n_samples} samples" if logger.n_samples else "")
                        + (" (Ctrl-C to stop)" if not (logger.duration or logger.n_samples)
                           else ""), err=True)
-            bar = ProgressBar(logger.n_total, "log", enabled=not no_progress)
-            logger.subscribe(bar)
-            try:
-                result = run_in_foreground(logger)
-            except DaqcoreError as exc:
-                bar.close()
-                if logger.result is not None:
-                    click.echo(logger.result.summary())
-                raise click.ClickException(str(exc)) from exc
-            bar.close()
+            result = run_with_progress(logger, logger.n_total, "log",
+                                       enabled=not no_progress)
     except DaqcoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())

@@ -87,6 +87,25 @@ def run_in_foreground(acquisition: Any) -> Any:
     return acquisition.wait()
 
 
+def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: bool) -> Any:
+    """:func:`run_in_foreground` with a :class:`ProgressBar`; return the acquisition's result.
+
+    A failure (a daqcore error) prints what was saved so far (the partial result's summary)
+    and becomes a :class:`click.ClickException`.
+    """
+    bar = ProgressBar(total, desc, enabled=enabled)
+    acquisition.subscribe(bar)
+    try:
+        result = run_in_foreground(acquisition)
+    except DaqcoreError as exc:
+        bar.close()
+        if acquisition.result is not None:
+            click.echo(acquisition.result.summary())
+        raise click.ClickException(str(exc)) from exc
+    bar.close()
+    return result
+
+
 @click.command("scan")
 @click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="TOML file with [scan] / [scan.scanner] / [instruments.*].")
@@ -174,16 +193,8 @@ def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[
                 click.echo(f"  {scanner.n_steps} points, all within the actuator bounds; "
                            f"would {'append to' if exists else 'create'} {target}")
                 return
-            bar = ProgressBar(scanner.n_steps, "scan", enabled=not no_progress)
-            the_scan.subscribe(bar)
-            try:
-                result = run_in_foreground(the_scan)
-            except DaqcoreError as exc:
-                bar.close()
-                if the_scan.result is not None:
-                    click.echo(the_scan.result.summary())
-                raise click.ClickException(str(exc)) from exc
-            bar.close()
+            result = run_with_progress(the_scan, scanner.n_steps, "scan",
+                                       enabled=not no_progress)
     except DaqcoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())

@@ -26,13 +26,13 @@ from daqcore.saving.array_savers import (
 from daqcore.saving.blocks import PreparedWrite, write_point_block
 from daqcore.saving.enums import SaveType
 from daqcore.saving.errors import DataShapeError
-from daqcore.saving.h5saver import H5SaverLowLevel
 from daqcore.saving.management import (
     SPECIAL_GROUP_NAMES,
     AxisSaverLoader,
     BkgSaver,
     DataSaverLoader,
     ErrorSaverLoader,
+    ForwardingH5SaverClient,
     as_h5saver,
 )
 from daqcore.saving.nodes import GROUP
@@ -61,7 +61,7 @@ def group_by_dim(data: Any) -> list[tuple[str, list[Any]]]:
     return [(dim, groups[dim]) for dim in _DIM_ORDER if dim in groups]
 
 
-class DataToExportSaver:
+class DataToExportSaver(ForwardingH5SaverClient):
     """Save DataToExport objects in a file following PyMoDAQ's convention (snapshots).
 
     Parameters
@@ -81,34 +81,6 @@ class DataToExportSaver:
         self._channel_cache: dict[tuple[str, str, int], str] = {}
         self._signatures: dict[str, tuple] = {}
         self._cache_generation = -1
-
-    @property
-    def h5saver(self) -> H5SaverLowLevel:
-        return self._h5saver
-
-    @h5saver.setter
-    def h5saver(self, h5saver: H5SaverLowLevel) -> None:
-        self._h5saver = h5saver
-
-    def __getattr__(self, item: str) -> Any:
-        if item.startswith("__") or item == "_h5saver":
-            raise AttributeError(item)
-        return getattr(self._h5saver, item)
-
-    def __enter__(self) -> DataToExportSaver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close_file()
-
-    def close(self) -> None:
-        self.close_file()
-
-    def close_file(self) -> None:
-        self._h5saver.close_file()
-
-    def isopen(self) -> bool:
-        return self._h5saver.isopen()
 
     @staticmethod
     def channel_formatter(ind: int) -> str:

@@ -1,24 +1,8 @@
 """The file layer of :class:`~daqcore.saving.h5saver.H5SaverLowLevel`: open/create/close,
-root attributes, attribute encoding, SWMR and flushing.
+root attributes, attribute encoding, SWMR (and its start policy, ``swmr_auto_start``) and
+flushing.
 
-See :mod:`daqcore.saving.h5saver` for the whole public API.
-
-:class:`H5SaverLowLevel` has PyMoDAQ's methods (``init_file``, ``raw_group``,
-``add_scan_group``, ``add_det_group``, ``add_act_group``, ``get_node``, ``walk_nodes``,
-``add_array``, ``close_file``...) so a script written for ``pymodaq_data`` runs after changing
-its imports. daqcore extras, all keyword arguments:
-
-* ``backend='h5py' | 'tables'`` (chosen per file; both write the same tree);
-* ``compression=('zlib', 5)`` or :class:`~daqcore.saving.backends.base.Compression`
-  (also ``define_compression('gzip'|'zlib'|'blosc2', level)``);
-* ``dynamic='as_is' | 'float64' | 'int16' | ...``: dtype data arrays are stored with, applied
-  and range-checked (see :mod:`daqcore.saving.dynamic`);
-* ``swmr_mode`` (h5py) in ``init_file`` plus ``flush_interval`` (points, PyMoDAQ's
-  ``set_swmr_flush_interval``) and ``flush_period`` (seconds, default 1 s): ``tick_flush``
-  flushes when either is reached, in SWMR mode or not, which bounds what a crash can lose.
-
-:class:`H5Saver` adds PyMoDAQ's GUI saver options without Qt: base path / base name, automatic
-file naming, new file, save type, current scan group.
+See :mod:`daqcore.saving.h5saver` for the whole public API and its daqcore extras.
 """
 
 from __future__ import annotations
@@ -367,7 +351,9 @@ class H5File:
             raise SWMRError("the file was not opened with swmr_mode=True")
         self._check_writable()
         self.flush()
-        self.backend.set_attr(self.backend.root(), "swmr_active", True)
+        # uint8, not bool: h5py stores bools as an HDF5 enum that PyTables (PyMoDAQ's
+        # default browser backend) cannot read
+        self.backend.set_attr(self.backend.root(), "swmr_active", np.uint8(1))
         self.backend.start_swmr()
         self._swmr_enabled = True
 
@@ -411,7 +397,7 @@ class H5File:
 
     def _reconcile_all(self) -> None:
         backend = self.backend
-        backend.set_attr(backend.root(), "swmr_active", False)
+        backend.set_attr(backend.root(), "swmr_active", np.uint8(0))
         for node in self.walk_nodes("/"):
             if isinstance(node, (EARRAY, VLARRAY)):
                 self._reconcile_handle(node.node)

@@ -23,6 +23,7 @@ from daqcore.saving.management import (
     BkgSaver,
     DataSaverLoader,
     ErrorSaverLoader,
+    H5SaverClient,
 )
 from daqcore.saving.nodes import GROUP, Node
 
@@ -31,7 +32,7 @@ class _EnlargeableLoader(DataSaverLoader):
     data_type = DataType.data_enlargeable
 
 
-class DataLoader:
+class DataLoader(H5SaverClient):
     """Load DataWithAxes (with navigation axes) and DataToExport objects from a file.
 
     Parameters
@@ -50,11 +51,7 @@ class DataLoader:
                                                 backend=backend)
         self.h5saver = h5saver
 
-    @property
-    def h5saver(self) -> H5SaverLowLevel:
-        return self._h5saver
-
-    @h5saver.setter
+    @H5SaverClient.h5saver.setter
     def h5saver(self, h5saver: H5SaverLowLevel) -> None:
         self._h5saver = h5saver
         self._axis_loader = AxisSaverLoader(h5saver)
@@ -62,19 +59,6 @@ class DataLoader:
             DataType.data: DataSaverLoader(h5saver), DataType.bkg: BkgSaver(h5saver),
             DataType.error: ErrorSaverLoader(h5saver),
             DataType.data_enlargeable: _EnlargeableLoader(h5saver)}
-
-    def __enter__(self) -> DataLoader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close_file()
-
-    @property
-    def raw_group(self) -> GROUP:
-        return self._h5saver.raw_group
-
-    def close_file(self) -> None:
-        self._h5saver.close_file()
 
     def refresh(self) -> None:
         """SWMR readers: see what the writer flushed since the file was opened."""

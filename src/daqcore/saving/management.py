@@ -13,7 +13,7 @@ to the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -69,27 +69,26 @@ def dwa_metadata(data: DataWithAxes, index: int, *, nav_indexes: tuple[int, ...]
     return meta
 
 
-class DataManagement:
-    """Base of the node savers/loaders: naming and finding the nodes of one data type.
+class H5SaverClient:
+    """Base of the objects working on one file through ``self._h5saver``
+    (an :class:`H5SaverLowLevel`): the ``h5saver`` property, ``raw_group``, context manager
+    (closes the file), ``close_file``/``close`` and ``isopen``."""
 
-    Attribute access not found here is forwarded to the underlying saver, as in PyMoDAQ.
-    """
-
-    data_type: DataType = DataType.data
-
-    def __init__(self, h5saver: Any) -> None:
-        self._h5saver = as_h5saver(h5saver)
+    _h5saver: H5SaverLowLevel
 
     @property
     def h5saver(self) -> H5SaverLowLevel:
         return self._h5saver
 
-    def __getattr__(self, item: str) -> Any:
-        if item.startswith("__") or item == "_h5saver":
-            raise AttributeError(item)
-        return getattr(self._h5saver, item)
+    @h5saver.setter
+    def h5saver(self, h5saver: H5SaverLowLevel) -> None:
+        self._h5saver = h5saver
 
-    def __enter__(self) -> DataManagement:
+    @property
+    def raw_group(self) -> GROUP:
+        return self._h5saver.raw_group
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -101,9 +100,29 @@ class DataManagement:
     def close(self) -> None:
         self.close_file()
 
-    @property
-    def raw_group(self) -> GROUP:
-        return self._h5saver.raw_group
+    def isopen(self) -> bool:
+        return self._h5saver.isopen()
+
+
+class ForwardingH5SaverClient(H5SaverClient):
+    """:class:`H5SaverClient` forwarding unknown attributes to the saver, as in PyMoDAQ."""
+
+    def __getattr__(self, item: str) -> Any:
+        if item.startswith("__") or item == "_h5saver":
+            raise AttributeError(item)
+        return getattr(self._h5saver, item)
+
+
+class DataManagement(ForwardingH5SaverClient):
+    """Base of the node savers/loaders: naming and finding the nodes of one data type.
+
+    Attribute access not found here is forwarded to the underlying saver, as in PyMoDAQ.
+    """
+
+    data_type: DataType = DataType.data
+
+    def __init__(self, h5saver: Any) -> None:
+        self._h5saver = as_h5saver(h5saver)
 
     @classmethod
     def _format_node_name(cls, ind: int) -> str:
@@ -217,9 +236,6 @@ class DataSaverLoader(DataManagement):
         self._axis_saver = AxisSaverLoader(self._h5saver)
         if self.data_type != DataType.error:
             self._error_saver = ErrorSaverLoader(self._h5saver)
-
-    def isopen(self) -> bool:
-        return self._h5saver.isopen()
 
     def add_data(self, where: Any, data: DataWithAxes, save_axes: bool = True,
                  **kwargs: Any) -> None:

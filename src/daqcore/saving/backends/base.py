@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from daqcore.saving.errors import CompressionError
+from daqcore.saving.errors import CompressionError, FileClosedError
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,43 @@ class Compression:
     @property
     def active(self) -> bool:
         return self.level > 0
+
+
+class OpenFileMixin:
+    """File-handle bookkeeping shared by the backends: ``close``, ``flush``, ``file``,
+    ``isopen`` around ``self._file`` (the library's file object, None when closed).
+
+    A backend defines :meth:`_is_valid` (is the library file object still open) and
+    ``writable``.
+    """
+
+    _file: Any = None
+
+    @staticmethod
+    def _is_valid(file: Any) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        if self._file is not None:
+            try:
+                if self._is_valid(self._file):
+                    self._file.close()
+            finally:
+                self._file = None
+
+    def flush(self) -> None:
+        if self.isopen and self.writable:  # type: ignore[attr-defined]
+            self._file.flush()
+
+    @property
+    def file(self) -> Any:
+        if self._file is None or not self._is_valid(self._file):
+            raise FileClosedError("the HDF5 file is closed")
+        return self._file
+
+    @property
+    def isopen(self) -> bool:
+        return self._file is not None and self._is_valid(self._file)
 
 
 @runtime_checkable

@@ -9,10 +9,9 @@ import h5py
 import numpy as np
 from h5py import h5s
 
-from daqcore.saving.backends.base import Compression
+from daqcore.saving.backends.base import Compression, OpenFileMixin
 from daqcore.saving.errors import (
     CompressionError,
-    FileClosedError,
     H5FileError,
     NodeError,
     SWMRError,
@@ -33,7 +32,7 @@ def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 10
     return int(min(8192, max(1, target // row_bytes)))
 
 
-class H5pyBackend:
+class H5pyBackend(OpenFileMixin):
     """HDF5 access through h5py. Handles are ``h5py.Group`` / ``h5py.Dataset`` objects."""
 
     name = "h5py"
@@ -70,27 +69,9 @@ class H5pyBackend:
         self._mode = "r" if mode == "r" else "a"
         self._swmr_file = bool(swmr)
 
-    def close(self) -> None:
-        if self._file is not None:
-            try:
-                if self._file.id.valid:
-                    self._file.close()
-            finally:
-                self._file = None
-
-    def flush(self) -> None:
-        if self.isopen and self.writable:
-            self._file.flush()
-
-    @property
-    def file(self) -> h5py.File:
-        if self._file is None or not self._file.id.valid:
-            raise FileClosedError("the HDF5 file is closed")
-        return self._file
-
-    @property
-    def isopen(self) -> bool:
-        return self._file is not None and bool(self._file.id.valid)
+    @staticmethod
+    def _is_valid(file: h5py.File) -> bool:
+        return bool(file.id.valid)
 
     @property
     def writable(self) -> bool:

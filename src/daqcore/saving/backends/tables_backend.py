@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import tables
 
-from daqcore.saving.backends.base import Compression
-from daqcore.saving.errors import FileClosedError, H5FileError, NodeError, SWMRError
+from daqcore.saving.backends.base import Compression, OpenFileMixin
+from daqcore.saving.errors import H5FileError, NodeError, SWMRError
 
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
 warnings.filterwarnings("ignore", category=tables.FlavorWarning)
 
 
-class TablesBackend:
+class TablesBackend(OpenFileMixin):
     """HDF5 access through PyTables. Handles are ``tables.Group`` / ``tables.Leaf`` objects."""
 
     name = "tables"
@@ -42,27 +42,9 @@ class TablesBackend:
         except (OSError, ValueError, tables.HDF5ExtError) as exc:
             raise H5FileError(f"cannot open {path!r} (mode {mode!r}): {exc}") from None
 
-    def close(self) -> None:
-        if self._file is not None:
-            try:
-                if self._file.isopen:
-                    self._file.close()
-            finally:
-                self._file = None
-
-    def flush(self) -> None:
-        if self.isopen and self.writable:
-            self._file.flush()
-
-    @property
-    def file(self) -> tables.File:
-        if self._file is None or not self._file.isopen:
-            raise FileClosedError("the HDF5 file is closed")
-        return self._file
-
-    @property
-    def isopen(self) -> bool:
-        return self._file is not None and bool(self._file.isopen)
+    @staticmethod
+    def _is_valid(file: tables.File) -> bool:
+        return bool(file.isopen)
 
     @property
     def writable(self) -> bool:
