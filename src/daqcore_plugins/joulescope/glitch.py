@@ -24,36 +24,18 @@ from .errors import InvalidParameterError
 from .kernels import jit
 
 
-def _window_table(text: str) -> np.ndarray:
-    """A (9, 9) uint8 window table from the 7 x 8 published block (rows: to-range 0-6,
-    columns: from-range 0-7); rows 7 (off) and 8 (missing) and column 8 are zero."""
-    core = np.array([[int(v) for v in line.split()] for line in text.strip().splitlines()],
-                    dtype=np.uint8)
+def _window_table(rows: str) -> np.ndarray:
+    """A (9, 9) uint8 window table from the published 7 x 8 block written as 7 rows of 8
+    digits separated by ``/`` (rows: to-range 0-6, digits: from-range 0-7); rows 7 (off)
+    and 8 (missing) and column 8 are zero."""
     table = np.zeros((9, 9), dtype=np.uint8)
-    table[:7, :8] = core
+    table[:7, :8] = [[int(d) for d in row] for row in rows.split("/")]
     return table
 
 
 # [to][from], samples at 2 MS/s.
-SUPPRESS_MATRIX_M = _window_table("""
-    0 5 5 5 5 5 6 6
-    3 0 5 5 5 6 7 8
-    4 4 0 6 6 7 7 8
-    4 4 4 0 6 6 7 7
-    4 4 4 4 0 6 7 6
-    4 4 4 4 4 0 7 6
-    4 4 4 4 4 4 0 6
-""")
-
-SUPPRESS_MATRIX_N = _window_table("""
-    0 5 7 7 7 7 7 8
-    3 0 7 7 7 7 7 8
-    5 5 0 7 7 7 7 8
-    5 5 5 0 7 7 7 8
-    5 5 5 5 0 7 7 8
-    5 5 5 5 5 0 7 8
-    5 5 5 5 5 5 0 8
-""")
+SUPPRESS_MATRIX_M = _window_table("05555566/30555678/44066778/44406677/44440676/44444076/44444406")
+SUPPRESS_MATRIX_N = _window_table("05777778/30777778/55077778/55507778/55550778/55555078/55555508")
 
 _ZERO = np.zeros((9, 9), dtype=np.uint8)
 

@@ -22,7 +22,6 @@ from .range_stats import (
     direct_rows_packed,
     kernel_index,
     range_stats_kernel,
-    statistics_kernel,
 )
 from .raw_format import I_RANGE_OFF
 from .reductions import (
@@ -72,23 +71,21 @@ class ProcessingMixin:
         return max(self._valid_from, self.device_sample_id - len(self._flags))
 
     def _statistics_one(self, start: int, stop: int, out: np.ndarray) -> list[int]:
-        """``statistics_get`` body: clamp ``[start, stop)`` and fill the (6,) records ``out``.
+        """numpy-backend body of ``statistics_get``: clamp ``[start, stop)``, fill ``out``.
 
-        The numba path is a single kernel call (clamping included) with few array arguments:
-        at a few microseconds per call, Python statements and numba's dispatch (about 0.1 us
-        per array argument) cost more than combining the reduction entries.
+        The numba backend calls :func:`statistics_kernel` directly from ``statistics_get``
+        (clamping included, few array arguments: at a few microseconds per call, Python
+        statements and numba's dispatch, about 0.1 us per array argument, cost more than
+        combining the reduction entries).
         """
-        if self._use_numba:
-            x_start, x_stop = statistics_kernel(
-                int(start), int(stop), self.processed_sample_id, self.device_sample_id,
-                self._valid_from, *self._kargs_stats, out)
-        else:
-            rs, end = self.sample_id_range
-            x_start = max(int(start), rs)
-            x_stop = max(x_start, min(int(stop), end))
-            self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
+        end = self.processed_sample_id
+        rs = max(0, end - self._length, self._valid_from,
+                 self.device_sample_id - self._ring_len + 1)
+        x_start = max(int(start), rs)
+        x_stop = max(x_start, min(int(stop), end))
         if x_start != start or x_stop != stop:
             log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
+        self._range_stats(np.array([x_start]), np.array([x_stop]), out=out.reshape(1, -1))
         return [x_start, x_stop]
 
     def _direct_rows(self, start: int, stop: int, rows: np.ndarray) -> None:
