@@ -403,17 +403,18 @@ Y_VALUES = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
 
 
 def run_mock_scan(path: Path, backend: str, x: tuple = (-1, 1, 1), y: tuple = (-1, 1, 0.5),
-                  ) -> tuple[Any, dict[str, np.ndarray]]:
-    """2D snake scan of mock_0d and mock_1d over mock_x / mock_y.
+                  scanner: Any = None) -> tuple[Any, dict[str, np.ndarray]]:
+    """2D snake scan (or ``scanner``) of mock_0d and mock_1d over mock_x / mock_y.
 
     Returns the scan result and, per detector, the channel-0 data of every point as the engine
     reported them in its events, placed at the event's indexes (shape ``scan + signal``).
     """
     from daqcore.acquisition import Scan, Scanner2DGrid, open_instruments
 
+    scanner = Scanner2DGrid(x, y, snake=True) if scanner is None else scanner
     events: list[Any] = []
     with open_instruments(["mock_x", "mock_y"], ["mock_0d", "mock_1d"]) as (stage, detectors):
-        scan = Scan(stage, detectors, Scanner2DGrid(x, y, snake=True), path=path,
+        scan = Scan(stage, detectors, scanner, path=path,
                     title="spot map", backend=backend)
         scan.subscribe(lambda e: events.append(e) if e.kind == "point" else None)
         result = scan.run()
@@ -440,9 +441,13 @@ def test_browser_shows_engine_scan(tmp_path: Path, browse: Any, backend: str) ->
     result, expected = run_mock_scan(path, backend)
     assert expected["mock_0d"].shape == (3, 5)
     assert expected["mock_1d"].shape == (3, 5, 256)
-    b = browse(path, backend)
+    b = browse(path, "tables" if backend == "h5py" else "h5py")  # cross-backend
 
     assert set(b.items) == hdf5_node_paths(path)
+    root = b.click("/")
+    assert (root["pymodaq_version"], root["TITLE"]) == ("5.3.0", "PyMoDAQ file")
+    if backend == "h5py":  # SWMR scan file: once a bool (HDF5 enum), PyTables showed ''
+        assert root["swmr_active"] == "0"
     det0 = result.detector_groups["mock_0d"]
     det1 = result.detector_groups["mock_1d"]
     for node in (f"{det0}/Data0D/CH00/Data00", f"{det0}/NavAxes/Axis00",
@@ -479,6 +484,31 @@ def test_browser_shows_engine_scan(tmp_path: Path, browse: Any, backend: str) ->
     # the signal panel draws the spectrum of one scan point
     drawn = np.asarray(b.drawn["viewer1D"].last.data[0])
     assert any(np.array_equal(drawn, spectrum) for spectrum in expected["mock_1d"].reshape(-1, 256))
+
+
+def test_browser_shows_spread_scan(tmp_path: Path, browse: Any) -> None:
+    """Random points: spread distribution, both nav axes on dimension 0 (spread_order 0, 1)."""
+    from daqcore.acquisition import ScannerSpread
+
+    scanner = ScannerSpread.random(8, [(-1.0, 1.0), (-0.5, 0.5)], seed=3)
+    path = tmp_path / "spread.h5"
+    result, expected = run_mock_scan(path, "h5py", scanner=scanner)
+    positions = np.asarray(scanner.positions)
+    b = browse(path, "tables")
+
+    assert set(b.items) == hdf5_node_paths(path)
+    det1 = result.detector_groups["mock_1d"]
+    assert b.click(f"{det1}/NavAxes/Axis01")["spread_order"] == "1"
+    shown = b.open(f"{det1}/Data1D/CH00/Data00")
+    assert (shown.name, shown.units, tuple(shown.nav_indexes)) == ("mock_1d", "V", (0,))
+    assert shown.distribution.name == "spread"
+    np.testing.assert_array_equal(shown.data[0], expected["mock_1d"])
+    nav = sorted((a.spread_order, a.label, a.units, tuple(a.get_data()))
+                 for a in shown.axes if a.index == 0)
+    assert nav == [(0, "mock_x", "mm", tuple(positions[:, 0])),
+                   (1, "mock_y", "mm", tuple(positions[:, 1]))]
+    drawn = np.asarray(b.drawn["viewer1D"].last.data[0])
+    assert any(np.array_equal(drawn, spectrum) for spectrum in expected["mock_1d"])
 
 
 def write_extended_scan(path: Path, backend: str) -> dict[str, np.ndarray]:
