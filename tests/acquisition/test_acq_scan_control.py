@@ -83,16 +83,16 @@ def test_pause_resume_in_background_thread(rig, tmp_path):
             scan.pause()
         if event.kind == "paused":
             paused.set()
-            release.wait(5)
+            release.wait(30)
 
     scan.subscribe(on_event)
     scan.start()
-    assert paused.wait(5)
+    assert paused.wait(30)
     assert scan.state is AcquisitionState.paused
     n_paused = seen.count("point")
     release.set()
     scan.resume()
-    result = scan.wait(10)
+    result = scan.wait(30)
     assert n_paused == 3
     assert result.completed and result.n_points_done == 16
     assert seen.index("paused") < seen.index("resumed")
@@ -107,8 +107,8 @@ def test_events_iterator_from_another_thread(rig, tmp_path):
     consumer = threading.Thread(target=lambda: collected.extend(it))
     consumer.start()
     scan.start()
-    scan.wait(10)
-    consumer.join(10)
+    scan.wait(30)
+    consumer.join(30)
     # subscribed before start(): every event arrives, in order
     assert [e.kind for e in collected] == ["started"] + ["point"] * 5 + ["finished"]
     assert [e.n_done for e in collected[1:-1]] == [1, 2, 3, 4, 5]
@@ -171,7 +171,7 @@ def test_detector_failure_in_background_thread_is_raised_by_wait(make_rig, tmp_p
     scan = Scan([rig.x], rig.detectors, Scanner1DLinear(0, 2, 1), path=tmp_path)
     scan.start()
     with pytest.raises(DetectorError, match="point 0"):
-        scan.wait(10)
+        scan.wait(30)
     assert scan.result.n_points_done == 0
 
 

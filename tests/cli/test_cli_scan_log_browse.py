@@ -190,11 +190,11 @@ def test_browse_a_file_while_the_scan_writes_it(tmp_path):
         scan.subscribe(on_event)
         scan.start()
         try:
-            assert paused.wait(10)
+            assert paused.wait(30)
             tree = render_tree(tmp_path / "l.h5")
         finally:
             scan.resume()
-            scan.wait(10)
+            scan.wait(30)
     assert "Scan000" in tree and "[CARRAY 3x3 float64]" in tree and "status=running" in tree
 
 
@@ -212,10 +212,18 @@ def test_ctrl_c_stops_a_cli_scan_and_keeps_the_points(tmp_path):
          "--no-progress"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 30
-    while not out.exists() and time.monotonic() < deadline:
+    # interrupt once a point is on disk (SWMR reader), however slowly the scan starts
+    deadline = time.monotonic() + 60
+    first_point_saved = False
+    while not first_point_saved and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-    time.sleep(0.5)
+        try:
+            with h5py.File(out, "r", swmr=True) as f:
+                first = f["RawData/Scan000/Detector000/Data0D/CH00/Data00"][0]
+            first_point_saved = bool(np.isfinite(first).all())
+        except (OSError, KeyError):  # not created yet, or SWMR not started yet
+            pass
+    assert first_point_saved, "the scan saved no point within 60 s"
     proc.send_signal(signal.SIGINT)
     text, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, text
