@@ -297,3 +297,27 @@ def test_failed_scan_appended_to_a_file_keeps_the_earlier_scan(make_rig, tmp_pat
     with h5py.File(target, "r") as f:
         assert decode_attribute(f["RawData/Scan000"].attrs["status"]) == "finished"
         assert decode_attribute(f["RawData/Scan001"].attrs["status"]) == "failed"
+
+
+def test_point_failures_share_a_base_and_keep_their_messages():
+    from daqcore.acquisition.errors import (
+        AcquisitionError,
+        ActuatorError,
+        DetectorError,
+        PointFailureError,
+        PointSaveError,
+    )
+
+    cause = ValueError("bad")
+    errors = [DetectorError("cam", 4, cause), ActuatorError("x", 5, cause),
+              PointSaveError(6, cause)]
+    assert [str(e) for e in errors] == [
+        "detector 'cam' failed at point 4: ValueError: bad",
+        "actuator 'x' failed at point 5: ValueError: bad",
+        "saving point 6 failed: ValueError: bad",
+    ]
+    for err, index in zip(errors, (4, 5, 6)):
+        assert isinstance(err, PointFailureError) and isinstance(err, AcquisitionError)
+        assert isinstance(err, RuntimeError)
+        assert err.point_index == index and err.cause is cause
+    assert errors[0].detector == "cam" and errors[1].actuator == "x"
