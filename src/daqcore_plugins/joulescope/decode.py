@@ -67,8 +67,9 @@ def _cal_current_at(view: RingView, sid: int) -> float:
     return np.float32(x * view.cal.i_gain[seg, ir])
 
 
-def decode_numpy(view: RingView, start: int, stop: int, oldest: int):
-    """Return (current f32, voltage f32, bits u8) for sample ids ``[start, stop)``.
+def decode_numpy(view: RingView, start: int, stop: int, oldest: int, power: bool = False):
+    """Return (current f32, voltage f32, bits u8) for sample ids ``[start, stop)``, plus the
+    power (f32 ``current * voltage``) when ``power`` is true.
 
     ``oldest`` is the first id whose raw words may be used as a suppression "pre" sample.
     """
@@ -99,7 +100,7 @@ def decode_numpy(view: RingView, start: int, stop: int, oldest: int):
     sup = (fl & FLAG_SUPPRESSED) != 0
     if sup.any():
         _interpolate_numpy(view, start, stop, oldest, sup, ci)
-    return ci, cv, bits
+    return (ci, cv, bits, ci * cv) if power else (ci, cv, bits)
 
 
 def _interpolate_numpy(view, start, stop, oldest, sup, ci) -> None:
@@ -149,19 +150,22 @@ def _cal_current_kernel(raw, ring_len, sid, seg_ids, ioff, igain):  # pragma: no
 
 
 @jit
-def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits, k0):
+def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits, out_p, k0):
     # pragma: no cover - jit
     """Calibrate ``n`` ring slots from ``j0`` (no wrap) into outputs from ``k0``.
 
     ``io``/``ig`` are the 9 current offsets/gains (entry 8, "missing", is NaN) and
     ``vo3``/``vg3`` the 2 voltage ones plus a NaN entry for missing samples, so the loop
-    body is branch-light. Returns the OR of the flag bytes seen.
+    body is branch-light. Power (float32 ``i * v``) is written only when ``out_p`` is not
+    empty. Returns the OR of the flag bytes seen.
     """
     r = raw[2 * j0:2 * (j0 + n)]
     f = flags[j0:j0 + n]
     oi = out_i[k0:k0 + n]
     ov = out_v[k0:k0 + n]
     ob = out_bits[k0:k0 + n]
+    with_power = out_p.shape[0] > 0
+    op = out_p[k0:k0 + n] if with_power else out_p
     flag_or = 0
     for t in range(n):
         wi = np.int32(r[2 * t])
@@ -171,8 +175,12 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits,
         miss = (wi & wv) == 0xFFFF
         ir = 8 if miss else (wi & 3) | ((wv & 1) << 2)
         vr = 2 if miss else fl & 1
-        oi[t] = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
-        ov[t] = np.float32(np.float32(wv >> 2) + vo3[vr]) * vg3[vr]
+        i = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
+        v = np.float32(np.float32(wv >> 2) + vo3[vr]) * vg3[vr]
+        oi[t] = i
+        ov[t] = v
+        if with_power:
+            op[t] = i * v
         ob[t] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
     return flag_or
 
@@ -181,6 +189,14 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits,
 def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
                   out_i, out_v, out_bits):  # pragma: no cover - jit
     """numba version of :func:`decode_numpy`, writing into preallocated outputs."""
+    decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain, out_i,
+                out_v, out_bits, np.empty(0, dtype=np.float32))
+
+
+@jit
+def decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
+                out_i, out_v, out_bits, out_p):  # pragma: no cover - jit
+    """:func:`decode_kernel` that also writes the power into ``out_p`` unless it is empty."""
     ring_len = flags.shape[0]
     n = stop - start
     nseg = seg_ids.shape[0]
@@ -206,11 +222,12 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
             j = (start + k) % ring_len
             m = min(seg_end - k, ring_len - j)
             flag_or |= _calibrate_span(raw, flags, j, m, io, ig, vo3, vg3, out_i, out_v,
-                                       out_bits, k)
+                                       out_bits, out_p, k)
             k += m
         seg += 1
     if flag_or & 2:
-        _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i)
+        _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i,
+                            out_v, out_p)
 
 
 @jit
@@ -236,9 +253,11 @@ def _first_flagged(flags, j0, m, bit):  # pragma: no cover - jit
 
 
 @jit
-def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i):
-    # pragma: no cover - jit
-    """Overwrite the currents of suppressed runs in ``[start, stop)`` (see module doc)."""
+def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, out_i, out_v,
+                        out_p):  # pragma: no cover - jit
+    """Overwrite the currents of suppressed runs in ``[start, stop)`` (see module doc), and
+    their power when ``out_p`` is not empty."""
+    with_power = out_p.shape[0] > 0
     ring_len = flags.shape[0]
     n = stop - start
     k = 0
@@ -275,25 +294,30 @@ def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, o
             sid = a + q
             if sid >= start and sid < stop:
                 out_i[sid - start] = x
+                if with_power:
+                    out_p[sid - start] = x * out_v[sid - start]
         k = b - start + 1
 
 
-def decode_numba(view: RingView, start: int, stop: int, oldest: int):
-    """Same as :func:`decode_numpy`, through the numba kernel."""
+def decode_numba(view: RingView, start: int, stop: int, oldest: int, power: bool = False):
+    """Same as :func:`decode_numpy`, through the numba kernel (power computed in the same
+    pass when requested)."""
     n = stop - start
     ci = np.empty(n, dtype=np.float32)
     cv = np.empty(n, dtype=np.float32)
     bits = np.empty(n, dtype=np.uint8)
+    p = np.empty(n if power else 0, dtype=np.float32)
     cal = view.cal
-    decode_kernel(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,
-                  cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, bits)
-    return ci, cv, bits
+    decode_into(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,
+                cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, bits, p)
+    return (ci, cv, bits, p) if power else (ci, cv, bits)
 
 
 __all__ = [
     "FLAG_SUPPRESSED",
     "FLAG_VRANGE",
     "RingView",
+    "decode_into",
     "decode_kernel",
     "decode_numba",
     "decode_numpy",

@@ -205,19 +205,19 @@ class QueryMixin:
                     value = words[:, 1] >> 2
             else:
                 if decoded is None:
-                    if stop > start:
-                        decoded = self._decode(start, stop)
+                    if stop > start:  # power (if wanted) in the same pass as the decoding
+                        decoded = self._decode(start, stop, power="power" in fields)
                     else:
                         decoded = (np.zeros(0, np.float32), np.zeros(0, np.float32),
                                    np.zeros(0, np.uint8))
-                ci, cv, bits = decoded
+                ci, cv, bits = decoded[:3]
                 # decoded arrays are fresh: handing them out never aliases the ring
                 if field == "current":
                     value = ci
                 elif field == "voltage":
                     value = cv
                 elif field == "power":
-                    value = ci * cv
+                    value = decoded[3] if len(decoded) > 3 else ci * cv
                 elif field == "current_voltage":
                     value = np.stack([ci, cv], axis=1)
                 elif field == "bits":
