@@ -124,11 +124,13 @@ class BrowserWindow:
         First file to open.
     backend : str
         Backend the browser opens files with (``'h5py'`` or ``'tables'``).
+    swmr : bool
+        Open files as SWMR readers (h5py), as the browser does for live files.
     """
 
     VIEWERS = ("viewer0D", "viewer1D", "viewer2D", "navigator1D", "navigator2D")
 
-    def __init__(self, path: Path, backend: str) -> None:
+    def __init__(self, path: Path, backend: str, swmr: bool = False) -> None:
         from pymodaq_gui.h5modules import browsing
         from qtpy import QtWidgets
 
@@ -139,7 +141,7 @@ class BrowserWindow:
         self.window = QtWidgets.QMainWindow()
         self.window.resize(1400, 800)
         self.browser = browsing.H5Browser(self.window, h5file_path=str(self.path),
-                                          backend=backend)
+                                          backend=backend, swmr=swmr)
         self.window.show()
         viewer = self.browser.hyper_viewer
         self.shown = Spy(viewer, "show_data")  # what the browser hands to its ND viewer
@@ -634,6 +636,83 @@ def test_browser_shows_timed_log(tmp_path: Path, browse: Any, backend: str) -> N
     assert set(b.items) == nodes
     shown = b.open(f"{det}/Data1D/CH00/EnlData00")
     assert_shown(shown, "trace", "mV", ["tr"], [expected["traces"]], (0,))
+
+
+# --------------------------------------------------------------------------------------------
+# Live file (SWMR)
+# --------------------------------------------------------------------------------------------
+
+LIVE_WRITER = """
+import sys
+import numpy as np
+import daqcore.data as dd
+import daqcore.saving as ds
+
+h5 = ds.H5SaverLowLevel("logger", backend="h5py")
+h5.init_file(sys.argv[1], new_file=True, swmr_mode=True)
+det = h5.add_det_group(h5.raw_group, title="live")
+saver = ds.DataToExportTimedSaver(h5)
+k = 0
+for line in sys.stdin:  # each line: number of samples to append, 0 closes the file
+    if int(line) == 0:
+        break
+    for _ in range(int(line)):
+        dte = dd.DataToExport("live", data=[dd.DataRaw("v", units="V",
+                                                       data=[np.array([0.5 * k])])])
+        dte.timestamp = 100.0 + k
+        saver.add_data(det, dte)
+        k += 1
+    h5.flush()
+    print(k, h5.is_swmr_active, flush=True)
+h5.close_file()
+print("closed", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_browser_follows_a_live_swmr_file(tmp_path: Path, qapp: Any) -> None:
+    """A daqcore SWMR writer (another process) appends; the browser, opened as SWMR reader
+    while the file is being written, shows what was flushed and more after File > Refresh."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "live.h5"
+    node = "/RawData/Detector000/Data0D/CH00/EnlData00"
+    writer = subprocess.Popen([sys.executable, "-c", LIVE_WRITER, str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    b = None
+    try:
+        def append(n: int) -> str:
+            assert writer.stdin is not None and writer.stdout is not None
+            writer.stdin.write(f"{n}\n")
+            writer.stdin.flush()
+            return writer.stdout.readline().strip()
+
+        assert append(3) == "3 True"  # SWMR writing is on
+        b = BrowserWindow(path, "h5py", swmr=True)
+        shown = b.open(node)
+        assert (shown.name, shown.units, tuple(shown.nav_indexes)) == ("v", "V", (0,))
+        np.testing.assert_array_equal(shown.data[0], [0.0, 0.5, 1.0])
+        assert_axis(shown, 0, "time", "s", np.array([100.0, 101.0, 102.0]))
+
+        assert append(4) == "7 True"
+        b.browser.get_action("refresh").trigger()
+        b._collect_items()
+        shown = b.open(node)
+        np.testing.assert_array_equal(shown.data[0], 0.5 * np.arange(7))
+        assert_axis(shown, 0, "time", "s", 100.0 + np.arange(7))
+
+        assert append(0) == "closed"  # the writer closes while the browser reads
+        assert writer.wait(timeout=30) == 0
+        b.digest_before = file_digest(path)  # from here on only the browser has the file
+        b._mouse(node, double=True)
+        assert b.errors.unexpected() == []
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+        if b is not None:
+            b.close()
 
 
 # --------------------------------------------------------------------------------------------
