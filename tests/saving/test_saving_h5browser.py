@@ -1,16 +1,19 @@
 """PyMoDAQ's own H5Browser (``pymodaq_gui``) opens, walks and displays files written by daqcore.
 
-Each test writes a file with daqcore (snapshot, 2D scan with navigation axes, timed log; h5py and
-PyTables backends), opens it in ``pymodaq_gui.h5modules.browsing.H5Browser`` (offscreen, no event
-loop), walks the browser's tree, clicks nodes with real mouse events on the tree's viewport (the
-browser then runs its own ``show_h5_attributes`` / ``show_h5_data`` slots), and checks:
+Each test writes a file with daqcore (snapshot, 2D grid and spread scans through the scan engine
+over mock instruments, a scan written with DataToExportExtendedSaver + add_nav_axes, timed logs,
+a live SWMR file; h5py and PyTables backends, browsed with the same or the other backend), opens
+it in ``pymodaq_gui.h5modules.browsing.H5Browser`` (offscreen, no event loop), walks the
+browser's tree, clicks nodes with real mouse events on the tree's viewport (the browser then runs
+its own ``show_h5_attributes`` / ``show_h5_data`` slots and its actions), and checks:
 
 * the tree holds exactly the nodes of the file;
 * the attribute panel shows the attributes we wrote, ``units`` included;
 * the DataWithAxes the browser loads and hands to its ND viewer, and what the signal viewers draw,
   equal the data, axes and units we saved;
 * nothing went to PyMoDAQ's error log (the browser catches and logs every exception);
-* the browser accepts the file's ``pymodaq_version`` and browsing never modifies the file.
+* the browser accepts the file's ``pymodaq_version`` and browsing never modifies the file;
+* where the browser fails in its own code, it fails the same way on files pymodaq_data writes.
 
 Run this file as a script to (re)render ``docs/img/h5browser_daqcore_scan.png``.
 """
@@ -161,6 +164,11 @@ class BrowserWindow:
         self._collect_items()
         return self
 
+    def refresh(self) -> None:
+        """File > Refresh (F5): the browser reloads the file and rebuilds its tree."""
+        self.browser.get_action("refresh").trigger()
+        self._collect_items()
+
     def _collect_items(self) -> None:
         self.items: dict[str, Any] = {}
         for index in range(self.tree.topLevelItemCount()):
@@ -171,7 +179,8 @@ class BrowserWindow:
         for index in range(item.childCount()):
             self._collect(item.child(index))
 
-    def _mouse(self, node_path: str, double: bool) -> None:
+    def mouse_click(self, node_path: str, double: bool = False) -> None:
+        """Click (or double-click) the node's row with the mouse."""
         from qtpy import QtCore
         from qtpy.QtTest import QTest
 
@@ -188,21 +197,21 @@ class BrowserWindow:
 
     def click(self, node_path: str) -> dict[str, str]:
         """Click a node; return the attribute panel (name -> shown text)."""
-        self._mouse(node_path, double=False)
+        self.mouse_click(node_path, double=False)
         return {child.name(): str(child.value())
                 for child in self.browser.settings_attributes.settings.children()}
 
     def open(self, node_path: str) -> Any:
         """Double-click a data node; return the DataWithAxes the browser gives its viewer."""
         n_calls = len(self.shown.calls)
-        self._mouse(node_path, double=True)
+        self.mouse_click(node_path, double=True)
         assert len(self.shown.calls) > n_calls, f"the browser displayed nothing for {node_path}"
         return self.shown.last
 
     def open_all(self, node_path: str) -> Any:
         """Select a node and run the browser's 'Plot Nodes' action (all channels of the group)."""
         n_calls = len(self.shown.calls)
-        self._mouse(node_path, double=False)
+        self.mouse_click(node_path, double=False)
         self.browser.get_action("plot_nodes").trigger()
         assert len(self.shown.calls) > n_calls, f"the browser displayed nothing for {node_path}"
         return self.shown.last
@@ -392,7 +401,7 @@ def test_browser_shows_snapshot(tmp_path: Path, browse: Any, writer_backend: str
 
     # the Logger VLARRAY of pickled strings goes to the browser's text list
     assert b.click("/RawData/Logger")["data_type"] == "strings"
-    b._mouse("/RawData/Logger", double=True)
+    b.mouse_click("/RawData/Logger", double=True)
     assert b.log_lines() == ["snapshot taken", "détecteur prêt"]
 
 
@@ -631,8 +640,7 @@ def test_browser_shows_timed_log(tmp_path: Path, browse: Any, backend: str) -> N
 
     # File > Refresh (F5) closes and reopens the file (read-write in PyMoDAQ 5.3) and rebuilds
     # the tree; the file stays byte-for-byte the same (checked when the test ends)
-    b.browser.get_action("refresh").trigger()
-    b._collect_items()
+    b.refresh()
     assert set(b.items) == nodes
     shown = b.open(f"{det}/Data1D/CH00/EnlData00")
     assert_shown(shown, "trace", "mV", ["tr"], [expected["traces"]], (0,))
@@ -696,8 +704,7 @@ def test_browser_follows_a_live_swmr_file(tmp_path: Path, qapp: Any) -> None:
         assert_axis(shown, 0, "time", "s", np.array([100.0, 101.0, 102.0]))
 
         assert append(4) == "7 True"
-        b.browser.get_action("refresh").trigger()
-        b._collect_items()
+        b.refresh()
         shown = b.open(node)
         np.testing.assert_array_equal(shown.data[0], 0.5 * np.arange(7))
         assert_axis(shown, 0, "time", "s", 100.0 + np.arange(7))
@@ -705,7 +712,7 @@ def test_browser_follows_a_live_swmr_file(tmp_path: Path, qapp: Any) -> None:
         assert append(0) == "closed"  # the writer closes while the browser reads
         assert writer.wait(timeout=30) == 0
         b.digest_before = file_digest(path)  # from here on only the browser has the file
-        b._mouse(node, double=True)
+        b.mouse_click(node, double=True)
         assert b.errors.unexpected() == []
     finally:
         if writer.poll() is None:
@@ -804,7 +811,7 @@ def browse_everything(b: BrowserWindow) -> dict[str, tuple[list[str], Any]]:
         b.click(node_path)
         name = node_path.rsplit("/", 1)[-1]
         if name.startswith(("Data", "EnlData")) and name[-1].isdigit():
-            b._mouse(node_path, double=True)
+            b.mouse_click(node_path, double=True)
         shown = None
         if len(b.shown.calls) > before_shown:
             dwa = b.shown.last
