@@ -3,9 +3,11 @@
 
 Synthetic JS110 data at 2 MS/s (sleep/wake load: 200 current-range switches per second),
 reductions (200, 100, 100), 10 ms insert chunks. The two buffers ingest the same chunks
-alternately, so machine load affects both alike. Prints one JSON document with medians of
-repeated calls for ours (numba backend, plus the numpy fallback's ingest rate) and the peer,
-and ratios (peer time / our time for queries, our rate / peer rate for ingest).
+alternately and the queries alternate call by call (microsecond queries: means of 50-200
+back-to-back calls per sample), so machine load affects both alike. Prints one JSON
+document with medians of repeated calls for ours (numba backend, plus the numpy fallback's
+ingest rate) and the peer, and ratios (peer time / our time for queries, our rate / peer
+rate for ingest).
 
 Run:  python benchmarks/bench_joulescope.py [--quick] [--buffer-duration 30] [--stream-seconds 40]
 """
@@ -36,14 +38,21 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * 4096
 
 
-def timed(fn, repeat):
-    fn()  # untimed first call (kernel loading, caches)
-    times = []
+def timed_interleaved(fns: dict, repeat: int, inner: int = 1) -> dict:
+    """Median time of each callable, calling them alternately (fair on a loaded machine).
+
+    Each sample is the mean of ``inner`` back-to-back calls (for microsecond calls).
+    """
+    for fn in fns.values():
+        fn()  # untimed first call (kernel loading, caches)
+    times: dict = {name: [] for name in fns}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            times[name].append((time.perf_counter() - t0) / inner)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def make_buffer(kind: str, duration: float):
@@ -69,28 +78,40 @@ def ingest(sb, pieces, seconds: int) -> float:
     return total
 
 
-def _queries(sb, r: int) -> dict:
-    out: dict = {}
+def _query_calls(sb) -> dict:
+    """The timed queries of one buffer: name -> (callable, inner repetitions)."""
     s0, s1 = sb.sample_id_range
     incr = (s1 - s0) // 1000
-    out["data_get_whole_buffer_1000pts_ms"] = 1e3 * timed(
-        lambda: sb.data_get(s0, s0 + incr * 1000, incr), r)
-    w0 = s1 - FS
-    out["data_get_1s_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(w0, w0 + 2_000_000, 2000), r)
-    w0 = s1 - 20_000
-    out["data_get_10ms_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(w0, w0 + 20_000, 20), r)
-    out["data_get_incr1_1000pts_ms"] = 1e3 * timed(lambda: sb.data_get(s1 - 1000, s1, 1), r)
+    w1 = s1 - FS
+    w2 = s1 - 20_000
     n10 = min(10 * FS, (s1 - s0) - 2 * FS)
     a = s1 - n10 - 12345
-    out["statistics_get_10s_unaligned_ms"] = 1e3 * timed(
-        lambda: sb.statistics_get(a, a + n10), r * 20)
     a2 = s1 - n10 - (s1 % 2_000_000)
-    out["statistics_get_10s_aligned_ms"] = 1e3 * timed(
-        lambda: sb.statistics_get(a2, a2 + n10), r * 20)
     f3 = ["current", "voltage", "power"]
-    out["samples_get_1s_i_v_p_ms"] = 1e3 * timed(lambda: sb.samples_get(s1 - FS, s1, fields=f3), r)
-    stats, _ = sb.statistics_get(s1 - FS, s1)
-    out["sanity_current_mean_A"] = float(stats[0]["mean"])
+    return {
+        "data_get_whole_buffer_1000pts_ms": (lambda: sb.data_get(s0, s0 + incr * 1000, incr), 1),
+        "data_get_1s_1000pts_ms": (lambda: sb.data_get(w1, w1 + 2_000_000, 2000), 1),
+        "data_get_10ms_1000pts_ms": (lambda: sb.data_get(w2, w2 + 20_000, 20), 1),
+        "data_get_incr1_1000pts_ms": (lambda: sb.data_get(s1 - 1000, s1, 1), 10),
+        "statistics_get_10s_unaligned_ms": (lambda: sb.statistics_get(a, a + n10), 50),
+        "statistics_get_10s_aligned_ms": (lambda: sb.statistics_get(a2, a2 + n10), 200),
+        "samples_get_1s_i_v_p_ms": (lambda: sb.samples_get(s1 - FS, s1, fields=f3), 1),
+    }
+
+
+def _queries(bufs: dict, r: int) -> dict:
+    """Time each query on every buffer, alternating buffers call by call."""
+    out: dict = {kind: {} for kind in bufs}
+    calls = {kind: _query_calls(sb) for kind, sb in bufs.items()}
+    for name, (_, inner) in next(iter(calls.values())).items():
+        fns = {kind: calls[kind][name][0] for kind in bufs}
+        reps = r * 3 if inner > 1 else r
+        for kind, t in timed_interleaved(fns, reps, inner).items():
+            out[kind][name] = 1e3 * t
+    for kind, sb in bufs.items():
+        s1 = sb.sample_id_range[1]
+        stats, _ = sb.statistics_get(s1 - FS, s1)
+        out[kind]["sanity_current_mean_A"] = float(stats[0]["mean"])
     return out
 
 
@@ -149,8 +170,8 @@ def bench_pair(kinds: list[str], raw_1s, args) -> dict:
                 totals[kind] += time.perf_counter() - t0
     for kind in kinds:
         res[kind]["insert_raw_process_x_realtime"] = seconds / totals[kind]
-    for kind in kinds:
-        res[kind].update(_queries(bufs[kind], args.repeat))
+    for kind, q in _queries(bufs, args.repeat).items():
+        res[kind].update(q)
     bufs.clear()
     gc.collect()
     rates = _usb_rates(kinds, raw_1s, max(1, seconds // 4))

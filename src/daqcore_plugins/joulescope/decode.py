@@ -150,14 +150,13 @@ def _cal_current_kernel(raw, ring_len, sid, seg_ids, ioff, igain):  # pragma: no
 
 
 @jit
-def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits, out_p, k0):
+def _calibrate_span(raw, flags, j0, n, io, ig, vo, vg, out_i, out_v, out_bits, out_p, k0):
     # pragma: no cover - jit
     """Calibrate ``n`` ring slots from ``j0`` (no wrap) into outputs from ``k0``.
 
-    ``io``/``ig`` are the 9 current offsets/gains (entry 8, "missing", is NaN) and
-    ``vo3``/``vg3`` the 2 voltage ones plus a NaN entry for missing samples, so the loop
-    body is branch-light. Power (float32 ``i * v``) is written only when ``out_p`` is not
-    empty. Returns the OR of the flag bytes seen.
+    ``io``/``ig`` are the 9 current offsets/gains (entry 8, "missing", is NaN, so missing
+    samples need no branch), ``vo``/``vg`` the 2 voltage ones. Power (float32 ``i * v``)
+    is written only when ``out_p`` is not empty. Returns the OR of the flag bytes seen.
     """
     r = raw[2 * j0:2 * (j0 + n)]
     f = flags[j0:j0 + n]
@@ -174,9 +173,9 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo3, vg3, out_i, out_v, out_bits,
         flag_or |= fl
         miss = (wi & wv) == 0xFFFF
         ir = 8 if miss else (wi & 3) | ((wv & 1) << 2)
-        vr = 2 if miss else fl & 1
+        vr = fl & 1
         i = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
-        v = np.float32(np.float32(wv >> 2) + vo3[vr]) * vg3[vr]
+        v = np.float32(np.nan) if miss else np.float32(np.float32(wv >> 2) + vo[vr]) * vg[vr]
         oi[t] = i
         ov[t] = v
         if with_power:
@@ -190,7 +189,7 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
                   out_i, out_v, out_bits):  # pragma: no cover - jit
     """numba version of :func:`decode_numpy`, writing into preallocated outputs."""
     decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain, out_i,
-                out_v, out_bits, np.empty(0, dtype=np.float32))
+                out_v, out_bits, out_i[:0])
 
 
 @jit
@@ -203,10 +202,6 @@ def decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vga
     seg = np.searchsorted(seg_ids, start, side="right") - 1
     if seg < 0:
         seg = 0
-    vo3 = np.empty(3, dtype=np.float32)
-    vg3 = np.empty(3, dtype=np.float32)
-    vo3[2] = np.nan
-    vg3[2] = np.nan
     flag_or = 0
     k = 0
     while k < n:
@@ -215,13 +210,12 @@ def decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vga
             seg_end = min(n, seg_ids[seg + 1] - start)
         io = ioff[seg]
         ig = igain[seg]
-        for q in range(2):
-            vo3[q] = voff[seg, q]
-            vg3[q] = vgain[seg, q]
+        vo = voff[seg]
+        vg = vgain[seg]
         while k < seg_end:
             j = (start + k) % ring_len
             m = min(seg_end - k, ring_len - j)
-            flag_or |= _calibrate_span(raw, flags, j, m, io, ig, vo3, vg3, out_i, out_v,
+            flag_or |= _calibrate_span(raw, flags, j, m, io, ig, vo, vg, out_i, out_v,
                                        out_bits, out_p, k)
             k += m
         seg += 1

@@ -63,6 +63,7 @@ class ProcessingMixin:
         self._kargs_cal = (cal.start_ids, cal.i_offset, cal.i_gain, cal.v_offset, cal.v_gain)
         self._cal_ids = cal.start_ids
         self._cal_table = cal.table
+        self._step0 = int(lv.steps[0])
         self._kargs_stats = (
             kernel_index(self._length, self._ring_len, lv.steps, lv.offsets, lv.n_entries,
                          cal.start_ids),

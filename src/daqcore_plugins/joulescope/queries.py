@@ -12,7 +12,7 @@ import numpy as np
 
 from .decode import ring_words
 from .errors import InvalidParameterError, OutputArrayError, SampleRangeError
-from .range_stats import statistics_kernel
+from .range_stats import statistics_entries_kernel, statistics_kernel
 from .stats import STATS_DTYPE, STATS_FIELD_COUNT, pack_records, stats_invalidate
 
 log = logging.getLogger("daqcore_plugins.joulescope.stream_buffer")
@@ -54,9 +54,21 @@ class QueryMixin:
         if not self._use_numba:
             return out, self._statistics_one(start, stop, out)
         # numba fast path inlined: at ~2 us per call every Python statement counts
-        x_start, x_stop = statistics_kernel(
-            int(start), int(stop), self.processed_sample_id, self.device_sample_id,
-            self._valid_from, *self._kargs_stats, out)
+        a = int(start)
+        b = int(stop)
+        s0 = self._step0
+        if a % s0 or b % s0:
+            x_start, x_stop = statistics_kernel(
+                a, b, self.processed_sample_id, self.device_sample_id, self._valid_from,
+                *self._kargs_stats, out)
+        else:  # whole level-0 blocks: reduction entries only (cheaper call)
+            x_start, x_stop, done = statistics_entries_kernel(
+                a, b, self.processed_sample_id, self.device_sample_id, self._valid_from,
+                *self._kargs_stats[:3], out)
+            if not done:  # clamped to a partial block
+                x_start, x_stop = statistics_kernel(
+                    a, b, self.processed_sample_id, self.device_sample_id, self._valid_from,
+                    *self._kargs_stats, out)
         if x_start != start or x_stop != stop:
             log.info("range [%r, %r] constrained to [%r, %r]", start, stop, x_start, x_stop)
         return out, [x_start, x_stop]

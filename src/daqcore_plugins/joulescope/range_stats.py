@@ -178,27 +178,19 @@ def _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, x, y, oldest, 
 
 
 @jit
-def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, flags, oldest,
-               seg_ids, ioff, igain, voff, vgain, small, tk, si, sv, sb):
+def _walk_levels(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, small):
     # pragma: no cover - jit
-    """Exact statistics of ``[a, b)`` into the accumulator rows ``small[4:8]``; returns k.
+    """Combine the reduction entries inside ``[a, b)`` into the accumulator ``small[4:8]``.
 
-    ``small`` is (13, 6) float64 scratch, ``tk`` (1,) int64; ``si``/``sv``/``sb`` hold at
-    least ``2 * steps[0] + 2`` decoded samples when an end of the range is not aligned to
-    ``steps[0]`` (see :func:`_needs_samples`), otherwise they may be empty.
+    The aligned middle comes from the coarsest level that fits, the remainders from finer
+    levels. Returns ``(k, left_end, right_start)``: samples ``[a, left_end)`` and
+    ``[right_start, b)`` are not covered by any entry (``small`` is (13, 6) scratch).
     """
-    tmean = small[0:1]
-    tm2 = small[1:2]
-    tmn = small[2:3]
-    tmx = small[3:4]
     acc_mean = small[4]
     acc_m2 = small[5]
     acc_mn = small[6]
     acc_mx = small[7]
     work = small[8:13]
-    acc_k = 0
-    if b <= a:
-        return acc_k
     top = -1
     k1 = 0
     k2 = 0
@@ -209,13 +201,11 @@ def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, 
         if k1 < k2:
             top = lv
             break
-    if top < 0:
-        return _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, b, oldest,
-                        seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean, tm2, tmn,
-                        tmx)
+    if b <= a or top < 0:
+        return 0, max(a, b), max(a, b)
     s = steps[top]
-    acc_k = _acc_entries(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn,
-                         L_mx, offsets[top], nents[top], k1 // s, (k2 - k1) // s, work)
+    acc_k = _acc_entries(0, acc_mean, acc_m2, acc_mn, acc_mx, L_k, L_mean, L_m2, L_mn, L_mx,
+                         offsets[top], nents[top], k1 // s, (k2 - k1) // s, work)
     left_end = k1
     right_start = k2
     for lv in range(top - 1, -1, -1):
@@ -232,14 +222,26 @@ def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, 
                                  L_mn, L_mx, offsets[lv], nents[lv], right_start // s,
                                  (k - right_start) // s, work)
             right_start = k
-    if left_end > a:
-        acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, a, left_end,
-                         oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean,
-                         tm2, tmn, tmx)
-    if b > right_start:
-        acc_k = _acc_raw(acc_k, acc_mean, acc_m2, acc_mn, acc_mx, raw, flags, right_start, b,
-                         oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk, tmean,
-                         tm2, tmn, tmx)
+    return acc_k, left_end, right_start
+
+
+@jit
+def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, flags, oldest,
+               seg_ids, ioff, igain, voff, vgain, small, tk, si, sv, sb):
+    # pragma: no cover - jit
+    """Exact statistics of ``[a, b)`` into the accumulator rows ``small[4:8]``; returns k.
+
+    ``small`` is (13, 6) float64 scratch, ``tk`` (1,) int64; ``si``/``sv``/``sb`` hold at
+    least ``2 * steps[0] + 2`` decoded samples when an end of the range is not aligned to
+    ``steps[0]`` (see :func:`_needs_samples`), otherwise they may be empty.
+    """
+    acc_k, left_end, right_start = _walk_levels(a, b, steps, offsets, nents, L_k, L_mean,
+                                                L_m2, L_mn, L_mx, small)
+    for x, y in ((a, left_end), (right_start, b)):
+        if y > x:
+            acc_k = _acc_raw(acc_k, small[4], small[5], small[6], small[7], raw, flags, x, y,
+                             oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk,
+                             small[0:1], small[1:2], small[2:3], small[3:4])
     return acc_k
 
 
@@ -303,6 +305,14 @@ def kernel_index(length: int, ring_len: int, steps: np.ndarray, offsets: np.ndar
 
 
 @jit
+def _clamp(start, stop, end, dev, valid_from, length, ring_len):  # pragma: no cover - jit
+    """``statistics_get``'s clamping of ``[start, stop)`` to the held samples, and the oldest
+    sample id usable as a suppression "pre" sample: ``(a, b, oldest)``."""
+    a = max(start, 0, end - length, valid_from, dev - ring_len + 1)
+    return a, max(a, min(stop, end)), max(valid_from, dev - ring_len)
+
+
+@jit
 def statistics_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats, raw, flags,
                       caltab, out):  # pragma: no cover - jit
     """``statistics_get`` in one call: clamp ``[start, stop)`` to the held samples, write
@@ -311,19 +321,15 @@ def statistics_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats, ra
     ``end``/``dev``/``valid_from``: processed and device sample ids, first valid id.
     ``index`` comes from :func:`kernel_index`; ``L_stats`` is mean, m2, min, max stacked;
     ``caltab`` columns: current offset (9), current gain (9), voltage offset (2), gain (2).
-    Few array arguments: numba's dispatch costs about 0.1 us per
-    array argument, which is more than combining a few reduction entries.
+    Few array arguments: numba's dispatch costs about 0.1 us per array argument, which is
+    more than combining a few reduction entries.
     """
     nlev = index[0]
-    length = index[1]
-    ring_len = index[2]
-    a = max(start, 0, end - length, valid_from, dev - ring_len + 1)
-    b = max(a, min(stop, end))
-    oldest = max(valid_from, dev - ring_len)
+    a, b, oldest = _clamp(start, stop, end, dev, valid_from, index[1], index[2])
     steps = index[3:3 + nlev]
-    n = 2 * steps[0] + 2 if _needs_samples(a, b, steps[0]) else 0
     small = np.empty((13, 6))
     tk = np.empty(1, dtype=np.int64)
+    n = 2 * steps[0] + 2 if _needs_samples(a, b, steps[0]) else 0
     si = np.empty(n, dtype=np.float32)
     sv = np.empty(n, dtype=np.float32)
     sb = np.empty(n, dtype=np.uint8)
@@ -334,6 +340,28 @@ def statistics_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats, ra
                        small, tk, si, sv, sb)
     _write_record(out, acc_k, small)
     return a, b
+
+
+@jit
+def statistics_entries_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats,
+                              out):  # pragma: no cover - jit
+    """:func:`statistics_kernel` for ranges made of whole level-0 blocks (the common case of
+    aligned requests): reduction entries only, fewer arguments, no sample scratch.
+
+    Returns ``(a, b, done)``; ``done`` is False (and ``out`` untouched) when the clamped
+    range needs samples, then call :func:`statistics_kernel`.
+    """
+    nlev = index[0]
+    a, b, _ = _clamp(start, stop, end, dev, valid_from, index[1], index[2])
+    steps = index[3:3 + nlev]
+    if _needs_samples(a, b, steps[0]):
+        return a, b, False
+    small = np.empty((13, 6))
+    acc_k, _, _ = _walk_levels(a, b, steps, index[3 + nlev:3 + 2 * nlev],
+                               index[3 + 2 * nlev:3 + 3 * nlev], L_k, L_stats[0],
+                               L_stats[1], L_stats[2], L_stats[3], small)
+    _write_record(out, acc_k, small)
+    return a, b, True
 
 
 def range_stats_numba(levels, view, starts, stops, oldest: int,
@@ -383,5 +411,6 @@ __all__ = [
     "range_stats_kernel",
     "range_stats_numba",
     "range_stats_numpy",
+    "statistics_entries_kernel",
     "statistics_kernel",
 ]
