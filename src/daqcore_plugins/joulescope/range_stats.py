@@ -226,22 +226,23 @@ def _walk_levels(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, sma
 
 
 @jit
-def _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw, flags, oldest,
-               seg_ids, ioff, igain, voff, vgain, small, tk, si, sv, sb):
-    # pragma: no cover - jit
-    """Exact statistics of ``[a, b)`` into the accumulator rows ``small[4:8]``; returns k.
+def _acc_edges(acc_k, a, b, left_end, right_start, raw, flags, oldest, seg_ids, ioff, igain,
+               voff, vgain, small, tk, si, sv, sb):  # pragma: no cover - jit
+    """Add the samples ``[a, left_end)`` and ``[right_start, b)`` (decoded) to the
+    accumulator ``small[4:8]``; returns the new count.
 
     ``small`` is (13, 6) float64 scratch, ``tk`` (1,) int64; ``si``/``sv``/``sb`` hold at
-    least ``2 * steps[0] + 2`` decoded samples when an end of the range is not aligned to
-    ``steps[0]`` (see :func:`_needs_samples`), otherwise they may be empty.
+    least ``2 * steps[0] + 2`` samples. Called only when an edge is not empty: a call with
+    this many array arguments costs more than combining a few entries.
     """
-    acc_k, left_end, right_start = _walk_levels(a, b, steps, offsets, nents, L_k, L_mean,
-                                                L_m2, L_mn, L_mx, small)
-    for x, y in ((a, left_end), (right_start, b)):
-        if y > x:
-            acc_k = _acc_raw(acc_k, small[4], small[5], small[6], small[7], raw, flags, x, y,
-                             oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk,
-                             small[0:1], small[1:2], small[2:3], small[3:4])
+    if left_end > a:
+        acc_k = _acc_raw(acc_k, small[4], small[5], small[6], small[7], raw, flags, a,
+                         left_end, oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb, tk,
+                         small[0:1], small[1:2], small[2:3], small[3:4])
+    if b > right_start:
+        acc_k = _acc_raw(acc_k, small[4], small[5], small[6], small[7], raw, flags,
+                         right_start, b, oldest, seg_ids, ioff, igain, voff, vgain, si, sv, sb,
+                         tk, small[0:1], small[1:2], small[2:3], small[3:4])
     return acc_k
 
 
@@ -276,20 +277,18 @@ def range_stats_kernel(starts, stops, steps, offsets, nents, L_k, L_mean, L_m2, 
     """Exact statistics of each window ``[starts[w], stops[w])`` into STATS_DTYPE records."""
     small = np.empty((13, 6))
     tk = np.empty(1, dtype=np.int64)
-    scratch = 2 * steps[0] + 2
-    si = np.empty(0, dtype=np.float32)      # allocated when a window needs raw samples
-    sv = np.empty(0, dtype=np.float32)
-    sb = np.empty(0, dtype=np.uint8)
+    scratch = 2 * steps[0] + 2              # decoded samples of a window's unaligned ends
+    si = np.empty(scratch, dtype=np.float32)
+    sv = np.empty(scratch, dtype=np.float32)
+    sb = np.empty(scratch, dtype=np.uint8)
     for w in range(starts.shape[0]):
         a = starts[w]
         b = stops[w]
-        if si.shape[0] == 0 and _needs_samples(a, b, steps[0]):
-            si = np.empty(scratch, dtype=np.float32)
-            sv = np.empty(scratch, dtype=np.float32)
-            sb = np.empty(scratch, dtype=np.uint8)
-        acc_k = _range_one(a, b, steps, offsets, nents, L_k, L_mean, L_m2, L_mn, L_mx, raw,
-                           flags, oldest, seg_ids, ioff, igain, voff, vgain, small, tk, si,
-                           sv, sb)
+        acc_k, left_end, right_start = _walk_levels(a, b, steps, offsets, nents, L_k, L_mean,
+                                                    L_m2, L_mn, L_mx, small)
+        if left_end > a or b > right_start:
+            acc_k = _acc_edges(acc_k, a, b, left_end, right_start, raw, flags, oldest,
+                               seg_ids, ioff, igain, voff, vgain, small, tk, si, sv, sb)
         _write_record(out[w], acc_k, small)
 
 
@@ -333,11 +332,14 @@ def statistics_kernel(start, stop, end, dev, valid_from, index, L_k, L_stats, ra
     si = np.empty(n, dtype=np.float32)
     sv = np.empty(n, dtype=np.float32)
     sb = np.empty(n, dtype=np.uint8)
-    acc_k = _range_one(a, b, steps, index[3 + nlev:3 + 2 * nlev],
-                       index[3 + 2 * nlev:3 + 3 * nlev], L_k, L_stats[0], L_stats[1],
-                       L_stats[2], L_stats[3], raw, flags, oldest, index[3 + 3 * nlev:],
-                       caltab[:, 0:9], caltab[:, 9:18], caltab[:, 18:20], caltab[:, 20:22],
-                       small, tk, si, sv, sb)
+    acc_k, left_end, right_start = _walk_levels(a, b, steps, index[3 + nlev:3 + 2 * nlev],
+                                                index[3 + 2 * nlev:3 + 3 * nlev], L_k,
+                                                L_stats[0], L_stats[1], L_stats[2], L_stats[3],
+                                                small)
+    if left_end > a or b > right_start:
+        acc_k = _acc_edges(acc_k, a, b, left_end, right_start, raw, flags, oldest,
+                           index[3 + 3 * nlev:], caltab[:, 0:9], caltab[:, 9:18],
+                           caltab[:, 18:20], caltab[:, 20:22], small, tk, si, sv, sb)
     _write_record(out, acc_k, small)
     return a, b
 
