@@ -156,13 +156,15 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo, vg, out_i, out_v, out_bits, o
 
     ``io``/``ig`` are the 9 current offsets/gains (entry 8, "missing", is NaN, so missing
     samples need no branch), ``vo``/``vg`` the 2 voltage ones. Power (float32 ``i * v``)
-    is written only when ``out_p`` is not empty. Returns the OR of the flag bytes seen.
+    is written only when ``out_p`` is not empty, bits only when ``out_bits`` is not empty.
+    Returns the OR of the flag bytes seen.
     """
     r = raw[2 * j0:2 * (j0 + n)]
     f = flags[j0:j0 + n]
     oi = out_i[k0:k0 + n]
     ov = out_v[k0:k0 + n]
-    ob = out_bits[k0:k0 + n]
+    with_bits = out_bits.shape[0] > 0
+    ob = out_bits[k0:k0 + n] if with_bits else out_bits
     with_power = out_p.shape[0] > 0
     op = out_p[k0:k0 + n] if with_power else out_p
     flag_or = 0
@@ -180,7 +182,8 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo, vg, out_i, out_v, out_bits, o
         ov[t] = v
         if with_power:
             op[t] = i * v
-        ob[t] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
+        if with_bits:
+            ob[t] = ir | ((wi & 4) << 2) | ((wv & 4) << 3)
     return flag_or
 
 
@@ -195,7 +198,8 @@ def decode_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, v
 @jit
 def decode_into(raw, flags, start, stop, oldest, seg_ids, ioff, igain, voff, vgain,
                 out_i, out_v, out_bits, out_p):  # pragma: no cover - jit
-    """:func:`decode_kernel` that also writes the power into ``out_p`` unless it is empty."""
+    """:func:`decode_kernel` that also writes the power into ``out_p`` unless it is empty
+    (and skips the bits when ``out_bits`` is empty)."""
     ring_len = flags.shape[0]
     n = stop - start
     nseg = seg_ids.shape[0]
@@ -293,13 +297,14 @@ def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, o
         k = b - start + 1
 
 
-def decode_numba(view: RingView, start: int, stop: int, oldest: int, power: bool = False):
+def decode_numba(view: RingView, start: int, stop: int, oldest: int, power: bool = False,
+                 bits: bool = True):
     """Same as :func:`decode_numpy`, through the numba kernel (power computed in the same
-    pass when requested)."""
+    pass when requested; with ``bits=False`` the returned bits array is empty)."""
     n = stop - start
     ci = np.empty(n, dtype=np.float32)
     cv = np.empty(n, dtype=np.float32)
-    bits = np.empty(n, dtype=np.uint8)
+    bits = np.empty(n if bits else 0, dtype=np.uint8)
     p = np.empty(n if power else 0, dtype=np.float32)
     cal = view.cal
     decode_into(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,

@@ -42,11 +42,12 @@ _PROCESS_CHUNK = 1 << 20
 class ProcessingMixin:
     """``process()`` and the decoding / statistics primitives of a StreamBuffer."""
 
-    def _decode(self, start: int, stop: int, power: bool = False):
-        """(current, voltage, bits[, power]) of ``[start, stop)`` as fresh arrays."""
+    def _decode(self, start: int, stop: int, power: bool = False, bits: bool = True):
+        """(current, voltage, bits[, power]) of ``[start, stop)`` as fresh arrays (with
+        ``bits=False`` the numba backend may return an empty bits array)."""
         oldest = max(self._valid_from, self.device_sample_id - len(self._flags))
         if self._use_numba:
-            return decode_numba(self._view, start, stop, oldest, power)
+            return decode_numba(self._view, start, stop, oldest, power, bits)
         return decode_numpy(self._view, start, stop, oldest, power)
 
     def _block_stats(self, ci, cv, bits, block_len):

@@ -22,6 +22,8 @@ FIELD_UNITS = {
     "current_range": "", "current_lsb": "", "voltage_lsb": "", "bits": "",
     "raw": "", "raw_current": "LSBs", "raw_voltage": "LSBs",
 }
+#: Fields derived from the sample bits (current range and LSBs).
+_BITS_FIELDS = frozenset(("bits", "current_range", "current_lsb", "voltage_lsb"))
 DEFAULT_FIELDS = ("current", "voltage", "power", "current_range", "current_lsb",
                   "voltage_lsb", "raw")
 
@@ -218,7 +220,8 @@ class QueryMixin:
             else:
                 if decoded is None:
                     if stop > start:  # power (if wanted) in the same pass as the decoding
-                        decoded = self._decode(start, stop, power="power" in fields)
+                        decoded = self._decode(start, stop, power="power" in fields,
+                                               bits=not _BITS_FIELDS.isdisjoint(fields))
                     else:
                         decoded = (np.zeros(0, np.float32), np.zeros(0, np.float32),
                                    np.zeros(0, np.uint8))
