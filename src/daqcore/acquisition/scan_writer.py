@@ -22,8 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from daqcore.acquisition.errors import OutputPathError
 from daqcore.acquisition.output import resolve_output_file
 from daqcore.acquisition.scanners import Scanner
@@ -53,8 +51,9 @@ class PendingWrites:
 
     def add(self, writes: Sequence[PreparedWrite]) -> None:
         """Keep the prepared writes of the current point (see :meth:`commit`)."""
-        self._writes.extend((handle, idx, np.array(value, copy=True))
-                            for handle, idx, value in writes)
+        keep = self._writes.append
+        for handle, idx, value in writes:
+            keep((handle, idx, value.copy()))
 
     def commit(self) -> None:
         """The current point is complete: keep it."""

@@ -301,6 +301,7 @@ class DataToExportExtendedSaver(DataToExportSaver):
                  distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
                  **kwargs: Any) -> None:
         """Write every DataWithAxes of ``data`` at ``indexes`` of the extended arrays."""
+        self._h5saver._check_writable()
         write_all(self._h5saver, self.prepare_point(where, data, indexes, distribution))
         self._after_write()
 
@@ -320,11 +321,10 @@ class DataToExportExtendedSaver(DataToExportSaver):
         list of (handle, indexes, value)
         """
         saver = self._h5saver
-        saver._check_writable()
         idx = self._data_saver.check_indexes(indexes)
         wkey = saver.where_key(where)
         self._check_signature(wkey, data)
-        writes: list[PreparedWrite] = []
+        writes: list[PreparedWrite] = []  # (the channel savers check the file is writable)
         for path, dwa in list(self._channels(where, data, wkey)):
             writes += self._data_saver.prepare(path, dwa, idx, distribution)
         return writes
