@@ -126,3 +126,19 @@ def test_demo_skips_an_unstable_joulescope_detector(tmp_path):
     facts, lines = _run_demo_with(_fake_joulescope(varying=True), tmp_path)
     assert facts["joulescope"] is None and facts["all_exact"]
     assert any("varying shape" in ln for ln in lines)
+
+
+def test_demo_plot_without_matplotlib_fails_before_scanning(tmp_path, monkeypatch):
+    import sys
+
+    from click.testing import CliRunner
+
+    from daqcore.cli import main
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    out = tmp_path / "data"
+    result = CliRunner().invoke(main, ["demo", "--output", str(out), "--plot",
+                                       str(tmp_path / "spot.png")])
+    assert result.exit_code != 0
+    assert "daqcore[plot]" in result.output
+    assert not out.exists() or not any(out.iterdir())

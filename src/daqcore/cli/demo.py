@@ -89,6 +89,8 @@ def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
     from daqcore.plugins import get_registry
     from daqcore.saving import DataLoader
 
+    if plot:
+        _require_matplotlib()  # fail before scanning, not after
     registry = get_registry()
     detectors = list(DETECTORS)
     joulescope = find_joulescope_detector(registry)
@@ -177,13 +179,19 @@ def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
             "scan_seconds": result.elapsed, "load_seconds": t_load}
 
 
-def _plot(spot: Any, path: Path) -> None:
-    """The 0D map (spot channel) against the two navigation axes, as a PNG."""
+def _require_matplotlib() -> Any:
+    """The matplotlib module, or a clear error naming the extra that installs it."""
     try:
         import matplotlib
     except ImportError as exc:
         raise click.ClickException(
             "--plot needs matplotlib: pip install 'daqcore[plot]'") from exc
+    return matplotlib
+
+
+def _plot(spot: Any, path: Path) -> None:
+    """The 0D map (spot channel) against the two navigation axes, as a PNG."""
+    matplotlib = _require_matplotlib()
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
