@@ -21,6 +21,7 @@ from daqcore.acquisition.errors import (
     ScanConfigurationError,
 )
 from daqcore.data import DataToExport
+from daqcore.data.validation import unique_name
 
 
 def instrument_name(instrument: Any, default: str) -> str:
@@ -46,15 +47,9 @@ def settings_xml(instrument: Any) -> str:
 
 def unique_names(instruments: Sequence[Any], prefix: str) -> list[str]:
     """Names of ``instruments``, made unique by suffixing ``_1``, ``_2``... when repeated."""
-    names: list[str] = []
-    for i, inst in enumerate(instruments):
-        base = instrument_name(inst, f"{prefix}{i:02d}")
-        name, k = base, 1
-        while name in names:
-            name = f"{base}_{k}"
-            k += 1
-        names.append(name)
-    return names
+    taken: set[str] = set()
+    return [unique_name(instrument_name(inst, f"{prefix}{i:02d}"), taken)
+            for i, inst in enumerate(instruments)]
 
 
 def actuator_units(actuator: Any) -> str:

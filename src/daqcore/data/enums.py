@@ -24,9 +24,11 @@ class _NamedEnum(enum.Enum):
         try:
             return cls[name]
         except KeyError:
-            raise ValueError(
-                f"{name!r} is not a valid {cls.__name__}; expected one of {cls.names()}"
-            ) from None
+            raise cls._invalid(name) from None
+
+    @classmethod
+    def _invalid(cls, value: Any) -> ValueError:
+        return ValueError(f"{value!r} is not a valid {cls.__name__}; expected one of {cls.names()}")
 
     @classmethod
     def names(cls) -> list[str]:
@@ -43,9 +45,7 @@ class _NamedEnum(enum.Enum):
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(
-                f"{value!r} is not a valid {cls.__name__}; expected one of {cls.names()}"
-            ) from None
+            raise cls._invalid(value) from None
 
     @classmethod
     def values(cls) -> list[Any]:

@@ -18,6 +18,16 @@ from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
 from daqcore.data.units import convert_errors, convert_values, format_units
 
 
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_1``, ``name_2``... if already in ``taken``; the result is added to it."""
+    candidate, counter = name, 1
+    while candidate in taken:
+        candidate = f"{name}_{counter}"
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
 def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | None]:
     """One channel as an ndarray (at least 1-D) and the units it carried (Quantity) or None."""
     if type(item) is np.ndarray and item.ndim and item.size and item.dtype.kind != "O":

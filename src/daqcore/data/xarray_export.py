@@ -21,6 +21,7 @@ import numpy as np
 
 from daqcore.data.enums import DataDistribution
 from daqcore.data.errors import OptionalDependencyError
+from daqcore.data.validation import unique_name
 
 if TYPE_CHECKING:
     from daqcore.data.data import DataWithAxes
@@ -46,15 +47,6 @@ def _attr_value(value: Any) -> Any:
     return repr(value)
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, counter = name, 1
-    while candidate in taken:
-        candidate = f"{name}_{counter}"
-        counter += 1
-    taken.add(candidate)
-    return candidate
-
-
 def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
     """``xarray.Dataset`` holding ``dwa`` (see the module docstring)."""
     xr = _import_xarray()
@@ -65,25 +57,25 @@ def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
         axes = dwa.get_axis_from_index(index)
         spread = dwa.distribution is DataDistribution.spread and index in dwa.nav_indexes
         if spread:
-            dim_name = _unique(f"{prefix}spread_{index}", taken)
+            dim_name = unique_name(f"{prefix}spread_{index}", taken)
             for axis in axes:
-                coord = _unique(f"{prefix}{axis.label or f'axis_{index}'}", taken)
+                coord = unique_name(f"{prefix}{axis.label or f'axis_{index}'}", taken)
                 coords[coord] = (dim_name, axis.data, {"units": axis.units, "label": axis.label,
                                                       "spread_order": axis.spread_order})
         elif axes:
             axis = axes[0]
-            dim_name = _unique(f"{prefix}{axis.label or f'dim_{index}'}", taken)
+            dim_name = unique_name(f"{prefix}{axis.label or f'dim_{index}'}", taken)
             coords[dim_name] = (dim_name, axis.data, {"units": axis.units, "label": axis.label})
         else:
-            dim_name = _unique(f"{prefix}dim_{index}", taken)
+            dim_name = unique_name(f"{prefix}dim_{index}", taken)
         dims.append(dim_name)
         del length
     variables: dict[str, Any] = {}
     for channel, label in enumerate(dwa.labels):
-        var_name = _unique(f"{prefix}{label}", taken)
+        var_name = unique_name(f"{prefix}{label}", taken)
         attrs = {"units": dwa.units, "label": label}
         if dwa.errors is not None:
-            error_name = _unique(f"{var_name}_errors", taken)
+            error_name = unique_name(f"{var_name}_errors", taken)
             attrs["ancillary_variables"] = error_name
             variables[error_name] = (dims, dwa.errors[channel],
                                      {"units": dwa.units, "standard_name": "standard_error",
