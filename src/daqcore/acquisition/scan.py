@@ -197,7 +197,7 @@ class Scan(Acquisition):
         self.naverage = int(naverage)
         self.actuator_names = drive.unique_names(self.actuators, "Actuator")
         self.detector_names = drive.unique_names(self.detectors, "Detector")
-        drive.check_all_targets(self.actuators, self.actuator_names, scanner.positions)
+        drive.check_all_targets(self.actuators, self.actuator_names, scanner)
         self.path = Path(path) if path is not None else Path("daqcore_data")
         self.title = title
         self.description = description
@@ -243,7 +243,7 @@ class Scan(Acquisition):
         writer: ScanWriter | None = None
         try:
             # everything that can fail on bad input is checked before the first move
-            drive.check_all_targets(self.actuators, self.actuator_names, scanner.positions)
+            drive.check_all_targets(self.actuators, self.actuator_names, scanner)
             writer = ScanWriter(
                 self.path, backend=self.backend, swmr=self.swmr,
                 flush_interval=self.flush_interval,
