@@ -22,6 +22,8 @@ from daqcore.acquisition.errors import (
 )
 from daqcore.data import DataToExport
 from daqcore.data.validation import unique_name
+from daqcore.instruments import Detector
+from daqcore.instruments.averaging import AveragingError, average_grabs
 
 
 def instrument_name(instrument: Any, default: str) -> str:
@@ -198,10 +200,11 @@ def stop_all(actuators: Sequence[Any]) -> None:
             pass
 
 
-def grab(detector: Any, name: str, point_index: int) -> DataToExport:
-    """One ``grab_data()`` call, checked, with failures wrapped in :class:`DetectorError`."""
+def grab(detector: Any, name: str, point_index: int, naverage: int = 1) -> DataToExport:
+    """One ``grab_data()`` call (``grab_data(naverage)`` when ``naverage > 1``), checked, with
+    failures wrapped in :class:`DetectorError`."""
     try:
-        dte = detector.grab_data()
+        dte = detector.grab_data() if naverage == 1 else detector.grab_data(naverage)
     except Exception as exc:
         raise DetectorError(name, point_index, exc) from exc
     if not isinstance(dte, DataToExport):
@@ -212,12 +215,32 @@ def grab(detector: Any, name: str, point_index: int) -> DataToExport:
     return dte
 
 
+def grab_averaged(detector: Any, name: str, point_index: int, naverage: int) -> DataToExport:
+    """One point of ``detector`` averaged over ``naverage`` acquisitions.
+
+    A daqcore :class:`~daqcore.instruments.Detector` (hardware averaging or its own software
+    averaging) and any detector declaring ``hardware_averaging = True`` get one
+    ``grab_data(naverage)`` call; other (duck-typed) detectors are grabbed ``naverage`` times
+    and averaged by :func:`~daqcore.instruments.averaging.average_grabs`.
+    """
+    if naverage == 1:
+        return grab(detector, name, point_index)
+    if isinstance(detector, Detector) or getattr(detector, "hardware_averaging", False) is True:
+        return grab(detector, name, point_index, naverage)
+    grabs = [grab(detector, name, point_index) for _ in range(naverage)]
+    try:
+        return average_grabs(grabs)
+    except AveragingError as exc:
+        raise DetectorError(name, point_index, exc) from exc
+
+
 __all__ = [
     "MoveTracker",
     "actuator_bounds",
     "actuator_units",
     "check_all_targets",
     "grab",
+    "grab_averaged",
     "instrument_name",
     "move_all",
     "read_position",

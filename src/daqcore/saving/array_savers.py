@@ -16,6 +16,7 @@ import numpy as np
 
 from daqcore.data import Axis, DataWithAxes
 from daqcore.data.enums import DataDistribution
+from daqcore.saving.blocks import PreparedWrite, write_blocks
 from daqcore.saving.dynamic import cast
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import DataShapeError, ExtendedIndexError, NodeError
@@ -144,11 +145,12 @@ class DataExtendedSaver(DataSaverLoader):
                  distribution: Any = DataDistribution.uniform) -> None:
         """Write ``data`` at ``indexes`` of the extended arrays (created on the first call)."""
         idx = self.check_indexes(indexes)
-        write_all(self._h5saver, self.prepare(where, data, idx, distribution))
+        write_blocks(self._h5saver, self.prepare(where, data, idx, distribution))
 
     def prepare(self, where: Any, data: DataWithAxes, idx: tuple[int, ...],
-                distribution: Any = DataDistribution.uniform) -> list[tuple[Any, Any, Any]]:
-        """Validated ``(handle, index, value)`` writes for ``data`` (nothing written yet)."""
+                distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
+        """Validated ``(handle, index, value)`` writes for ``data`` (nothing written yet;
+        see :mod:`daqcore.saving.blocks`)."""
         self._h5saver._check_writable()
         key = self._h5saver.where_key(where)
         target = self._targets.get(key)
@@ -158,7 +160,7 @@ class DataExtendedSaver(DataSaverLoader):
         value_shape, data_shape = target.value_shape, target.data_shape
         channels = data.data
         errors = data.errors if target.errors is not None else None
-        writes = []
+        writes: list[PreparedWrite] = []
         for i, handle in enumerate(target.data):
             arr = channels[i]
             if arr.shape != data_shape:
@@ -175,7 +177,9 @@ class DataExtendedSaver(DataSaverLoader):
 
 
 def write_all(h5saver: Any, writes: list[tuple[Any, Any, Any]]) -> None:
-    """Execute prepared writes; ``index`` None means append rows (and mark the array)."""
+    """Execute prepared appends (``index`` None: append rows and mark the array) or single
+    point writes one by one (extended arrays are written by
+    :func:`~daqcore.saving.blocks.write_blocks`)."""
     backend = h5saver.backend
     for handle, idx, value in writes:
         if idx is None:

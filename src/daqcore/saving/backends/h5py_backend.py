@@ -151,9 +151,13 @@ class H5pyBackend(OpenFileMixin):
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
-                      fill_value: Any = None, title: str = "") -> Any:
-        kwargs = dict(self._filters)
-        if kwargs:
+                      fill_value: Any = None, title: str = "",
+                      chunks: tuple[int, ...] | None = None) -> Any:
+        kwargs: dict[str, Any] = dict(self._filters)
+        if chunks is not None and data is None:
+            # chunked: allocated as written, unwritten chunks read as the fill value
+            kwargs["chunks"] = tuple(int(c) for c in chunks)
+        elif kwargs:
             kwargs["chunks"] = True
         if data is not None:
             dset = parent.create_dataset(name, data=data, **kwargs)
@@ -254,6 +258,10 @@ class H5pyBackend(OpenFileMixin):
         if not rows.flags.c_contiguous:
             rows = np.ascontiguousarray(rows)
         dsid.write(self._memspace(count), fspace, rows.reshape(count))
+
+    def truncate(self, h: Any, n_rows: int) -> None:
+        """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
+        h.resize(int(n_rows), axis=0)
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
         n_old = h.shape[0]
