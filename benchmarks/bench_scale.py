@@ -61,7 +61,7 @@ def case_scanner(kind: str) -> dict:
 
 
 def _grid(n_points: int) -> tuple[int, int]:
-    nx = int(round(n_points ** 0.5))
+    nx = round(n_points ** 0.5)
     return nx, max(1, n_points // nx)
 
 

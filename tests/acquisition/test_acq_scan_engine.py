@@ -206,8 +206,8 @@ def test_a_point_failing_in_one_group_is_kept_out_of_every_group(rig, tmp_path):
     both groups, point 2 in none, the file is closed and says so."""
     from daqcore.acquisition.errors import PointSaveError
     from daqcore.data import DataDim, DataFromPlugins, DataToExport
-    from daqcore.saving import decode_attribute
     from daqcore.instruments import Detector
+    from daqcore.saving import decode_attribute
 
     class Changing(Detector):
         dims = (DataDim.Data1D,)

@@ -141,8 +141,8 @@ class DataExtendedSaver(DataSaverLoader):
         self._targets[key] = target
         return target
 
-    def add_data(self, where: Any, data: DataWithAxes, indexes: Sequence[int],
-                 distribution: Any = DataDistribution.uniform) -> None:
+    def add_data(self, where: Any, data: DataWithAxes,  # type: ignore[override]  # PyMoDAQ's API
+                 indexes: Sequence[int], distribution: Any = DataDistribution.uniform) -> None:
         """Write ``data`` at ``indexes`` of the extended arrays (created on the first call)."""
         idx = self.check_indexes(indexes)
         write_blocks(self._h5saver, self.prepare(where, data, idx, distribution))
@@ -159,7 +159,8 @@ class DataExtendedSaver(DataSaverLoader):
         _check_n_channels(key, data, target)
         value_shape, data_shape = target.value_shape, target.data_shape
         channels = data.data
-        errors = data.errors if target.errors is not None else None
+        err_handles = target.errors or []
+        errors = data.errors if err_handles else None
         writes: list[PreparedWrite] = []
         for i, handle in enumerate(target.data):
             arr = channels[i]
@@ -171,7 +172,7 @@ class DataExtendedSaver(DataSaverLoader):
                 arr = cast(arr, dtype, what=data.name)
             writes.append((handle, idx, arr.reshape(value_shape)))
             if errors is not None:
-                writes.append((target.errors[i], idx,
+                writes.append((err_handles[i], idx,
                                np.asarray(errors[i], dtype=np.float64).reshape(value_shape)))
         return writes
 
@@ -270,8 +271,8 @@ class DataEnlargeableSaver(DataSaverLoader):
         self._targets[key] = target
         return target
 
-    def add_data(self, where: Any, data: DataWithAxes, axis_values: Iterable[Any] | None = None,
-                 **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: DataWithAxes,  # type: ignore[override]  # PyMoDAQ's API
+                 axis_values: Iterable[Any] | None = None, **kwargs: Any) -> None:
         """Append ``data``; ``axis_values`` (one per enlargeable axis) extend those axes."""
         writes, n_rows, target = self.prepare(where, data, axis_values is not None)
         nav = data.nav_indexes
@@ -297,7 +298,8 @@ class DataEnlargeableSaver(DataSaverLoader):
         _check_n_channels(key, data, target)
         row = target.value_shape
         n_rows = 1
-        errors = data.errors if target.errors is not None else None
+        err_handles = target.errors or []
+        errors = data.errors if err_handles else None
         writes = []
         for i, handle in enumerate(target.data):
             arr = data.data[i]
@@ -320,7 +322,7 @@ class DataEnlargeableSaver(DataSaverLoader):
                 err = np.asarray(errors[i], dtype=np.float64)
                 if nav:
                     err = np.moveaxis(err, nav[0], 0)
-                writes.append((target.errors[i], None, err.reshape((n_rows, *row))))
+                writes.append((err_handles[i], None, err.reshape((n_rows, *row))))
         return writes, n_rows, target
 
 

@@ -201,8 +201,9 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         self.add_data(data.node, data.dte, axis_values=data.axis_values,
                       settings_as_xml=data.settings)
 
-    def add_data(self, where: Any, data: Any, axis_values: Sequence[Any] | None = None,
-                 axis_value: Any = None, settings_as_xml: str = "", **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: Any,  # type: ignore[override]  # PyMoDAQ's API
+                 axis_values: Sequence[Any] | None = None, axis_value: Any = None,
+                 settings_as_xml: str = "", **kwargs: Any) -> None:
         """Append every DataWithAxes of ``data`` and the next value(s) of the enlarged axes.
 
         Parameters
@@ -306,11 +307,13 @@ class DataToExportExtendedSaver(DataToExportSaver):
                 self._nav_axis_saver.add_axis(nav_group, _copy_axis(axis, 0))
 
     def add_data_bundle(self, data: DataBundle) -> None:
+        if data.indexes is None:
+            raise DataShapeError("a DataBundle for an extended saver needs its indexes")
         self.add_data(data.node, data.dte, data.indexes, data.distribution, data.settings)
 
-    def add_data(self, where: Any, data: Any, indexes: Sequence[int],
-                 distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
-                 **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: Any,  # type: ignore[override]  # PyMoDAQ's API
+                 indexes: Sequence[int], distribution: Any = DataDistribution.uniform,
+                 settings_as_xml: str = "", **kwargs: Any) -> None:
         """Write every DataWithAxes of ``data`` at ``indexes`` of the extended arrays."""
         self._h5saver._check_writable()
         write_blocks(self._h5saver, self._prepare_point(where, data, indexes, distribution))
