@@ -10,6 +10,8 @@ Each case runs in a fresh subprocess (clean peak RSS) and reports:
   first point, points/s, extra peak RSS, file size after 1 % of the points (the scan is then
   stopped) and, for the sizes that run to the end, after 100 %.
 * ``scan_images``: the same with ``mock_2d`` images (256x256 float64).
+* ``scan_images_never_flushed_by_time``: an image scan with ``flush_interval=1e9``: its
+  peak RSS shows the byte bound of pending writes (default 64 MB).
 * ``h5py_*``: raw h5py doing the same work (chunked arrays with a NaN fill value, one
   hyperslab write per point, flush every 0.5 s) in the same run: the ceiling.
 
@@ -46,12 +48,13 @@ def case_scanner(kind: str) -> dict:
 
     from daqcore.acquisition.scanners import ScannerGrid, ScannerSpread, ScannerTabular
 
-    base = _rss_mb()
+    points = np.random.default_rng(0).random((1_000_000, 2)) if kind == "spread_1e6" else None
+    base = _rss_mb()  # the user's points (16 MB) are data, not scanner cost
     t0 = time.perf_counter()
     if kind == "grid_2000x2000":
         scanner = ScannerGrid(axes=[(0, 1999, 1), (0, 1999, 1)])
     elif kind == "spread_1e6":
-        scanner = ScannerSpread(points=np.random.default_rng(0).random((1_000_000, 2)))
+        scanner = ScannerSpread(points=points)
     else:
         scanner = ScannerTabular(table=[[0, 0], [1, 0], [1, 1]], step=2e-6)
     next(iter(scanner))
@@ -65,7 +68,8 @@ def _grid(n_points: int) -> tuple[int, int]:
     return nx, max(1, n_points // nx)
 
 
-def case_scan(payload: str, n_points: int, stop_after: int, tmp: str) -> dict:
+def case_scan(payload: str, n_points: int, stop_after: int, tmp: str,
+              flush_interval: float = 0.5) -> dict:
     from daqcore.acquisition import Scan, Scanner2DGrid, open_instruments
 
     nx, ny = _grid(n_points)
@@ -76,7 +80,8 @@ def case_scan(payload: str, n_points: int, stop_after: int, tmp: str) -> dict:
     path = Path(tmp) / f"scan_{payload}_{n_points}.h5"
     with open_instruments(["mock_x", "mock_y"], dets, settings=settings) as (acts, ds):
         base = _rss_mb()
-        scan = Scan(acts, ds, scanner, path=path, save_actuators=False)
+        scan = Scan(acts, ds, scanner, path=path, save_actuators=False,
+                    flush_interval=flush_interval)
         t0 = time.perf_counter()
         t_first = None
         n = 0
@@ -88,7 +93,8 @@ def case_scan(payload: str, n_points: int, stop_after: int, tmp: str) -> dict:
                 break
         elapsed = time.perf_counter() - t0
     return {"payload": payload, "planned_points": nx * ny, "points_done": n,
-            "fraction_done": n / (nx * ny), "s_to_first_point": t_first,
+            "fraction_done": n / (nx * ny), "flush_interval": flush_interval,
+            "s_to_first_point": t_first,
             "points_per_s": n / elapsed, "extra_peak_rss_MB": _peak_mb() - base,
             "file_MB": path.stat().st_size / 1e6}
 
@@ -159,13 +165,18 @@ def main(argv: list[str] | None = None) -> dict:
             result = case_scanner(rest[0])
         else:
             payload, n, stop, tmp = rest[0], int(rest[1]), int(rest[2]), rest[3]
-            result = (case_scan if kind == "scan" else case_h5py)(payload, n, stop, tmp)
+            if kind == "scan":
+                flush = float(rest[4]) if len(rest) > 4 else 0.5
+                result = case_scan(payload, n, stop, tmp, flush)
+            else:
+                result = case_h5py(payload, n, stop, tmp)
         print(json.dumps(result))
         return result
 
     quick = args.quick
     report: dict = {"benchmark": "bench_scale", "quick": quick, "scanner": [],
-                    "scan_0d1d": [], "scan_images": [], "h5py_0d1d": [], "h5py_images": []}
+                    "scan_0d1d": [], "scan_images": [], "h5py_0d1d": [], "h5py_images": [],
+                    "scan_images_never_flushed_by_time": []}
     for kind in ("grid_2000x2000", "spread_1e6", "tabular_1e6"):
         report["scanner"].append(_run_child(["scanner", kind], 120))
     sizes = [100, 10_000, 1_000_000] if quick else [100, 10_000, 100_000, 1_000_000]
@@ -184,6 +195,10 @@ def main(argv: list[str] | None = None) -> dict:
                                                       600))
                         for f in Path(tmp).glob("*.h5"):
                             f.unlink()
+        # peak memory of an image scan must not grow with the flush interval (byte bound)
+        n_img = 400 if quick else 2_500
+        report["scan_images_never_flushed_by_time"].append(
+            _run_child(["scan", "images", str(n_img), str(n_img), tmp, "1e9"], 600))
     print(json.dumps(report, indent=1))
     return report
 

@@ -131,7 +131,8 @@ def test_coalesced_runs_are_cut_at_the_block_size():
 
 
 def test_scan_chunk_shapes_hold_whole_points():
-    assert scan_chunk_shape((1000, 1000, 256), 2, 8) == (1, 64, 256)
+    assert scan_chunk_shape((1000, 1000, 256), 2, 8) == (1, 63, 256)
+    assert scan_chunk_shape((100, 100, 256), 2, 8) == (1, 50, 256)  # evenly filled
     assert scan_chunk_shape((1000, 1000), 2, 8) == (16, 1000)
     assert scan_chunk_shape((10, 10, 256, 256), 2, 8) == (1, 1, 256, 256)
     assert scan_chunk_shape((7,), 1, 8) == (7,)
@@ -156,7 +157,7 @@ def test_no_prefill_file_grows_with_points_and_reads_nan(tmp_path, backend):
     assert path.stat().st_size < 0.5e6, path.stat().st_size
     with h5py.File(path, "r") as f:
         data = f["RawData/Detector000/Data1D/CH00/Data00"]
-        assert data.chunks == (1, 256, 64)
+        assert data.chunks == (1, 150, 64)
         np.testing.assert_array_equal(data[0, 49], np.full(64, 49.0))
         assert np.isnan(data[0, 50]).all() and np.isnan(data[299, 299]).all()
     from pymodaq_data.h5modules.data_saving import DataLoader as PmdLoader

@@ -83,7 +83,7 @@ class Detector(Instrument):
             if self.hardware_averaging or naverage == 1:
                 dte = self._checked(self._grab_data(int(naverage)))
             else:
-                dte = self._average([self._checked(self._grab_data(1)) for _ in range(naverage)])
+                dte = average_grabs([self._checked(self._grab_data(1)) for _ in range(naverage)])
         return dte
 
     def start_live(self, callback: LiveCallback, *, naverage: int = 1) -> None:
@@ -177,9 +177,6 @@ class Detector(Instrument):
                     f"dims {[d.name for d in self.dims]}"
                 )
         return dte
-
-    def _average(self, grabs: list[DataToExport]) -> DataToExport:
-        return average_grabs(grabs)
 
 
 __all__ = ["Detector", "LiveCallback"]

@@ -47,6 +47,7 @@ def scan_chunk_shape(shape: tuple[int, ...], n_scan_dims: int, itemsize: int,
     tail: list[int] = []
     for n in reversed(scan):
         fit = max(1, min(n, target // size))
+        fit = -(-n // -(-n // fit))  # the same number of chunks, evenly filled
         tail.insert(0, fit)
         size *= fit
         if fit < n:
