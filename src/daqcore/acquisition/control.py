@@ -30,7 +30,6 @@ from daqcore.acquisition.events import EventHub, ProgressEvent
 from daqcore.data.records import (
     PointRecord,
     Record,
-    RowRecord,
     RunStart,
     RunStop,
     Sink,
@@ -87,7 +86,7 @@ class Acquisition:
         """The result object, once the sink has started the run (its paths are known)."""
         raise NotImplementedError
 
-    def _records(self, start: RunStart) -> Iterator[PointRecord | RowRecord]:
+    def _records(self, start: RunStart) -> Iterator[Record]:
         """Drive the instruments, yielding one record per point / sample; stop when done or
         when :meth:`_checkpoint` says so. Resumed after the record was saved and published."""
         raise NotImplementedError  # pragma: no cover - abstract

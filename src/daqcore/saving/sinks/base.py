@@ -80,6 +80,8 @@ class FileSink:
     save_type = "custom"
     unit = "records"
     count_attribute = "n_done"
+    #: The data records this sink saves (others are refused).
+    record_types: tuple[type, ...] = (PointRecord, RowRecord)
 
     def __init__(self, path: str | Path, *, backend: str = "h5py", swmr: bool = True,
                  flush_interval: float = 0.5,
@@ -115,7 +117,7 @@ class FileSink:
             self._start(record)
         elif isinstance(record, RunStop):
             self._finish(record.status, record.error)
-        elif isinstance(record, (PointRecord, RowRecord)):
+        elif isinstance(record, self.record_types):
             if self._h5 is None or self._finished:
                 raise SinkError(f"{type(self).__name__} got a {type(record).__name__} outside "
                                 "a run (no RunStart, or after its RunStop)")

@@ -38,6 +38,7 @@ class LogSink(FileSink):
 
     save_type = "logger"
     unit = "samples"
+    record_types = (RowRecord,)
     count_attribute = "n_samples_done"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

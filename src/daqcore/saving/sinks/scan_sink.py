@@ -42,6 +42,7 @@ class ScanSink(FileSink):
 
     save_type = "scan"
     unit = "points"
+    record_types = (PointRecord,)
     count_attribute = "n_points_done"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
