@@ -357,3 +357,20 @@ def test_buffered_saver_reraises_a_background_failure(tmp_path, monkeypatch):
     monkeypatch.undo()
     saver.close_file()
     assert set(_lengths(tmp_path / "buf.h5").values()) == {2}
+
+
+def test_logged_error_bars_keep_every_array_the_same_length(tmp_path):
+    sink = LogSink(tmp_path / "err.h5", flush_interval=10.0)
+    start = RunStart("log", detectors=(InstrumentInfo("a", "detector"),))
+    sink(start)
+    for k in range(3):
+        errors = None if k == 1 else [np.array([0.1 * k])]
+        dte = DataToExport("a", data=[DataRaw("a", data=[np.array([float(k)])], errors=errors)])
+        dte.timestamp = 10.0 + k  # each detector's own time stamp is the time axis
+        sink(RowRecord(start.uid, k, 10.0 + k, (dte,)))
+    sink(RunStop(start.uid, "finished", 3))
+    with DataLoader(tmp_path / "err.h5") as loader:
+        dwa = loader.load_data("/RawData/Detector000/Data0D/CH00/EnlData00")
+    np.testing.assert_array_equal(dwa.data[0].ravel(), [0.0, 1.0, 2.0])
+    np.testing.assert_allclose(dwa.errors[0].ravel(), [0.0, np.nan, 0.2])
+    np.testing.assert_array_equal(dwa.get_nav_axes()[0].get_data(), [10.0, 11.0, 12.0])
