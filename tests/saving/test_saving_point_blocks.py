@@ -171,3 +171,27 @@ def test_no_prefill_file_grows_with_points_and_reads_nan(tmp_path, backend):
         assert loaded.data[0][0, 3, 0] == 3.0 and np.isnan(loaded.data[0][5, 5, 0])
     finally:
         pmd.close_file()
+
+
+def test_unvisited_bool_points_read_false_not_pymodaqs_true(tmp_path):
+    """PyMoDAQ pre-fills bool scan arrays with NaN cast to bool, so its unvisited points read
+    True; daqcore's fill value reads False (0, as for integers), also through pymodaq_data."""
+    path = tmp_path / "bool.h5"
+    h5 = H5SaverLowLevel("scan")
+    h5.init_file(path, new_file=True)
+    group = h5.add_det_group(h5.raw_group, title="det")
+    saver = DataToExportExtendedSaver(h5, extended_shape=(3,))
+    saver.add_nav_axes(group, [Axis("x", "m", np.arange(3.0), index=0)])
+    saver.add_data(group, DataToExport("d", data=[DataRaw("b", data=[np.array([True])])]),
+                   indexes=(0,))
+    h5.close_file()
+    from pymodaq_data.h5modules.data_saving import DataLoader as PmdLoader
+    from pymodaq_data.h5modules.saving import H5SaverLowLevel as PmdSaver
+
+    pmd = PmdSaver()
+    pmd.init_file(file_name=path, new_file=False)
+    try:
+        loaded = PmdLoader(pmd).load_data("/RawData/Detector000/Data0D/CH00/Data00")
+    finally:
+        pmd.close_file()
+    assert loaded.data[0].tolist() == [True, False, False]
