@@ -374,3 +374,40 @@ def test_logged_error_bars_keep_every_array_the_same_length(tmp_path):
     np.testing.assert_array_equal(dwa.data[0].ravel(), [0.0, 1.0, 2.0])
     np.testing.assert_allclose(dwa.errors[0].ravel(), [0.0, np.nan, 0.2])
     np.testing.assert_array_equal(dwa.get_nav_axes()[0].get_data(), [10.0, 11.0, 12.0])
+
+
+KILLED_LOG = r"""
+import sys
+from daqcore.acquisition import Logger, open_instruments
+with open_instruments([], ["mock_0d", "mock_1d"]) as (_, d):
+    for event in Logger(d, interval=0, path=sys.argv[1], flush_interval=0.02).iterate():
+        print(event.n_done, flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")
+def test_killed_log_has_a_sample_for_every_detector_or_none(tmp_path):
+    """Issue 18 item 12: after kill -9 one detector had 509 samples and the other 508."""
+    script = tmp_path / "log.py"
+    script.write_text(KILLED_LOG)
+    path = tmp_path / "killed_log.h5"
+    proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        n = 0
+        while n < 2000:
+            line = proc.stdout.readline()
+            assert line, "the logger died early"
+            n = int(line)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    lengths = {}
+    with h5py.File(path, "r", swmr=True) as f:
+        f.visititems(lambda name, o: lengths.__setitem__(name, o.shape[0])
+                     if isinstance(o, h5py.Dataset) and ("EnlData" in name or "NavAxes" in name)
+                     else None)
+        done = decode_attribute(f["RawData"].attrs["n_samples_done"])
+    assert len(lengths) >= 4 and len(set(lengths.values())) == 1, lengths
+    assert 1000 < done <= set(lengths.values()).pop()
