@@ -200,3 +200,16 @@ def test_adaptive_scanner_without_data_bisects_and_is_registered(make_registry):
         _ = sc.positions
     with pytest.raises(ScannerError, match="n_initial"):
         ScannerAdaptive1D(start=0, stop=1, n_points=3, n_initial=5)
+
+
+def test_listing_the_builtin_scanner_plugin_imports_no_numpy():
+    """The plugin module is loaded by every ``daqcore plugins``: it must stay light."""
+    import subprocess
+    import sys
+
+    code = ("import sys, daqcore.acquisition.builtin_scanners as b; "
+            "b.daqcore_scanners(); "
+            "print(sorted(m for m in ('numpy', 'pint', 'daqcore.data') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

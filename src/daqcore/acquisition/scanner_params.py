@@ -23,11 +23,12 @@ import json
 import math
 import types
 from dataclasses import dataclass
-from typing import Any, Union, get_args, get_origin
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from daqcore.acquisition.errors import ScanConfigurationError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Table = list[list[float]]
 """Rows of numbers (a 2-D table): scan points, ``(start, stop, step)`` ranges, bounds."""
@@ -65,6 +66,8 @@ class _Mismatch(Exception):
 
 
 def _number(value: Any, tp: type) -> Any:
+    import numpy as np  # imported when a scanner is created, not when plugins are listed
+
     if isinstance(value, (bool, np.bool_)):
         raise _Mismatch
     if tp is int:
@@ -77,6 +80,8 @@ def _number(value: Any, tp: type) -> Any:
 
 
 def _table(value: Any) -> np.ndarray:
+    import numpy as np
+
     if isinstance(value, (str, bytes)):
         raise _Mismatch
     try:
@@ -92,6 +97,8 @@ def _table(value: Any) -> np.ndarray:
 
 
 def _coerce(value: Any, tp: Any) -> Any:
+    import numpy as np
+
     optional, inner = _optional_inner(tp)
     if value is None:
         if optional or tp is Any:

@@ -29,11 +29,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # listing plugins must not import numpy / pint / the data layer
+    from daqcore.acquisition.scanners import Scanner
 
 from daqcore.acquisition.errors import ScanConfigurationError
 from daqcore.acquisition.scanner_params import REQUIRED, ParameterSpec, Table, type_name
-from daqcore.acquisition.scanners import Scanner
 from daqcore.plugins.errors import PluginRecordError
 from daqcore.plugins.records import normalise_name, resolve
 
@@ -114,6 +116,8 @@ class ScannerSpec:
 
     def create(self, params: Mapping[str, Any] | None = None) -> Scanner:
         """Check ``params`` and build the scanner."""
+        from daqcore.acquisition.scanners import Scanner
+
         values = self.check_params(params or {})
         factory = resolve(self.factory)
         scanner = factory(**values)
