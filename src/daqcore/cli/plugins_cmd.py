@@ -151,7 +151,8 @@ def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool)
         raise click.ClickException(str(exc)) from exc
     report = registry.report(probe=not no_probe)
     root = ctx.find_root().command
-    builtins = getattr(root, "commands", {})
+    names_of = getattr(root, "builtin_command_names", None)
+    builtins = names_of() if callable(names_of) else set(getattr(root, "commands", {}))
     report["shadowed_commands"] = sorted(n for n in report["commands"] if n in builtins)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
