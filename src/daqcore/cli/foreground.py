@@ -129,7 +129,7 @@ def _disk_full(exc: BaseException) -> bool:
 
 def failure_message(exc: BaseException, path: str | None) -> str:
     """The error line of a failed run, with what the user can do about the usual causes."""
-    message = str(exc)
+    message = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
     if _disk_full(exc):
         where = f" holding {path}" if path else ""
         message += (f"\nthe disk{where} is full: free some space, or write to another disk "
@@ -145,7 +145,8 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
     """Run ``acquisition`` in a worker thread with a progress bar; return its result.
 
     A stop signal ends the run cleanly and exits (after the summary) with 130 / 143. A failure
-    prints what was saved (the summary) and becomes one :class:`click.ClickException`.
+    (a daqcore error, or any other exception of the run) prints what was saved (the summary)
+    and becomes one :class:`click.ClickException`: the error is printed once, no traceback.
     """
     bar = ProgressBar(total, desc, enabled=enabled, unit="pt" if desc == "scan" else "sample")
     acquisition.subscribe(bar)
@@ -153,7 +154,7 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
     try:
         received = _wait_until_closed(acquisition)
         result = acquisition.wait()
-    except DaqcoreError as exc:
+    except Exception as exc:  # a daqcore error, or an unexpected one: never a traceback
         bar.close()
         partial = acquisition.result
         if partial is not None:
