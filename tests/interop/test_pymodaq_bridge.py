@@ -140,6 +140,16 @@ _PROBE = textwrap.dedent("""
                    [a.label for a in theirs.axes], list(theirs.shape)]
     viewer.close()
 
+    from pymodaq_plugins_daqcore.daq_viewer_plugins.plugins_1D.daq_1Dviewer_joulescope import (
+        DAQ_1DViewer_joulescope)
+    meter = DAQ_1DViewer_joulescope(None, None)
+    js = []
+    meter.dte_signal.connect(js.append)
+    out["joulescope_init"] = list(meter.ini_detector())
+    meter.grab_data(1)
+    out["joulescope"] = {d.name: d.units for d in js[0]}
+    meter.close()
+
     from pymodaq_plugins_daqcore.daq_move_plugins.daq_move_mock_x import DAQ_Move_mock_x
     mover = DAQ_Move_mock_x(None, None)
     out["move_init"] = list(mover.ini_stage())
@@ -180,6 +190,8 @@ def test_pymodaq_discovers_and_drives_daqcore_instruments(tmp_path):
     assert result["viewer_init"][1] is True
     assert result["grab_equal"] is True
     assert result["grab"] == ["DataToExport", "DataFromPlugins", "V", ["wavelength"], [256]]
+    assert result["joulescope_init"][1] is True
+    assert {"current": "A", "voltage": "V", "power": "W"}.items() <= result["joulescope"].items()
     assert result["move_init"][1] is True
     assert result["moved"][0] == pytest.approx(1.25) and result["moved"][1] == "mm"
 
