@@ -14,11 +14,13 @@ pytest.importorskip("pyleco")
 from daqcore.remote import connect
 from daqcore.remote.coordinator import CoordinatorProcess
 from daqcore.remote.errors import RemoteError
+from daqcore.remote.publish import free_proxy_offset
 
 
 @pytest.fixture(scope="module")
 def coordinator() -> Iterator[CoordinatorProcess]:
-    with CoordinatorProcess() as process:
+    """A Coordinator with its data proxy (``proxy_offset`` attribute) in a child process."""
+    with CoordinatorProcess(proxy_offset=free_proxy_offset()) as process:
         yield process
 
 
@@ -40,9 +42,12 @@ def start_actor(coordinator: CoordinatorProcess) -> Iterator[Callable[..., subpr
     """``start_actor(instrument, name, *settings)`` runs ``daqcore serve`` until the module ends."""
     processes: list[subprocess.Popen] = []
 
-    def start(instrument: str, name: str, *settings: str) -> subprocess.Popen:
+    def start(instrument: str, name: str, *settings: str,
+              publish: float | None = None) -> subprocess.Popen:
         args = [sys.executable, "-m", "daqcore", "serve", instrument, "-c", coordinator.address,
                 "-n", name]
+        if publish is not None:
+            args += ["--publish", str(publish), "--proxy-offset", str(coordinator.proxy_offset)]
         for pair in settings:
             args += ["--set", pair]
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -21,6 +21,7 @@ from daqcore.remote.errors import (
     RemoteSettingError,
     RemoteTimeoutError,
 )
+from daqcore.saving import DataLoader
 
 pytestmark = pytest.mark.slow
 
@@ -135,3 +136,29 @@ def test_coordinator_addresses(text, expected):
 def test_bad_coordinator_addresses(text):
     with pytest.raises(RemoteError, match="coordinator address"):
         parse_address(text)
+
+
+def test_published_data_are_recorded_by_a_logger_on_the_subscriber_side(
+        coordinator, start_actor, tmp_path):
+    from daqcore.acquisition import Logger
+    from daqcore.remote import subscribe
+
+    start_actor("mock_1d", "pub_spectro", publish=0.02)
+    with subscribe("pub_spectro", offset=coordinator.proxy_offset) as stream:
+        result = Logger([stream], interval=0, n_samples=5, path=tmp_path / "log.h5").run()
+    assert result.status == "finished" and result.n_samples_done == 5
+    with DataLoader(result.path) as loader:
+        logged = loader.load_all(result.detector_groups["pub_spectro"])
+    spectra = logged[0]
+    assert spectra.units == "V" and spectra.shape == (5, 256)
+    assert [ax.label for ax in spectra.axes if ax.index == 1] == ["wavelength"]
+    times = next(ax for ax in spectra.axes if ax.index == 0).get_data()
+    assert np.all(np.diff(times) > 0)
+
+
+def test_a_silent_publisher_times_out(coordinator):
+    from daqcore.remote import subscribe
+
+    with subscribe("nobody_publishes", offset=coordinator.proxy_offset, timeout=0.3) as stream:
+        with pytest.raises(RemoteTimeoutError, match="nothing published"):
+            stream.grab_data()

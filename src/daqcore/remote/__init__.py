@@ -10,7 +10,9 @@ as is (extra ``remote``):
 * :func:`connect` (or the instrument name ``leco:NAME`` in scans and the CLI) gives a
   :class:`RemoteDetector` / :class:`RemoteActuator`: ordinary daqcore instruments on the backend
   ``leco``, so ``Scan``, ``Logger`` and the dashboard use them unchanged. Data cross the wire in
-  PyMoDAQ's serializer format (:mod:`daqcore.data.serialization`) with units, axes and error bars.
+  PyMoDAQ's serializer format (:mod:`daqcore.data.serialization`) with units, axes and error bars;
+* ``daqcore serve ... --publish SECONDS`` and :func:`subscribe` stream a detector's data through
+  LECO's data protocol (:mod:`~daqcore.remote.publish`), for a logger on another machine.
 
 Names are imported lazily; nothing here imports pyleco until a connection is made.
 """
@@ -33,6 +35,8 @@ _EXPORTS = {
     "RemoteTimeoutError": "daqcore.remote.errors",
     "RemoteInstrumentError": "daqcore.remote.errors",
     "parse_address": "daqcore.remote.address",
+    "PublishedDetector": "daqcore.remote.publish",
+    "subscribe": "daqcore.remote.publish",
 }
 
 __all__ = sorted(_EXPORTS)

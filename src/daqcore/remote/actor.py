@@ -181,16 +181,31 @@ def make_actor(name: str, instrument: str, *, backend: str = "sim",
 
 def serve(instrument: str, *, name: str | None = None, backend: str = "sim",
           settings: Mapping[str, Any] | None = None, coordinator: str | None = None,
-          stop_event: threading.Event | None = None) -> None:
+          stop_event: threading.Event | None = None, publish_interval: float | None = None,
+          proxy: str = "localhost", proxy_offset: int = 0) -> None:
     """Serve ``instrument`` as the LECO Actor ``name`` until ``stop_event`` is set (or Ctrl-C).
 
-    The instrument is closed when serving ends, on every path.
+    With ``publish_interval`` (detectors), the instrument is initialised at once and its data
+    published every ``publish_interval`` seconds under the Actor's name through the data
+    proxy at ``proxy`` (see :mod:`daqcore.remote.publish`). The instrument is closed when
+    serving ends, on every path.
     """
     actor = make_actor(name or instrument, instrument, backend=backend, settings=settings,
                        coordinator=coordinator)
+    publisher = None
     try:
+        if publish_interval is not None:
+            from daqcore.remote.publish import Publisher
+
+            if actor.host.record.kind != "detector":
+                raise RemoteError(f"{instrument} is an actuator: only detectors publish data")
+            actor.instrument.ini_detector()
+            publisher = Publisher(actor.instrument, name or instrument, host=proxy,
+                                  offset=proxy_offset, interval=publish_interval).start()
         actor.listen(stop_event=stop_event or threading.Event())
     finally:
+        if publisher is not None:
+            publisher.stop()
         actor.close_instrument()
         actor.socket.close(1)
 

@@ -13,14 +13,27 @@ from daqcore.remote.errors import CoordinatorUnreachableError, RemoteError
 
 
 def run_coordinator(port: int = DEFAULT_PORT, *, host: str | None = None,
-                    namespace: str | None = None) -> None:
-    """Route LECO messages on ``port`` until interrupted (pyleco's Coordinator, unchanged)."""
+                    namespace: str | None = None, proxy_offset: int | None = None) -> None:
+    """Route LECO messages on ``port`` until interrupted (pyleco's Coordinator, unchanged).
+
+    With ``proxy_offset``, pyleco's data proxy (publish/subscribe) runs beside it, on ports
+    ``11100 - 2*offset`` and the one below (see :mod:`daqcore.remote.publish`).
+    """
     try:
         from pyleco.coordinators.coordinator import Coordinator
     except ImportError as exc:
         raise RemoteError("the Coordinator needs pyleco: pip install 'daqcore[remote]'") from exc
-    with Coordinator(host=host, port=port, namespace=namespace) as coordinator:
-        coordinator.routing()
+    proxy = None
+    if proxy_offset is not None:
+        from daqcore.remote.publish import start_proxy
+
+        proxy = start_proxy(proxy_offset)
+    try:
+        with Coordinator(host=host, port=port, namespace=namespace) as coordinator:
+            coordinator.routing()
+    finally:
+        if proxy is not None:
+            proxy.destroy(linger=0)
 
 
 def free_port() -> int:
@@ -36,8 +49,10 @@ class CoordinatorProcess:
     Use as a context manager; the process is terminated on exit, on every path.
     """
 
-    def __init__(self, port: int | None = None, *, startup_timeout: float = 20.0) -> None:
+    def __init__(self, port: int | None = None, *, proxy_offset: int | None = None,
+                 startup_timeout: float = 20.0) -> None:
         self.port = port or free_port()
+        self.proxy_offset = proxy_offset
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[Any] | None = None
 
@@ -48,9 +63,10 @@ class CoordinatorProcess:
 
     def start(self) -> CoordinatorProcess:
         """Start the process and wait until it accepts connections."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daqcore", "coordinator", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        args = [sys.executable, "-m", "daqcore", "coordinator", "--port", str(self.port)]
+        if self.proxy_offset is not None:
+            args += ["--proxy-offset", str(self.proxy_offset)]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
