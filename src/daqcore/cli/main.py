@@ -20,14 +20,13 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "browse": ("daqcore.cli.browse_cmd:browse", "Print the tree of HDF5 files."),
     "demo": ("daqcore.cli.demo:demo",
              "Scan simulated instruments, save, reload and check the data."),
-    "log": ("daqcore.cli.log_cmd:log",
-            "Grab DETECTORS every INTERVAL seconds and append them to an HDF5 file."),
+    "log": ("daqcore.cli.log_cmd:log", "Log detectors at a fixed interval into an HDF5 file."),
     "new-plugin": ("daqcore.cli.new_plugin:new_plugin",
-                   "Create a plugin package NAME with a detector, an actuator and tests."),
+                   "Create a plugin package: detector, actuator, tests."),
     "plugins": ("daqcore.cli.plugins_cmd:plugins",
                 "List plugins, their instruments and load failures."),
     "scan": ("daqcore.cli.scan_cmd:scan",
-             "Scan ACTUATORS over a grid / table and save every DETECTOR at each point."),
+             "Scan actuators over a grid or a table, saving every detector."),
 }
 
 
@@ -55,12 +54,22 @@ class LazyGroup(PluginCommandGroup):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Like click's, without importing a built-in command to read its help line."""
+        """Like click's, without importing commands to read their help lines.
+
+        Built-in commands, and plugin commands registered by import string with a ``help``,
+        are listed from their records.
+        """
         rows: list[tuple[str, str]] = []
         limit = formatter.width - 6 - max((len(n) for n in self.list_commands(ctx)), default=0)
+        plugin_records = self._plugin_commands()
         for name in self.list_commands(ctx):
             if name in self.lazy_commands and name not in self.commands:
                 rows.append((name, self.lazy_commands[name][1]))
+                continue
+            record = plugin_records.get(name)
+            if (name not in self.commands and record is not None
+                    and isinstance(record.command, str) and getattr(record, "help", "")):
+                rows.append((name, record.help))  # a plugin command named by import string
                 continue
             command = self.get_command(ctx, name)
             if command is None or command.hidden:
