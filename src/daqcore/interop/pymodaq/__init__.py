@@ -16,7 +16,30 @@ PyMoDAQ's behaviour, not daqcore's.
 
 from __future__ import annotations
 
-from daqcore.data.serialization import deserialize, serialize
-from daqcore.interop.pymodaq.convert import PyMoDAQConversionError, from_pymodaq, to_pymodaq
+import importlib
+from typing import Any
+
+# Names are imported on first use: the plugin module of this package (the ``pymodaq-bridge``
+# command) is loaded by ``daqcore --help``, which must not import the data model (pint).
+_EXPORTS = {
+    "PyMoDAQConversionError": "daqcore.interop.pymodaq.convert",
+    "deserialize": "daqcore.data.serialization",
+    "from_pymodaq": "daqcore.interop.pymodaq.convert",
+    "serialize": "daqcore.data.serialization",
+    "to_pymodaq": "daqcore.interop.pymodaq.convert",
+}
 
 __all__ = ["PyMoDAQConversionError", "deserialize", "from_pymodaq", "serialize", "to_pymodaq"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'daqcore.interop.pymodaq' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
