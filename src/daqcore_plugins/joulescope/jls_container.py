@@ -183,16 +183,24 @@ def read_record_header(buf: memoryview | bytes, position: int, end: int) -> Reco
     return RecordHeader(position, tag, (word >> 24) & 0xFF, length)
 
 
-def record_payload(buf: memoryview | bytes, rec: RecordHeader, check_crc: bool = True) -> bytes:
-    """Payload of ``rec`` (CRC checked, decompressed if flagged)."""
+def check_record_crc(buf: memoryview | bytes, rec: RecordHeader) -> None:
+    """Raise :class:`JlsFormatError` (naming the offset) if ``rec`` is truncated or its CRC
+    does not match."""
     stop = rec.end
     if stop > len(buf):
         raise JlsFormatError(f"record {rec.tag!r} at offset {rec.position} is truncated: "
                              f"needs {stop - rec.position} bytes, file ends at {len(buf)}")
+    crc = struct.unpack_from("<I", buf, stop - 4)[0]
+    if zlib.crc32(buf[rec.position:stop - 4]) != crc:
+        raise JlsFormatError(f"CRC mismatch in record {rec.tag!r} at offset {rec.position}")
+
+
+def record_payload(buf: memoryview | bytes, rec: RecordHeader, check_crc: bool = True) -> bytes:
+    """Payload of ``rec`` (CRC checked, decompressed if flagged)."""
     if check_crc:
-        crc = struct.unpack_from("<I", buf, stop - 4)[0]
-        if zlib.crc32(buf[rec.position:stop - 4]) != crc:
-            raise JlsFormatError(f"CRC mismatch in record {rec.tag!r} at offset {rec.position}")
+        check_record_crc(buf, rec)
+    elif rec.end > len(buf):
+        check_record_crc(buf, rec)
     payload = bytes(buf[rec.payload_position:rec.payload_position + rec.length])
     if rec.flags & FLAG_ENCRYPT:
         raise JlsFormatError(f"encrypted record {rec.tag!r} at offset {rec.position} "
@@ -271,6 +279,7 @@ __all__ = [
     "array_pack",
     "array_unpack",
     "check_file_header",
+    "check_record_crc",
     "decode_collection",
     "read_record_header",
     "record_payload",

@@ -194,8 +194,9 @@ def _packet_header(index: int) -> np.ndarray:
 
 def usb_packet_factory(packet_index: int, count: int | None = None) -> np.ndarray:
     """JS110 USB packets whose word ``w`` (counted from packet 0) holds ``w << 2`` with the
-    sample toggle bit alternating: a test pattern (as joulescope's factory)."""
-    count = 1 if count is None else int(count)
+    sample toggle bit alternating: a test pattern (as joulescope's factory; a count of
+    None or 0 gives one packet)."""
+    count = max(1, int(count or 1))
     out = np.zeros((count, 512), dtype=np.uint8)
     for p in range(count):
         index = int(packet_index) + p
@@ -210,7 +211,7 @@ def usb_packet_factory(packet_index: int, count: int | None = None) -> np.ndarra
 def usb_packet_factory_signal(packet_index: int, count: int | None = None,
                               samples_total: int | None = None) -> np.ndarray:
     """JS110 USB packets of a constant signal (current code 0, voltage word 0xFFFE)."""
-    count = 1 if count is None else int(count)
+    count = max(1, int(count or 1))
     out = np.zeros((count, 512), dtype=np.uint8)
     words = np.tile(np.array([0, 0xFFFE], dtype=np.uint16), 126)
     for p in range(count):
