@@ -93,126 +93,184 @@ def parse_mode(value: object) -> tuple[int, int, int, int, str]:
 
 
 @jit
-def _emit(out_cal, out_bits, n_out, i, v, b):  # pragma: no cover - jit
-    if n_out < out_bits.shape[0]:
-        out_cal[n_out, 0] = i
-        out_cal[n_out, 1] = v
-        out_bits[n_out] = b
-    return n_out + 1
-
-
-@jit
-def raw_process_kernel(raw, st, cal_pre, fifo_cal, fifo_bits, ioff, igain, voff, vgain, mode,
-                       pre, post, window, table, use_table, out_cal, out_bits):
+def raw_process_kernel(raw, st, cal_pre_arr, fifo_cal, fifo_bits, ioff, igain, voff, vgain,
+                       mode, pre, post, window, table, use_table, out_cal, out_bits):
     # pragma: no cover - jit
-    """Process interleaved raw words sample by sample; return the number of rows emitted."""
-    n_out = 0
+    """Process interleaved raw words sample by sample; return the number of rows emitted.
+
+    The state lives in local variables during the loop (loaded from and stored back to
+    ``st`` / ``cal_pre_arr``) so that numba keeps it in registers.
+    """
     nan = np.float32(np.nan)
+    n_max = out_bits.shape[0]
+    n_out = 0
+    missing_count = st[0]
+    skipping = st[1]
+    skips = st[2]
+    sync_count = st[3]
+    contig = st[4]
+    remain = st[5]
+    counter = st[6]
+    range_last = st[7]
+    toggle_last = st[8]
+    toggle_mask = st[9]
+    idx_out = st[10]
+    idx_start = st[11]
+    vr = st[12]
+    cal_pre = cal_pre_arr[0]
+    vo = voff[vr]
+    vg = vgain[vr]
     for s in range(raw.shape[0] // 2):
         raw_i = np.int64(raw[2 * s])
         raw_v = np.int64(raw[2 * s + 1])
         missing = raw_i == 0xFFFF and raw_v == 0xFFFF
         if missing:
             i_range = np.int64(8)
-            st[_MISSING] += 1
-            st[_CONTIG] = 0
-            if st[_SKIPPING] == 0:
-                st[_SKIPS] += 1
-                st[_SKIPPING] = 1
+            missing_count += 1
+            contig = 0
+            if skipping == 0:
+                skips += 1
+                skipping = 1
         else:
             i_range = (raw_i & 3) | ((raw_v & 1) << 2)
-            st[_SKIPPING] = 0
-            st[_CONTIG] += 1
+            skipping = 0
+            contig += 1
         bits = np.uint8(((i_range & 0x0F) | ((raw_i & 4) << 2) | ((raw_v & 4) << 3)) & 0xFF)
         toggle = (raw_v >> 1) & 1
-        sync = (toggle ^ st[_TOGGLE_LAST] ^ 1) & st[_TOGGLE_MASK]
-        if sync and not missing:
-            st[_SKIPS] += 1
-            st[_SKIPPING] = 1
-            st[_SYNC] += 1
-        st[_TOGGLE_LAST] = toggle
-        st[_TOGGLE_MASK] = 1
+        if ((toggle ^ toggle_last ^ 1) & toggle_mask) and not missing:
+            skips += 1
+            skipping = 1
+            sync_count += 1
+        toggle_last = toggle
+        toggle_mask = 1
         if missing:
             cal_i = nan
             cal_v = nan
         else:
             cal_i = (np.float32(raw_i >> 2) + ioff[i_range]) * igain[i_range]
-            vr = st[_VRANGE]
-            cal_v = (np.float32(raw_v >> 2) + voff[vr]) * vgain[vr]
-        idx_out = st[_IDX_OUT]
+            cal_v = (np.float32(raw_v >> 2) + vo) * vg
+        if remain == 0 and i_range == range_last:  # fast path: no window, no change
+            cal_pre = cal_i
+            if n_out < n_max:
+                out_cal[n_out, 0] = cal_i
+                out_cal[n_out, 1] = cal_v
+                out_bits[n_out] = bits
+            n_out += 1
+            counter = 0
+            fifo_bits[idx_out] = bits
+            fifo_cal[idx_out, 0] = cal_i
+            fifo_cal[idx_out, 1] = cal_v
+            idx_out = (idx_out + 1) & 63
+            continue
         fifo_bits[idx_out] = bits
         fifo_cal[idx_out, 0] = cal_i
         fifo_cal[idx_out, 1] = cal_v
-        if i_range != st[_RANGE_LAST]:
+        if i_range != range_last:
             w = np.int64(0)
             if mode != 0:
-                w = np.int64(table[i_range, st[_RANGE_LAST]]) if use_table else np.int64(window)
-            if w > 0 and w + post > st[_REMAIN]:
-                st[_REMAIN] = w + post
-            if w > 0 and st[_COUNTER] == 0:
-                st[_IDX_START] = idx_out
+                w = np.int64(table[i_range, range_last]) if use_table else np.int64(window)
+            if w > 0 and w + post > remain:
+                remain = w + post
+            if w > 0 and counter == 0:
+                idx_start = idx_out
                 if mode == 2:
                     acc = np.float32(0.0)
                     for q in range(pre):
                         acc += fifo_cal[(idx_out - pre + q) & 63, 0]
-                    cal_pre[0] = acc
+                    cal_pre = acc
                 else:
-                    cal_pre[0] = fifo_cal[(idx_out - 1) & 63, 0]
-        if st[_REMAIN] > 0:
-            st[_COUNTER] += 1
-            if st[_REMAIN] == 1:
-                if st[_COUNTER] >= 64:
-                    while st[_COUNTER] >= 64:
-                        n_out = _emit(out_cal, out_bits, n_out, nan, nan, np.uint8(0xFF))
-                        st[_COUNTER] -= 1
-                    n_out = _emit(out_cal, out_bits, n_out, nan, nan, np.uint8(0xFF))
-                    st[_IDX_START] = (idx_out + 1) & 63
-                    cal_pre[0] = nan
-                counter = st[_COUNTER]
-                start = st[_IDX_START]
+                    cal_pre = fifo_cal[(idx_out - 1) & 63, 0]
+        if remain > 0:
+            counter += 1
+            if remain == 1:
+                if counter >= 64:
+                    while counter >= 64:
+                        if n_out < n_max:
+                            out_cal[n_out, 0] = nan
+                            out_cal[n_out, 1] = nan
+                            out_bits[n_out] = 0xFF
+                        n_out += 1
+                        counter -= 1
+                    if n_out < n_max:
+                        out_cal[n_out, 0] = nan
+                        out_cal[n_out, 1] = nan
+                        out_bits[n_out] = 0xFF
+                    n_out += 1
+                    idx_start = (idx_out + 1) & 63
+                    cal_pre = nan
                 if mode == 1:
-                    if not np.isfinite(cal_pre[0]):
-                        cal_pre[0] = cal_i
+                    if not np.isfinite(cal_pre):
+                        cal_pre = cal_i
                     step = np.float32(0.0)
                     if counter > 0:
-                        step = np.float32((cal_i - cal_pre[0]) / np.float32(counter))
+                        step = np.float32((cal_i - cal_pre) / np.float32(counter))
                     for q in range(counter - 1):
-                        cal_pre[0] = np.float32(cal_pre[0] + step)
-                        j = (start + q) & 63
-                        n_out = _emit(out_cal, out_bits, n_out, cal_pre[0], fifo_cal[j, 1],
-                                      fifo_bits[j])
+                        cal_pre = np.float32(cal_pre + step)
+                        j = (idx_start + q) & 63
+                        if n_out < n_max:
+                            out_cal[n_out, 0] = cal_pre
+                            out_cal[n_out, 1] = fifo_cal[j, 1]
+                            out_bits[n_out] = fifo_bits[j]
+                        n_out += 1
                 elif mode == 2:
                     nsum = pre
-                    if not np.isfinite(cal_pre[0]):
+                    if not np.isfinite(cal_pre):
                         nsum = 0
-                        cal_pre[0] = np.float32(0.0)
+                        cal_pre = np.float32(0.0)
                     for q in range(post):
-                        cal_pre[0] = np.float32(cal_pre[0] + fifo_cal[(idx_out - q) & 63, 0])
+                        cal_pre = np.float32(cal_pre + fifo_cal[(idx_out - q) & 63, 0])
                         nsum += 1
+                    m = nan
                     if nsum:
-                        m = np.float32(cal_pre[0] / np.float32(nsum))
-                    else:
-                        m = nan
-                    cal_pre[0] = m
+                        m = np.float32(cal_pre / np.float32(nsum))
+                    cal_pre = m
                     for q in range(counter - post):
-                        j = (start + q) & 63
-                        n_out = _emit(out_cal, out_bits, n_out, m, fifo_cal[j, 1], fifo_bits[j])
+                        j = (idx_start + q) & 63
+                        if n_out < n_max:
+                            out_cal[n_out, 0] = m
+                            out_cal[n_out, 1] = fifo_cal[j, 1]
+                            out_bits[n_out] = fifo_bits[j]
+                        n_out += 1
                 else:
                     for q in range(counter):
-                        j = (start + q) & 63
-                        n_out = _emit(out_cal, out_bits, n_out, nan, nan, fifo_bits[j])
+                        j = (idx_start + q) & 63
+                        if n_out < n_max:
+                            out_cal[n_out, 0] = nan
+                            out_cal[n_out, 1] = nan
+                            out_bits[n_out] = fifo_bits[j]
+                        n_out += 1
                 for q in range(post):
                     j = (idx_out + 1 - post + q) & 63
-                    n_out = _emit(out_cal, out_bits, n_out, fifo_cal[j, 0], fifo_cal[j, 1],
-                                  fifo_bits[j])
-                st[_COUNTER] = 0
-            st[_REMAIN] -= 1
+                    if n_out < n_max:
+                        out_cal[n_out, 0] = fifo_cal[j, 0]
+                        out_cal[n_out, 1] = fifo_cal[j, 1]
+                        out_bits[n_out] = fifo_bits[j]
+                    n_out += 1
+                counter = 0
+            remain -= 1
         else:
-            cal_pre[0] = cal_i
-            n_out = _emit(out_cal, out_bits, n_out, cal_i, cal_v, bits)
-            st[_COUNTER] = 0
-        st[_IDX_OUT] = (idx_out + 1) & 63
-        st[_RANGE_LAST] = i_range
+            cal_pre = cal_i
+            if n_out < n_max:
+                out_cal[n_out, 0] = cal_i
+                out_cal[n_out, 1] = cal_v
+                out_bits[n_out] = bits
+            n_out += 1
+            counter = 0
+        idx_out = (idx_out + 1) & 63
+        range_last = i_range
+    st[0] = missing_count
+    st[1] = skipping
+    st[2] = skips
+    st[3] = sync_count
+    st[4] = contig
+    st[5] = remain
+    st[6] = counter
+    st[7] = range_last
+    st[8] = toggle_last
+    st[9] = toggle_mask
+    st[10] = idx_out
+    st[11] = idx_start
+    cal_pre_arr[0] = cal_pre
     return n_out
 
 
