@@ -12,7 +12,8 @@ Scanners are plugins. A plugin module (entry point group ``daqcore``) implements
 
 The built-in scanners (``linear``, ``grid``, ``spread``, ``random``, ``tabular``,
 ``adaptive``, specs in :mod:`daqcore.acquisition.builtin_scanners`) are registered the same
-way, by the first-party plugin :mod:`daqcore_plugins.scanners.plugin`. Then, from Python, TOML or the command line::
+way, by the first-party plugin :mod:`daqcore_plugins.scanners.plugin`. Then, from Python,
+TOML or the command line::
 
     scanner = create_scanner("grid", {"axes": [[0, 1, 0.1], [0, 2, 0.5]], "order": "snake"})
     scanner = create_scanner("grid", {"axes": "0,1,0.1;0,2,0.5"})      # text is parsed
