@@ -34,18 +34,25 @@ from __future__ import annotations
 
 import functools
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pint
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataShapeError, IncompatibleUnitsError
-from daqcore.data.units import Q_, _multiplicative_factor, format_units, get_unit, is_multiplicative
+from daqcore.data.units import (
+    _multiplicative_factor,
+    format_units,
+    get_unit,
+    incompatible_units_error,
+    is_multiplicative,
+    is_quantity,
+    quantity,
+)
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
 _ADD = {np.add, np.subtract}
 _MUL = {np.multiply, np.divide, np.true_divide}
@@ -92,9 +99,11 @@ class _Operand:
         self.errors = errors
 
 
-def _factor_or_none(from_units: str, to_units: str) -> float | None:
-    """Pure scaling factor between compatible units; None for offset units (degC)."""
-    return _multiplicative_factor(from_units, to_units)
+def _factor(from_units: str, to_units: str) -> float:
+    """Pure scaling factor between compatible multiplicative units (checked by the caller)."""
+    factor = _multiplicative_factor(from_units, to_units)
+    assert factor is not None  # callers exclude offset units
+    return factor
 
 
 @functools.lru_cache(maxsize=512)
@@ -104,10 +113,10 @@ def _product_units(left: str, right: str, divide: bool) -> str:
 
 
 def _incompatible(op: str, left: str, right: str) -> IncompatibleUnitsError:
-    return IncompatibleUnitsError(
+    dim_left, dim_right = get_unit(left).dimensionality, get_unit(right).dimensionality
+    return incompatible_units_error(
         f"cannot {op} data in {left or 'dimensionless'!r} and {right or 'dimensionless'!r}: "
-        f"{get_unit(left).dimensionality} vs {get_unit(right).dimensionality}"
-    )
+        f"{dim_left} vs {dim_right}", left, right, str(dim_left), str(dim_right))
 
 
 def _scaled(operand: _Operand, factor: float) -> _Operand:
@@ -120,18 +129,21 @@ def _scaled(operand: _Operand, factor: float) -> _Operand:
 def _add_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
     if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
         # offset units (degC): pint's rules (degC - degC = delta_degC, degC + degC raises)
+        import pint
+
         try:
             operator = (lambda x, y: x + y) if ufunc is np.add else (lambda x, y: x - y)
-            result = operator(Q_(a.value, get_unit(a.units)), Q_(b.value, get_unit(b.units)))
+            result = operator(quantity(a.value, a.units), quantity(b.value, b.units))
         except pint.errors.PintError as error:
-            raise IncompatibleUnitsError(
-                f"cannot add/subtract {a.units!r} and {b.units!r}: {error}") from None
+            raise incompatible_units_error(
+                f"cannot add/subtract {a.units!r} and {b.units!r}: {error}", a.units,
+                b.units) from None
         return result.magnitude, format_units(result.units), _quadrature(a.errors, b.errors)
     if a.units != b.units:
         ua, ub = get_unit(a.units), get_unit(b.units)
         if not ua.is_compatible_with(ub):
             raise _incompatible("add/subtract", a.units, b.units)
-        b = _scaled(b, _factor_or_none(b.units, a.units))
+        b = _scaled(b, _factor(b.units, a.units))
     value = ufunc(a.value, b.value)
     return value, a.units, _quadrature(a.errors, b.errors)
 
@@ -152,10 +164,8 @@ def _mul_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, A
         return _generic_channel(ufunc, [a, b], {})  # offset units: pint's rules
     if a.units != b.units and a.units and b.units:
         if get_unit(a.units).is_compatible_with(get_unit(b.units)):
-            factor = _factor_or_none(b.units, a.units)
-            if factor is not None:
-                b = _scaled(b, factor)
-                b = _Operand(b.value, a.units, b.errors)
+            b = _scaled(b, _factor(b.units, a.units))
+            b = _Operand(b.value, a.units, b.errors)
     units = _product_units(a.units, b.units, divide)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = ufunc(a.value, b.value)
@@ -175,10 +185,10 @@ def _power_channel(a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
         raise _incompatible("raise to a power", a.units, b.units)
     exponent = b.value
     if b.units:
-        exponent = exponent * _factor_or_none(b.units, "")
-    result = np.power(Q_(a.value, get_unit(a.units)), exponent) if a.units else \
+        exponent = exponent * _factor(b.units, "")
+    result = np.power(quantity(a.value, a.units), exponent) if a.units else \
         np.power(a.value, exponent)
-    if isinstance(result, pint.Quantity):
+    if is_quantity(result):
         value, units = result.magnitude, format_units(result.units)
     else:
         value, units = result, ""
@@ -190,15 +200,17 @@ def _power_channel(a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
 
 
 def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
-                     kwargs: dict) -> tuple[Any, str, Any]:
-    args = [Q_(op.value, get_unit(op.units)) if op.units else op.value for op in operands]
+                     kwargs: dict[str, Any]) -> tuple[Any, str, Any]:
+    args = [quantity(op.value, op.units) if op.units else op.value for op in operands]
     try:
         result = ufunc(*args, **kwargs)
-    except pint.errors.DimensionalityError as error:
-        raise IncompatibleUnitsError(
-            f"{ufunc.__name__} on units {[op.units for op in operands]}: {error}"
-        ) from None
-    if isinstance(result, pint.Quantity):
+    except TypeError as error:  # pint.DimensionalityError is a TypeError
+        if type(error).__name__ != "DimensionalityError":
+            raise
+        raise incompatible_units_error(
+            f"{ufunc.__name__} on units {[op.units for op in operands]}: {error}",
+            *[op.units for op in operands[:2]]) from None
+    if is_quantity(result):
         value, units = result.magnitude, format_units(result.units)
     else:
         value, units = result, ""
@@ -207,8 +219,8 @@ def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
         operand = operands[0]
         x, sigma = operand.value, operand.errors
         if ufunc in _NEEDS_BASE_UNITS and operand.units:
-            quantity = Q_(1.0, get_unit(operand.units)).to_base_units()
-            x, sigma = x * quantity.magnitude, sigma * quantity.magnitude
+            scale = quantity(1.0, operand.units).to_base_units().magnitude
+            x, sigma = x * scale, sigma * scale
         with np.errstate(divide="ignore", invalid="ignore"):
             errors = np.abs(_DERIVATIVES[ufunc](x, value)) * sigma
     return value, units, errors
@@ -216,13 +228,13 @@ def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
 
 def _as_operands(item: Any, count: int) -> list[_Operand] | None:
     """Channels of one ufunc input; None if the type is not handled."""
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
-    if isinstance(item, DataWithAxes):
-        errors = item.errors or [None] * len(item)
+    if isinstance(item, DataBase):
+        errors: list[Any] = item.errors or [None] * len(item)
         channels = [_Operand(v, item.units, e) for v, e in zip(item.data, errors)]
         return channels * count if len(channels) == 1 and count > 1 else channels
-    if isinstance(item, pint.Quantity):  # any registry: re-parse its units in ours
+    if is_quantity(item):  # any registry: re-parse its units in ours
         units = format_units(get_unit(f"{item.units:D}"))
         return [_Operand(np.asarray(item.magnitude), units, None)] * count
     if isinstance(item, numbers.Number | np.ndarray | np.generic | list | tuple):
@@ -230,11 +242,11 @@ def _as_operands(item: Any, count: int) -> list[_Operand] | None:
     return None
 
 
-def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | Any:
+def apply_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Apply ``ufunc`` channel by channel (see the module docstring for units and errors)."""
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
-    dwas = [item for item in inputs if isinstance(item, DataWithAxes)]
+    dwas = [item for item in inputs if isinstance(item, DataBase)]
     counts = {len(d) for d in dwas}
     count = max(counts)
     if counts - {1, count}:
@@ -322,32 +334,32 @@ class ArithmeticMixin(NDArrayOperatorsMixin):
     def __ipow__(self, other: Any) -> Any:
         return np.power(self, other)
 
-    def abs(self) -> DataWithAxes:
+    def abs(self) -> Any:
         """Absolute value of every channel (errors unchanged)."""
         return np.absolute(self)
 
-    def real(self) -> DataWithAxes:
+    def real(self) -> Any:
         """Real part of every channel."""
         return self._map_channels(np.real)
 
-    def imag(self) -> DataWithAxes:
+    def imag(self) -> Any:
         """Imaginary part of every channel."""
         return self._map_channels(np.imag)
 
-    def angle(self) -> DataWithAxes:
+    def angle(self) -> Any:
         """Phase (radians) of every channel."""
         new = self._map_channels(np.angle, keep_errors=False)
         new._units = "rad"
         return new
 
-    def to_dB(self) -> DataWithAxes:
+    def to_dB(self) -> Any:
         """``20·log10(|data|)`` (units dropped)."""
         new = self._map_channels(lambda a: 20 * np.log10(np.abs(a)), keep_errors=False)
         new._units = ""
         return new
 
-    def _map_channels(self, function: Any, keep_errors: bool = True) -> DataWithAxes:
-        dwa: DataWithAxes = self  # type: ignore[assignment]
+    def _map_channels(self, function: Any, keep_errors: bool = True) -> Any:
+        dwa = cast("DataBase", self)
         data = [np.asarray(function(array)) for array in dwa.data]
         errors = dwa.errors if keep_errors else None
         return type(dwa)._new_unchecked(dwa, data, errors, dwa._copy_axes(), dwa.nav_indexes,

@@ -14,7 +14,7 @@ import numpy as np
 
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDim, DataDistribution, DataSource
-from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
+from daqcore.data.errors import DataAxisError, DataDimError, DataIndexError, DataShapeError
 from daqcore.data.units import format_units, get_unit
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class ProcessingMixin:
             If the dimension has no such axis.
         """
         dwa: DataWithAxes = self  # type: ignore[assignment]
-        axes = dwa.get_axis_from_index(axis_index)
+        axes = dwa._axes_of(axis_index)
         key_axis = next((a for a in axes if a.spread_order == spread_index), None) \
             if len(axes) > 1 else (axes[0] if axes else None)
         if key_axis is None:
@@ -88,10 +88,10 @@ class ProcessingMixin:
         from daqcore.data.kinds import DataCalculated
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
-        if dwa.dim is not DataDim.Data1D or not dwa.get_axis_from_index(0):
+        if dwa.dim is not DataDim.Data1D or not dwa._axes_of(0):
             raise DataShapeError(f"interp needs 1D data with an axis; {dwa.name!r} is "
                                  f"{dwa.dim.name} {dwa.get_data_dimension()}")
-        old_axis = dwa.get_axis_from_index(0)[0]
+        old_axis = dwa._axes_of(0)[0]
         if not isinstance(new_axis_data, Axis):
             new_axis_data = Axis(old_axis.label, old_axis.units, np.asarray(new_axis_data))
         new_axis = new_axis_data.copy()
@@ -192,7 +192,7 @@ class ProcessingMixin:
         transform = np.fft.ifft if inverse else np.fft.fft
         data = [np.fft.fftshift(transform(np.fft.ifftshift(a, axes=axis), axis=axis), axes=axis)
                 for a in dwa.data]
-        old = dwa.get_axis_from_index(axis, create=True)[0]
+        old = dwa._axes_or_created(axis)[0]
         count = dwa.shape[axis]
         step = (old.max() - old.min()) / (count - 1) if count > 1 else 1.0
         frequencies = 2 * np.pi * np.fft.fftshift(np.fft.fftfreq(count, d=step))
@@ -216,8 +216,8 @@ class ProcessingMixin:
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
         if dwa.dim is not DataDim.Data1D:
-            raise DataShapeError(f"moment needs 1D data; {dwa.name!r} is {dwa.dim.name}")
-        axis = dwa.get_axis_from_index(0, create=True)[0]
+            raise DataDimError(f"moment needs 1D data; {dwa.name!r} is {dwa.dim.name}")
+        axis = dwa._axes_or_created(0)[0]
         x = axis.data
         means, stds = [], []
         for y in dwa.data:

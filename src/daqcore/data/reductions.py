@@ -188,15 +188,15 @@ def _method(name: str) -> Any:
 
 def _allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8,
               equal_nan: bool = False) -> bool:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
     from daqcore.data.units import convert_values
 
-    if isinstance(a, DataWithAxes) and isinstance(b, DataWithAxes):
+    if isinstance(a, DataBase) and isinstance(b, DataBase):
         if len(a) != len(b):
             return False
         return all(np.allclose(x, convert_values(y, b.units, a.units), rtol=rtol, atol=atol,
                                equal_nan=equal_nan) for x, y in zip(a.data, b.data))
-    dwa, other = (a, b) if isinstance(a, DataWithAxes) else (b, a)
+    dwa, other = (a, b) if isinstance(a, DataBase) else (b, a)
     return all(np.allclose(x, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
                for x in dwa.data)
 

@@ -10,12 +10,17 @@ import numbers
 from typing import Any
 
 import numpy as np
-import pint
 
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDim, DataDistribution
-from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
-from daqcore.data.units import convert_errors, convert_values, format_units
+from daqcore.data.errors import (
+    AxisTypeError,
+    ChannelsTypeError,
+    DataAxisError,
+    DataIndexError,
+    DataShapeError,
+)
+from daqcore.data.units import convert_errors, convert_values, format_units, is_quantity
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -33,7 +38,7 @@ def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | 
     if type(item) is np.ndarray and item.ndim and item.size and item.dtype.kind != "O":
         return item, None  # the hot path: a plain, valid array
     units = None
-    if isinstance(item, pint.Quantity):
+    if is_quantity(item):
         units = format_units(item.units)
         item = item.magnitude
     if type(item) is not np.ndarray:
@@ -43,15 +48,18 @@ def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | 
             try:
                 item = np.asarray(item)
             except (ValueError, TypeError) as error:
-                raise DataShapeError(f"{what} {position} cannot be made an array: {error}") \
-                    from None
+                raise ChannelsTypeError(f"{what} {position} cannot be made an array: "
+                                        f"{error}") from None
     if item.ndim == 0:
         item = item.reshape(1)
     if item.dtype == object:
-        raise DataShapeError(f"{what} {position} has dtype object (ragged or non-numeric): "
-                             f"{item!r:.80}")
+        raise ChannelsTypeError(f"{what} {position} has dtype object (ragged or non-numeric): "
+                                f"{item!r:.80}")
+    if item.dtype.kind in "USV":
+        raise ChannelsTypeError(f"{what} {position} is not numeric (dtype {item.dtype}): "
+                                f"{item!r:.80}")
     if item.size == 0:
-        raise DataShapeError(f"{what} {position} is empty (shape {item.shape})")
+        raise ChannelsTypeError(f"{what} {position} is empty (shape {item.shape})")
     return item, units
 
 
@@ -69,10 +77,10 @@ def normalize_channels(data: Any, units: str, what: str = "data") -> tuple[list[
         Quantity channels whose units cannot be converted to ``units``.
     """
     if data is None:
-        raise DataShapeError(f"{what} is required: a list of numpy arrays, got None")
+        raise ChannelsTypeError(f"{what} is required: a list of numpy arrays, got None")
     if type(data) is list or isinstance(data, list | tuple):
         if len(data) == 0:
-            raise DataShapeError(f"{what} is an empty list; give at least one array")
+            raise ChannelsTypeError(f"{what} is an empty list; give at least one array")
         items = data  # a flat list of numbers is a list of 0D channels
     else:
         items = [data]
@@ -113,7 +121,7 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
         raise DataShapeError(f"errors has {len(items)} arrays for {len(data)} data channels")
     for position, item in enumerate(items):
         item_units = None
-        if isinstance(item, pint.Quantity):
+        if is_quantity(item):
             item_units = format_units(item.units)
             item = item.magnitude
         array = np.asarray(item)
@@ -197,11 +205,15 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
         return []
     if isinstance(axes, Axis):
         axes = [axes]
+    if not isinstance(axes, list | tuple):
+        raise AxisTypeError(f"axes must be a list of Axis objects, got {type(axes).__name__} "
+                            f"{axes!r:.60}")
     axes = list(axes)
     seen: set[tuple[int, int]] = set()
     for axis in axes:
         if not isinstance(axis, Axis):
-            raise DataAxisError(f"axes must be Axis objects, got {axis!r}")
+            raise AxisTypeError(f"axes must be Axis objects, got {type(axis).__name__} "
+                                f"{axis!r:.60}")
         index = axis.index
         if index >= len(shape):
             raise DataAxisError(

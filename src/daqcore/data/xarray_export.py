@@ -54,7 +54,7 @@ def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
     dims: list[str] = []
     coords: dict[str, Any] = {}
     for index, length in enumerate(dwa.shape):
-        axes = dwa.get_axis_from_index(index)
+        axes = dwa._axes_of(index)
         spread = dwa.distribution is DataDistribution.spread and index in dwa.nav_indexes
         if spread:
             dim_name = unique_name(f"{prefix}spread_{index}", taken)
