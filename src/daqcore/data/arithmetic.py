@@ -108,6 +108,10 @@ def _factor(from_units: str, to_units: str) -> float:
 
 @functools.lru_cache(maxsize=512)
 def _product_units(left: str, right: str, divide: bool) -> str:
+    if not right:
+        return left
+    if not left and not divide:
+        return right
     unit = get_unit(left) / get_unit(right) if divide else get_unit(left) * get_unit(right)
     return format_units(unit)
 

@@ -17,6 +17,7 @@ raises :class:`~daqcore.data.errors.DataUnitsError`.
 from __future__ import annotations
 
 import functools
+import importlib.abc
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -57,11 +58,49 @@ def register_upcast_type(cls: type) -> None:
     """Make pint defer to ``cls`` (``Quantity * dwa`` reaches the DWA's ``__array_ufunc__``
     instead of wrapping it in a Quantity), as pint does for xarray objects.
 
-    Registered at once when pint is already imported, else when daqcore first imports it.
+    Registered at once when pint is already imported, else the moment pint is imported, by
+    daqcore or by anyone (:class:`_PintCompatHook`).
     """
     _UPCAST_TYPES.append(cls)
-    if "pint" in sys.modules:
+    if "pint.compat" in sys.modules:
         _register_upcast_now(cls)
+
+
+class _PintCompatHook(importlib.abc.MetaPathFinder):
+    """Import hook that registers daqcore's upcast types right after ``pint.compat`` runs,
+    so ``Quantity * dwa`` works even when the script imports pint after daqcore.data. It
+    removes itself from ``sys.meta_path`` once done."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "pint.compat":
+            return None
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            if finder is self or find_spec is None:
+                continue
+            spec = find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
+            for cls in _UPCAST_TYPES:
+                module.upcast_type_map[f"{cls.__module__}.{cls.__qualname__}"] = cls
+
+        loader.exec_module = exec_module  # this spec's own loader instance
+        return spec
+
+
+if "pint.compat" not in sys.modules:
+    sys.meta_path.insert(0, _PintCompatHook())
 
 
 def is_quantity(obj: Any) -> bool:
@@ -222,6 +261,8 @@ def _incompatible(from_units: str, to_units: str, unit_from: pint.Unit,
 @functools.lru_cache(maxsize=1024)
 def _multiplicative_factor(from_units: str, to_units: str) -> float | None:
     """Factor f with value_to = f * value_from, or None for offset units (degC...)."""
+    if from_units == to_units and is_multiplicative(from_units):
+        return 1.0
     unit_from = get_unit(from_units)
     unit_to = get_unit(to_units)
     if not unit_from.is_compatible_with(unit_to):
@@ -234,6 +275,8 @@ def _multiplicative_factor(from_units: str, to_units: str) -> float | None:
 @functools.lru_cache(maxsize=1024)
 def is_multiplicative(units: str) -> bool:
     """False for units with an offset (degC, degF), where a factor alone does not convert."""
+    if units == "":
+        return True
     import pint
 
     try:
