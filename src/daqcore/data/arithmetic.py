@@ -235,7 +235,7 @@ def _as_operands(item: Any, count: int) -> list[_Operand] | None:
     from daqcore.data.data import DataBase
 
     if isinstance(item, DataBase):
-        errors: list[Any] = item.errors or [None] * len(item)
+        errors: list[Any] = list(item.errors) if item.errors is not None else [None] * len(item)
         channels = [_Operand(v, item.units, e) for v, e in zip(item.data, errors)]
         return channels * count if len(channels) == 1 and count > 1 else channels
     if is_quantity(item):  # any registry: re-parse its units in ours
@@ -299,10 +299,11 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
         data.append(value)
         errors.append(err)
         units = unit if units is None else units
+    result_errors: list[Any] | None = errors
     if any(err is None for err in errors):
-        errors = None if all(err is None for err in errors) else \
+        result_errors = None if all(err is None for err in errors) else \
             [np.zeros(result_shape) if err is None else err for err in errors]
-    new = type(template)._new_unchecked(template, data, errors, template._copy_axes(),
+    new = type(template)._new_unchecked(template, data, result_errors, template._copy_axes(),
                                         template.nav_indexes, units=units,
                                         source=DataSource.calculated)
     if len(template) != count:
@@ -324,19 +325,19 @@ class ArithmeticMixin(NDArrayOperatorsMixin):
     # augmented assignment builds a new object (``a += b`` rebinds ``a``): the arrays of the
     # original object, possibly the caller's, are never written into
     def __iadd__(self, other: Any) -> Any:
-        return np.add(self, other)
+        return np.add(cast(Any, self), other)
 
     def __isub__(self, other: Any) -> Any:
-        return np.subtract(self, other)
+        return np.subtract(cast(Any, self), other)
 
     def __imul__(self, other: Any) -> Any:
-        return np.multiply(self, other)
+        return np.multiply(cast(Any, self), other)
 
     def __itruediv__(self, other: Any) -> Any:
-        return np.true_divide(self, other)
+        return np.true_divide(cast(Any, self), other)
 
     def __ipow__(self, other: Any) -> Any:
-        return np.power(self, other)
+        return np.power(cast(Any, self), other)
 
     def abs(self) -> Any:
         """Absolute value of every channel (errors unchanged)."""

@@ -248,6 +248,12 @@ class Axis:
     def scaling(self, scaling: float) -> None:
         self._set_linear(self._offset or 0.0, scaling, self._size)
 
+    def _lin(self) -> tuple[float, float]:
+        """``(offset, scaling)`` of a linear axis (raises for an axis without them)."""
+        if self._offset is None or self._scaling is None:
+            raise DataAxisError(f"axis {self._label!r} is not linear (no offset/scaling)")
+        return self._offset, self._scaling
+
     @property
     def data(self) -> np.ndarray:
         """The values (regenerated from offset/scaling for a linear axis built that way)."""
@@ -255,7 +261,8 @@ class Axis:
             return self._values
         if self._size == 0:
             return np.empty(0)
-        return self._offset + self._scaling * np.arange(self._size, dtype=float)
+        offset, scaling = self._lin()
+        return offset + scaling * np.arange(self._size, dtype=float)
 
     @data.setter
     def data(self, data: Any) -> None:
@@ -321,18 +328,20 @@ class Axis:
     def _take(self, item: Any) -> Axis:
         """New axis restricted to ``item`` (int -> one point, slice, or index array)."""
         if isinstance(item, numbers.Integral) and not isinstance(item, bool):
-            if not -self._size <= item < self._size:
-                raise DataIndexError(f"index {item} out of range for axis {self._label!r} "
+            position = int(item)
+            if not -self._size <= position < self._size:
+                raise DataIndexError(f"index {position} out of range for axis {self._label!r} "
                                      f"of size {self._size}")
-            item = slice(item, item + 1 if item != -1 else None)
+            item = slice(position, position + 1 if position != -1 else None)
         if item is Ellipsis:
             return self.copy()
         if isinstance(item, slice):
             if self._values is None:
                 start, stop, step = item.indices(self._size)
                 count = len(range(start, stop, step))
+                offset, scaling = self._lin()
                 new = self.copy()
-                new._set_linear(self._offset + self._scaling * start, self._scaling * step, count)
+                new._set_linear(offset + scaling * start, scaling * step, count)
                 return new
             return self._with_values(self._values[item])
         try:
@@ -390,22 +399,25 @@ class Axis:
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         if self._scaling is not None:
-            return min(self._offset, self._offset + self._scaling * (self._size - 1))
-        return np.min(self._values)
+            offset, scaling = self._lin()
+            return min(offset, offset + scaling * (self._size - 1))
+        return float(np.min(self.data))
 
     def max(self) -> float:
         """Largest value."""
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         if self._scaling is not None:
-            return max(self._offset, self._offset + self._scaling * (self._size - 1))
-        return np.max(self._values)
+            offset, scaling = self._lin()
+            return max(offset, offset + scaling * (self._size - 1))
+        return float(np.max(self.data))
 
     def mean(self) -> float:
         """Mean of the values."""
         if self._scaling is not None:
-            return self._offset + self._scaling * (self._size - 1) / 2
-        return np.mean(self._values)
+            offset, scaling = self._lin()
+            return offset + scaling * (self._size - 1) / 2
+        return float(np.mean(self.data))
 
     def flip(self) -> None:
         """Reverse the values in place."""
@@ -427,12 +439,12 @@ class Axis:
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         value = self._value_in_units(value)
-        if isinstance(value, bool) or not (isinstance(value, numbers.Real)
-                                           or (np.isscalar(value) and np.isrealobj(value))):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real | np.integer
+                                                      | np.floating):
             raise DataIndexError(f"axis value must be a real number, got {value!r}")
         if self._scaling is not None and self._offset is not None:
             position = np.floor((float(value) - self._offset) / self._scaling + 1e-9)
-            return int(min(max(position, 0), self._size))
+            return int(min(max(float(position), 0.0), float(self._size)))
         values = self.data
         if value <= np.nanmin(values):
             return 0
@@ -509,8 +521,9 @@ class Axis:
         if not isinstance(scale, numbers.Real):
             return NotImplemented
         if self._values is None:
+            offset, scaling = self._lin()
             new = self.copy()
-            new._set_linear(self._offset * scale, self._scaling * scale, self._size)
+            new._set_linear(offset * float(scale), scaling * float(scale), self._size)
             return new
         return self._with_values(self._values * scale)
 
@@ -520,8 +533,9 @@ class Axis:
         if not isinstance(shift, numbers.Real):
             return NotImplemented
         if self._values is None:
+            offset, scaling = self._lin()
             new = self.copy()
-            new._set_linear(self._offset + shift, self._scaling, self._size)
+            new._set_linear(offset + float(shift), scaling, self._size)
             return new
         return self._with_values(self._values + shift)
 
@@ -548,7 +562,7 @@ class Axis:
         except (TypeError, ValueError):
             return bool(np.array_equal(self.data, other.data))
 
-    __hash__ = None  # mutable
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def __repr__(self) -> str:
         linear = self._scaling is not None and self._offset is not None and self._values is None

@@ -512,7 +512,7 @@ class DataBase(DataLowLevel, ChannelsMixin, AxesMixin, ArithmeticMixin, Reductio
                 return False
         if (self._errors is None) != (other.errors is None):
             return False
-        if self._errors is not None:
+        if self._errors is not None and other.errors is not None:
             their_errors = [convert_errors(e, other.units, self._units) for e in other.errors]
             if not all(np.allclose(a, b, equal_nan=True)
                        for a, b in zip(self._errors, their_errors)):

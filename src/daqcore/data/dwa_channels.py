@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -52,10 +52,11 @@ class ChannelsMixin:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise IndexTypeError(f"channel index must be an integer, got {index!r} "
                                  f"({type(index).__name__})")
-        if not -len(self._data) <= index < len(self._data):
-            raise DataIndexError(f"channel index {index!r} out of range for "
+        position = int(index)
+        if not -len(self._data) <= position < len(self._data):
+            raise DataIndexError(f"channel index {position} out of range for "
                                  f"{len(self._data)} channel(s) of {self._name!r}")
-        return int(index)
+        return position
 
     def __getitem__(self, index: int) -> np.ndarray:
         """Channel ``index`` (an int; anything else raises :class:`IndexTypeError`, an
@@ -117,14 +118,14 @@ class ChannelsMixin:
             raise DataShapeError(f"cannot append {other.name!r} of shape {other.shape} to "
                                  f"{self._name!r} of shape {self._shape}")
         factor_data = [convert_values(array, other.units, self._units) for array in other.data]
-        if (self._errors is None) != (other.errors is None):
-            mine = self._errors or [np.zeros(self._shape) for _ in self._data]
-            theirs = other.errors or [np.zeros(self._shape) for _ in other.data]
-        else:
-            mine, theirs = self._errors, other.errors
+        mine: list[np.ndarray] | None = self._errors
+        theirs: list[np.ndarray] | None = other.errors
+        if (mine is None) != (theirs is None):
+            mine = mine or [np.zeros(self._shape) for _ in self._data]
+            theirs = theirs or [np.zeros(self._shape) for _ in other.data]
         self._data = self._data + factor_data
         self._labels = self._labels + list(other.labels)
-        if mine is not None:
+        if mine is not None and theirs is not None:
             self._errors = list(mine) + [convert_errors(e, other.units, self._units)
                                          for e in theirs]
 
@@ -222,7 +223,7 @@ class ChannelsMixin:
         """This object alone in a :class:`~daqcore.data.DataToExport`."""
         from daqcore.data.export import DataToExport
 
-        return DataToExport(name, data=[self])
+        return DataToExport(name, data=[cast("DataWithAxes", self)])
 
     def split_as_dte(self, name: str = "mydte") -> DataToExport:
         """One DWA per channel (named after the labels) in a DataToExport."""

@@ -120,11 +120,12 @@ class ProcessingMixin:
         dwa: DataWithAxes = self  # type: ignore[assignment]
         ndim = len(dwa.shape)
         widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
-        data = [np.pad(array, widths, mode=mode, **kwargs) for array in dwa.data]
+        pad: Any = np.pad  # numpy's stubs do not take a str mode with **kwargs
+        data = [pad(array, widths, mode=mode, **kwargs) for array in dwa.data]
         errors = None
         if dwa.errors is not None:
-            errors = [np.pad(e, widths, mode="constant") if mode == "constant"
-                      else np.pad(e, widths, mode=mode) for e in dwa.errors]
+            errors = [pad(e, widths, mode="constant") if mode == "constant"
+                      else pad(e, widths, mode=mode) for e in dwa.errors]
         axes = []
         for axis in dwa.axes:
             before, after = widths[axis.index]

@@ -35,9 +35,11 @@ def _normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     for item in items:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
             raise DataIndexError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
-        if not -ndim <= item < ndim:
-            raise DataIndexError(f"axis {item} out of range for data with {ndim} dimensions")
-        result.append(int(item) % ndim)
+        position = int(item)
+        if not -ndim <= position < ndim:
+            raise DataIndexError(f"axis {position} out of range for data with {ndim} "
+                                 f"dimensions")
+        result.append(position % ndim)
     if len(set(result)) != len(result):
         raise DataIndexError(f"axis {axis!r} repeats a dimension")
     return tuple(sorted(result))

@@ -24,7 +24,7 @@ from daqcore.data.enums import DataDistribution
 from daqcore.data.errors import DataIndexError, DataShapeError
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase as DataWithAxes
 
 
 def remove_dimensions(axes: list[Axis], nav_indexes: tuple[int, ...], ndim: int,

@@ -39,7 +39,7 @@ def get_registry() -> pint.UnitRegistry:
     if _REGISTRY is None:
         import pint
 
-        registry = pint.UnitRegistry()
+        registry: pint.UnitRegistry = pint.UnitRegistry()
         registry.formatter.default_format = "~"
         _REGISTRY = registry
         for cls in _UPCAST_TYPES:
@@ -116,7 +116,7 @@ def is_quantity(obj: Any) -> bool:
     return True
 
 
-def quantity(value: Any, units: str | pint.Unit) -> pint.Quantity:
+def quantity(value: Any, units: Any) -> pint.Quantity:
     """``Q_(value, units)`` in the daqcore registry."""
     unit = units if not isinstance(units, str) else get_unit(units)
     return get_registry().Quantity(value, unit)
@@ -185,7 +185,7 @@ def _is_pint_unit(units: Any) -> bool:
     return pint_module is not None and isinstance(units, pint_module.Unit)
 
 
-def get_unit(units: str | pint.Unit) -> pint.Unit:
+def get_unit(units: Any) -> pint.Unit:
     """Return the pint unit of ``units`` (a string or a pint unit).
 
     Raises
@@ -194,20 +194,20 @@ def get_unit(units: str | pint.Unit) -> pint.Unit:
         If ``units`` cannot be parsed; :class:`UnitsTypeError` if it is not a string.
     """
     if _is_pint_unit(units):
-        return units  # type: ignore[return-value]  # narrowed by _is_pint_unit
+        return units
     if not isinstance(units, str):
         raise UnitsTypeError(f"units must be a string, got {units!r} ({type(units).__name__})")
     return _parse_units(units.strip())
 
 
 @functools.lru_cache(maxsize=1024)
-def _format_parsed(unit: pint.Unit) -> str:
+def _format_parsed(unit: Any) -> str:
     if unit.dimensionless and not unit._units:
         return ""
     return f"{unit:~}"
 
 
-def format_units(unit: pint.Unit | str) -> str:
+def format_units(unit: Any) -> str:
     """Short canonical string for ``unit``: ``''`` (dimensionless), ``'m ** 2'``, ``'V / A'``."""
     if unit == "":
         return ""

@@ -180,6 +180,7 @@ def normalize_nav_indexes(nav_indexes: Any, ndim: int) -> tuple[int, ...]:
     for index in nav_indexes:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise DataIndexError(f"nav_indexes must be integers, got {index!r}")
+        index = int(index)
         if not 0 <= index < ndim:
             raise DataIndexError(
                 f"nav index {index} out of range for data with {ndim} dimension(s) "
