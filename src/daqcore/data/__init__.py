@@ -39,6 +39,7 @@ from daqcore.data.kinds import (
     DataRaw,
 )
 from daqcore.data.lowlevel import DataLowLevel
+from daqcore.data.processors import DataProcessorBase, DataProcessorFactory
 from daqcore.data.serialization import SerializationError, deserialize, serialize
 
 
@@ -70,6 +71,8 @@ __all__ = [
     "DataIndexError",
     "DataLengthError",
     "DataLowLevel",
+    "DataProcessorBase",
+    "DataProcessorFactory",
     "DataRaw",
     "DataShapeError",
     "DataSource",
