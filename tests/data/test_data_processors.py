@@ -67,6 +67,8 @@ def test_find_peaks_matches_pymodaq():
         np.testing.assert_array_equal(mine.axes[0].data, their.axes[0].get_data())
         assert mine.axes[0].units == "mm" and mine.dim.name == their.dim.name
     np.testing.assert_allclose(ours[0].axes[0].data, [3.0, 7.0])
+    with pytest.raises(IndexError, match="no peak"):  # PyMoDAQ: an IndexError too
+        _peaks(dc).find_peaks(height=10.0)
 
 
 @pytest.mark.parametrize("name", ["mean", "std", "sum", "max", "min", "argmax", "argmin"])

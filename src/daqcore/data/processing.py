@@ -320,7 +320,7 @@ class ProcessingMixin:
         Raises
         ------
         DataDimError
-            If the data are not 1D; :class:`DataShapeError` if a channel has no peak.
+            If the data are not 1D; :class:`DataIndexError` if a channel has no peak.
         OptionalDependencyError
             Without scipy.
         """
@@ -333,8 +333,8 @@ class ProcessingMixin:
         peaks = DataToExport("peaks")
         for index, array in enumerate(dwa.data):
             found, _ = signal.find_peaks(array, height, threshold, **kwargs)
-            if found.size == 0:
-                raise DataShapeError(f"no peak found in channel {dwa.labels[index]!r} of "
+            if found.size == 0:  # PyMoDAQ fails with an IndexError here
+                raise DataIndexError(f"no peak found in channel {dwa.labels[index]!r} of "
                                      f"{dwa.name!r} (height={height}, threshold={threshold})")
             peaks.append(DataCalculated(
                 dwa.labels[index], data=[array[found], found],
