@@ -151,6 +151,18 @@ def test_units_as_converts_in_place_like_pymodaq():
     np.testing.assert_allclose(axis_ours.data, axis_theirs.get_data())
 
 
+def test_setting_units_converts_like_pymodaq():
+    ours, theirs = _spectrum(dc), _spectrum(pmd)
+    ours.units = "km"
+    theirs.units = "km"
+    np.testing.assert_allclose(ours.data[0], theirs.data[0])
+    axis_ours, axis_theirs = dc.Axis("x", "m", np.arange(3.0)), pmd.Axis("x", "m",
+                                                                        np.arange(3.0))
+    axis_ours.units = "mm"  # an axis relabels, in both
+    axis_theirs.units = "mm"
+    np.testing.assert_allclose(axis_ours.data, axis_theirs.get_data())
+
+
 def test_value_slice_excludes_stop_like_pymodaq():
     ours, theirs = _spectrum(dc), _spectrum(pmd)
     assert ours.vsig[1.0:9.0].shape == theirs.vsig[1.0:9.0].shape == (8,)

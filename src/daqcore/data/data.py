@@ -254,12 +254,13 @@ class DataBase(DataLowLevel, ChannelsMixin, AxesMixin, ArithmeticMixin, Reductio
 
     @property
     def units(self) -> str:
-        """Units string of every channel; setting it relabels (see :meth:`force_units`)."""
+        """Units string of every channel. Setting it **converts** the data (``units_as`` in
+        place), as PyMoDAQ; use :meth:`force_units` to relabel without converting."""
         return self._units
 
     @units.setter
     def units(self, units: str) -> None:
-        self.force_units(units)
+        self.units_as(units, inplace=True)
 
     @property
     def labels(self) -> list[str]:
