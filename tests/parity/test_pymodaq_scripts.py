@@ -28,9 +28,12 @@ def _pymodaq() -> types.SimpleNamespace:
     return types.SimpleNamespace(
         name="pymodaq", Axis=data.Axis, DataRaw=data.DataRaw,
         DataCalculated=data.DataCalculated, DataToExport=data.DataToExport,
-        DataDim=data.DataDim, H5SaverLowLevel=saving.H5SaverLowLevel,
+        DataDim=data.DataDim, DataDistribution=data.DataDistribution,
+        H5SaverLowLevel=saving.H5SaverLowLevel,
         DataType=saving.DataType, DataToExportSaver=data_saving.DataToExportSaver,
         DataToExportEnlargeableSaver=data_saving.DataToExportEnlargeableSaver,
+        DataToExportExtendedSaver=data_saving.DataToExportExtendedSaver,
+        DataToExportTimedSaver=data_saving.DataToExportTimedSaver,
         DataLoader=data_saving.DataLoader)
 
 
@@ -40,10 +43,19 @@ def _daqcore() -> types.SimpleNamespace:
     return types.SimpleNamespace(
         name="daqcore", Axis=data.Axis, DataRaw=data.DataRaw,
         DataCalculated=data.DataCalculated, DataToExport=data.DataToExport,
-        DataDim=data.DataDim, H5SaverLowLevel=saving.H5SaverLowLevel,
+        DataDim=data.DataDim, DataDistribution=data.DataDistribution,
+        H5SaverLowLevel=saving.H5SaverLowLevel,
         DataType=saving.DataType, DataToExportSaver=saving.DataToExportSaver,
         DataToExportEnlargeableSaver=saving.DataToExportEnlargeableSaver,
+        DataToExportExtendedSaver=saving.DataToExportExtendedSaver,
+        DataToExportTimedSaver=saving.DataToExportTimedSaver,
         DataLoader=saving.DataLoader)
+
+
+def _values(array: Any) -> list[Any]:
+    """Rounded values as nested lists, NaN as None (NaN != NaN would fail the comparison)."""
+    rounded = np.asarray(array, dtype=float).round(12)
+    return np.where(np.isnan(rounded), None, rounded).tolist()
 
 
 def _summary(dwa: Any) -> dict[str, Any]:
@@ -52,9 +64,9 @@ def _summary(dwa: Any) -> dict[str, Any]:
         "name": dwa.name, "dim": dwa.dim.name, "shape": list(dwa.shape),
         "nav_indexes": list(dwa.nav_indexes), "labels": list(dwa.labels),
         "units": dwa.units,
-        "data": [np.asarray(array).round(12).tolist() for array in dwa.data],
-        "axes": sorted((axis.label, axis.units, axis.index,
-                        np.asarray(axis.get_data()).round(12).tolist()) for axis in dwa.axes),
+        "data": [_values(array) for array in dwa.data],
+        "axes": sorted((axis.label, axis.units, axis.index, axis.spread_order,
+                        _values(axis.get_data())) for axis in dwa.axes),
     }
 
 
@@ -102,6 +114,70 @@ def enlargeable_log(lib: Any, path: Path, backend: str) -> dict[str, Any]:
         spectrum = loader.load_data("/RawData/Detector000/Data1D/CH00/EnlData00",
                                     load_all=True)
         return {"power": _summary(power), "spectrum": _summary(spectrum)}
+    finally:
+        loader.close_file()
+
+
+def scan(lib: Any, path: Path, backend: str) -> dict[str, Any]:
+    """DAQ_Scan style: a 3 x 2 grid, one DataToExport per point, navigation axes."""
+    h5 = lib.H5SaverLowLevel(save_type="scan", backend=backend)
+    h5.init_file(file_name=path, new_file=True)
+    scan_group = h5.add_scan_group(h5.raw_group, "scan")
+    det = h5.add_det_group(scan_group, "det")
+    saver = lib.DataToExportExtendedSaver(h5, extended_shape=(3, 2))
+    saver.add_nav_axes(det, [lib.Axis("x", "mm", np.array([0.0, 1.0, 2.0]), index=0),
+                             lib.Axis("y", "mm", np.array([10.0, 20.0]), index=1)])
+    for ix in range(3):
+        for iy in range(2):
+            if (ix, iy) != (2, 1):  # the last point is never measured: NaN
+                saver.add_data(det, _detector_dte(lib, 10 * ix + iy), indexes=(ix, iy))
+    h5.close_file()
+    loader = lib.DataLoader(path)
+    try:
+        base = "/RawData/Scan000/Detector000"
+        return {"power": _summary(loader.load_data(f"{base}/Data0D/CH00/Data00")),
+                "spectrum": _summary(loader.load_data(f"{base}/Data1D/CH00/Data00",
+                                                      load_all=True))}
+    finally:
+        loader.close_file()
+
+
+def spread_scan(lib: Any, path: Path, backend: str) -> dict[str, Any]:
+    """A scan of 4 unordered (x, y) points: one navigation index, two spread axes."""
+    points = np.array([[0.0, 5.0], [1.5, 2.0], [3.0, 0.5], [0.5, 4.0]])
+    h5 = lib.H5SaverLowLevel(save_type="scan", backend=backend)
+    h5.init_file(file_name=path, new_file=True)
+    det = h5.add_det_group(h5.add_scan_group(h5.raw_group, "spread"), "det")
+    saver = lib.DataToExportExtendedSaver(h5, extended_shape=(4,))
+    saver.add_nav_axes(det, [lib.Axis("x", "mm", points[:, 0].copy(), index=0, spread_order=0),
+                             lib.Axis("y", "mm", points[:, 1].copy(), index=0, spread_order=1)])
+    for index in range(4):
+        saver.add_data(det, _detector_dte(lib, index), indexes=(index,),
+                       distribution=lib.DataDistribution.spread)
+    h5.close_file()
+    loader = lib.DataLoader(path)
+    try:
+        power = loader.load_data("/RawData/Scan000/Detector000/Data0D/CH00/Data00")
+        return {"power": _summary(power), "distribution": power.distribution.name}
+    finally:
+        loader.close_file()
+
+
+def timed_log(lib: Any, path: Path, backend: str) -> dict[str, Any]:
+    """DAQ_Logger with time stamps: the navigation axis holds the DataToExport timestamps."""
+    h5 = lib.H5SaverLowLevel(save_type="logger", backend=backend)
+    h5.init_file(file_name=path, new_file=True)
+    det = h5.add_det_group(h5.raw_group, "det")
+    saver = lib.DataToExportTimedSaver(h5)
+    for step in range(3):
+        dte = _detector_dte(lib, step)
+        dte.timestamp = 1000.0 + step
+        saver.add_data(det, dte)
+    h5.close_file()
+    loader = lib.DataLoader(path)
+    try:
+        return {"spectrum": _summary(loader.load_data(
+            "/RawData/Detector000/Data1D/CH00/EnlData00", load_all=True))}
     finally:
         loader.close_file()
 
@@ -180,6 +256,13 @@ def _drop_documented(script: str, result: dict[str, Any]) -> dict[str, Any]:
     """Remove the differences listed in docs/migration.md from a result (both libraries)."""
     if script == "data_model":
         result["window"]["units"] = None  # PyMoDAQ's slicing drops the units; daqcore keeps them
+    if script in ("scan", "spread_scan"):
+        for key in ("power", "spectrum"):
+            if key in result:
+                # units kept in daqcore files; PyMoDAQ's extended (scan) saver drops them
+                result[key]["units"] = None
+    if script == "timed_log":
+        result["spectrum"]["units"] = None  # idem, enlargeable saver
     if script == "enlargeable_log":
         for key in ("power", "spectrum"):
             # units kept in daqcore files; PyMoDAQ's enlargeable saver drops them
@@ -187,7 +270,8 @@ def _drop_documented(script: str, result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-SCRIPTS = {"snapshot": snapshot, "enlargeable_log": enlargeable_log, "background": background,
+SCRIPTS = {"snapshot": snapshot, "scan": scan, "spread_scan": spread_scan,
+           "enlargeable_log": enlargeable_log, "timed_log": timed_log, "background": background,
            "errors": errors, "data_model": data_model}
 
 
