@@ -230,10 +230,19 @@ def test_dwa_units_as_error_is_catchable_by_pymodaq_names():
     assert type(error).__name__ == "IncompatibleUnitsError" and "'m'" in str(error)
 
 
-def test_spread_axes_of_different_sizes_are_refused():
-    with pytest.raises(dc.DataAxisError, match="4 points"):
+def test_spread_axes_of_different_sizes_raise_data_length_error():
+    with pytest.raises(dc.DataLengthError, match="4 points"):
         dc.DataRaw("s", data=[np.ones((5, 2))], nav_indexes=(0,), distribution="spread",
                    axes=[dc.Axis("x", data=np.arange(5.0), index=0, spread_order=0),
                          dc.Axis("y", data=np.arange(4.0), index=0, spread_order=1)])
     assert issubclass(dc.DataLengthError, dc.DataShapeError)
     assert issubclass(dc.DataLengthError, TypeError)
+
+
+def test_sorting_by_a_missing_axis_returns_the_data_unchanged_like_pymodaq():
+    ours = dc.DataRaw("d", data=[np.array([3.0, 1.0, 2.0])],
+                      axes=[dc.Axis("x", data=np.array([3.0, 1.0, 2.0]))])
+    theirs = pmd.DataRaw("d", data=[np.array([3.0, 1.0, 2.0])],
+                         axes=[pmd.Axis("x", data=np.array([3.0, 1.0, 2.0]))])
+    assert ours.sort_data(axis_index=1) == ours and theirs.sort_data(axis_index=1) == theirs
+    np.testing.assert_array_equal(ours.sort_data(0).data[0], theirs.sort_data(0).data[0])

@@ -42,6 +42,11 @@ class DataAxisError(DataError):
     """An axis whose length or index does not fit the data it describes."""
 
 
+class SpreadAxisLengthError(DataAxisError, DataLengthError):
+    """Spread navigation axes whose length is not the number of points (PyMoDAQ raises its
+    ``DataLengthError`` there)."""
+
+
 class AxisTypeError(DataAxisError, DataTypeError):
     """An axis label/index of the wrong type, or an object given as an axis that is not an
     :class:`~daqcore.data.Axis` (e.g. an ndarray); PyMoDAQ raises ``TypeError``."""
@@ -104,5 +109,6 @@ __all__ = [
     "IncompatibleUnitsError",
     "IndexTypeError",
     "OptionalDependencyError",
+    "SpreadAxisLengthError",
     "UnitsTypeError",
 ]

@@ -69,20 +69,15 @@ class ProcessingMixin:
         """Reorder dimension ``axis_index`` by increasing values of its axis.
 
         For a spread dimension, the axis with ``spread_order == spread_index`` decides. Data,
-        errors and every axis of that dimension are reordered.
-
-        Raises
-        ------
-        DataAxisError
-            If the dimension has no such axis.
+        errors and every axis of that dimension are reordered. Without such an axis (or such
+        a dimension) the data are returned unchanged (a copy unless ``inplace``), as PyMoDAQ.
         """
         dwa: DataWithAxes = self  # type: ignore[assignment]
         axes = dwa._axes_of(axis_index)
         key_axis = next((a for a in axes if a.spread_order == spread_index), None) \
             if len(axes) > 1 else (axes[0] if axes else None)
         if key_axis is None:
-            raise DataAxisError(f"{dwa.name!r} has no axis on dimension {axis_index} "
-                                f"(spread order {spread_index}) to sort by")
+            return dwa if inplace else dwa.deepcopy()
         order = np.argsort(key_axis.data, kind="stable")
         data = [np.take(array, order, axis=axis_index) for array in dwa.data]
         errors = None if dwa.errors is None else \

@@ -19,6 +19,7 @@ from daqcore.data.errors import (
     DataAxisError,
     DataIndexError,
     DataShapeError,
+    SpreadAxisLengthError,
 )
 from daqcore.data.units import convert_errors, convert_values, format_units, is_quantity
 
@@ -222,7 +223,8 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
                 f"dimension(s) (shape {shape})"
             )
         if axis.size != shape[index]:
-            raise DataAxisError(
+            spread_nav = distribution is DataDistribution.spread and index in nav_indexes
+            raise (SpreadAxisLengthError if spread_nav else DataAxisError)(
                 f"axis {axis.label!r} has {axis.size} points but data dimension {index} has "
                 f"length {shape[index]} (shape {shape})"
             )
