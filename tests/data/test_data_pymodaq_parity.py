@@ -206,6 +206,10 @@ BAD_INPUTS: list[tuple[str, Callable[[Any], Any]]] = [
                                                     nav_indexes=(0,)).inav[0, 1]),
     ("float index", lambda lib: _spectrum(lib).isig[2.5]),
     ("get_axis_from_index out of range", lambda lib: _spectrum(lib).get_axis_from_index(5)),
+    ("axis index beyond the data", lambda lib: lib.DataRaw(
+        "d", data=[np.ones((2, 3))], axes=[lib.Axis("x", data=np.arange(3.0), index=2)])),
+    ("shape of a missing dimension", lambda lib: _spectrum(lib).axes_manager
+     .get_shape_from_index(3)),
 ]
 
 

@@ -74,6 +74,10 @@ class DataIndexError(DataError, IndexError):
     """A navigation/signal index or a slice that is out of range for the data."""
 
 
+class AxisIndexError(DataAxisError, DataIndexError):
+    """An axis whose ``index`` is not a dimension of the data (PyMoDAQ: ``IndexError``)."""
+
+
 class IndexTypeError(DataIndexError, DataTypeError):
     """An index of the wrong type (``dwa['a']``: PyMoDAQ raises ``IndexError``)."""
 
@@ -94,6 +98,7 @@ class OptionalDependencyError(DaqcoreError, ImportError):
 DataUnitError = DataUnitsError
 
 __all__ = [
+    "AxisIndexError",
     "AxisTypeError",
     "ChannelsTypeError",
     "DataAxisError",

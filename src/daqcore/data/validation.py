@@ -14,6 +14,7 @@ import numpy as np
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDim, DataDistribution
 from daqcore.data.errors import (
+    AxisIndexError,
     AxisTypeError,
     ChannelsTypeError,
     DataAxisError,
@@ -218,7 +219,7 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
                                 f"{axis!r:.60}")
         index = axis.index
         if index >= len(shape):
-            raise DataAxisError(
+            raise AxisIndexError(
                 f"axis {axis.label!r} has index {index} but the data have only {len(shape)} "
                 f"dimension(s) (shape {shape})"
             )
