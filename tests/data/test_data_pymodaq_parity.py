@@ -250,3 +250,20 @@ def test_sorting_by_a_missing_axis_returns_the_data_unchanged_like_pymodaq():
                          axes=[pmd.Axis("x", data=np.array([3.0, 1.0, 2.0]))])
     assert ours.sort_data(axis_index=1) == ours and theirs.sort_data(axis_index=1) == theirs
     np.testing.assert_array_equal(ours.sort_data(0).data[0], theirs.sort_data(0).data[0])
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (5, 4)])
+def test_legacy_named_axes_keywords_like_pymodaq(shape):
+    def build(lib: Any) -> Any:
+        keywords: dict[str, Any] = {"x_axis": lib.Axis("x", "mm", np.arange(shape[-1] * 1.0))}
+        if shape == (3, 4):
+            keywords["y_axis"] = lib.Axis("y", "mm", np.arange(shape[0] * 1.0))
+        if shape == (5, 4):
+            keywords.update(nav_axes=(0,), nav_x_axis=lib.Axis("n", "s", np.arange(5.0)))
+        return lib.DataRaw("d", data=[np.ones(shape)], **keywords)
+
+    ours, theirs = build(dc), build(pmd)
+    assert sorted((a.label, a.index) for a in ours.axes) == \
+        sorted((a.label, a.index) for a in theirs.axes)
+    assert ours.nav_indexes == tuple(theirs.nav_indexes) and ours.extra_attributes == []
+    assert ours.dim.name == theirs.dim.name

@@ -49,8 +49,10 @@ from daqcore.data.units import (
     register_upcast_type,
 )
 from daqcore.data.validation import (
+    _LEGACY_AXES_KEYWORDS,
     dim_from_shape,
     infer_dim,
+    legacy_named_axes,
     normalize_channels,
     normalize_errors,
     normalize_labels,
@@ -125,7 +127,11 @@ class DataBase(DataLowLevel, ChannelsMixin, AxesMixin, ArithmeticMixin, Reductio
         self._units = units
         self._shape = channels[0].shape
         self._labels = normalize_labels(labels, len(channels))
+        if _LEGACY_AXES_KEYWORDS.intersection(extra_attributes):
+            nav_indexes = extra_attributes.pop("nav_axes", nav_indexes)
         self._nav_indexes = normalize_nav_indexes(nav_indexes, len(self._shape))
+        if _LEGACY_AXES_KEYWORDS.intersection(extra_attributes):
+            axes = legacy_named_axes(axes, extra_attributes, self._shape, self._nav_indexes)
         if not self._nav_indexes:
             self._distribution = DataDistribution.uniform
         self._axes = validate_axes(axes, self._shape, self._distribution, self._nav_indexes)

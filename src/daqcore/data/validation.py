@@ -240,6 +240,38 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
     return axes
 
 
+_LEGACY_AXES_KEYWORDS = frozenset({"x_axis", "y_axis", "nav_x_axis", "nav_y_axis", "nav_axes"})
+
+
+def legacy_named_axes(axes: Any, keywords: dict[str, Any], shape: tuple[int, ...],
+                      nav_indexes: tuple[int, ...]) -> list[Axis]:
+    """PyMoDAQ's deprecated ``x_axis``/``y_axis``/``nav_x_axis``/``nav_y_axis`` keywords,
+    popped from ``keywords`` and added to ``axes`` on the dimension PyMoDAQ gives them:
+    ``x_axis`` is dimension 0 of 1D data and dimension 1 (columns) of 2D data, ``y_axis``
+    dimension 0 of 2D data, ``nav_x_axis``/``nav_y_axis`` the first/second navigation index.
+    """
+    result = [] if axes is None else ([axes] if isinstance(axes, Axis) else list(axes))
+    taken = {axis.index for axis in result if isinstance(axis, Axis)}
+
+    def add(named: Any, index: int) -> None:
+        if not isinstance(named, Axis):
+            raise AxisTypeError(f"named axes must be Axis objects, got {named!r:.60}")
+        result.append(Axis(named.label, named.units, named.data, index=index))
+        taken.add(index)
+
+    x_axis, y_axis = keywords.pop("x_axis", None), keywords.pop("y_axis", None)
+    nav_x, nav_y = keywords.pop("nav_x_axis", None), keywords.pop("nav_y_axis", None)
+    if x_axis is not None:
+        add(x_axis, 1 if len(shape) == 2 and 1 not in taken else 0)
+    if y_axis is not None and len(shape) == 2 and 0 not in taken:
+        add(y_axis, 0)
+    if nav_x is not None and nav_indexes:
+        add(nav_x, nav_indexes[0])
+    if nav_y is not None and len(nav_indexes) > 1:
+        add(nav_y, nav_indexes[1])
+    return result
+
+
 def dim_from_shape(shape: tuple[int, ...]) -> DataDim:
     """PyMoDAQ's rule: 1-D of size 1 -> 0D, 1-D -> 1D, 2-D -> 2D, otherwise ND."""
     ndim = len(shape)
