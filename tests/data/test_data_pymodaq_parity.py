@@ -267,3 +267,15 @@ def test_legacy_named_axes_keywords_like_pymodaq(shape):
         sorted((a.label, a.index) for a in theirs.axes)
     assert ours.nav_indexes == tuple(theirs.nav_indexes) and ours.extra_attributes == []
     assert ours.dim.name == theirs.dim.name
+
+
+@pytest.mark.parametrize("expression", ["d.inav[1]", "d.isig[1:3]", "d.vsig[410.0:430.0]",
+                                        "d.inav[0, 0]", "d.get_data_as_dwa(0)",
+                                        "d.split_as_dte('x')[0]", "d.as_dte('x')[0]"])
+def test_source_of_derived_data_like_pymodaq(expression):
+    sources = []
+    for lib in (pmd, dc):
+        d = _scan(lib)
+        d.axes = [*d.axes, lib.Axis("b", "s", np.arange(3.0), index=1)]  # PyMoDAQ needs all
+        sources.append(eval(expression).source.name)
+    assert sources[0] == sources[1]

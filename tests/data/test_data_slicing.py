@@ -71,7 +71,7 @@ def test_nav_index_removes_axis_and_shifts_indexes():
     assert sliced.get_data_dimension() == "(3|4, 5)"
     assert [(a.label, a.index) for a in sliced.axes] == [("y", 0), ("u", 1), ("v", 2)]
     assert sliced.nav_indexes == (0,) and sliced.units == "V"
-    assert type(sliced) is DataRaw and sliced.source.name == "raw"
+    assert type(sliced) is DataRaw and sliced.source.name == "calculated"  # as PyMoDAQ
     np.testing.assert_array_equal(sliced.errors[0], np.full((3, 4, 5), 0.1))
     point = dwa.inav[1, 2]
     assert point.dim is DataDim.Data2D and point.nav_indexes == ()

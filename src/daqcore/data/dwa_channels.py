@@ -98,12 +98,17 @@ class ChannelsMixin:
                                    source=DataSource.calculated)
 
     def get_data_as_dwa(self, index: int = 0) -> DataWithAxes:
-        """Channel ``index`` alone as a new DWA (with its errors and label)."""
+        """Channel ``index`` alone as a new DWA (with its errors and label), ``source =
+        calculated`` as PyMoDAQ."""
+        return self._channel_as_dwa(index, DataSource.calculated)
+
+    def _channel_as_dwa(self, index: int, source: DataSource | None = None) -> DataWithAxes:
         if not -len(self._data) <= index < len(self._data):
             raise DataIndexError(f"channel index {index} out of range for {len(self._data)}")
         errors = None if self._errors is None else [self._errors[index]]
-        new = self._new_unchecked(self, [self._data[index]], errors, self._copy_axes(),
-                                  self._nav_indexes)
+        new: DataWithAxes = self._new_unchecked(self, [self._data[index]], errors,
+                                                self._copy_axes(), self._nav_indexes,
+                                                source=source)
         new._labels = [self._labels[index]]
         return new
 
@@ -133,7 +138,7 @@ class ChannelsMixin:
         """Remove channel ``index`` and return it as a DWA."""
         if len(self._data) == 1:
             raise DataShapeError(f"cannot pop the only channel of {self._name!r}")
-        popped = self.get_data_as_dwa(index)
+        popped = self._channel_as_dwa(index)
         self._data = [a for i, a in enumerate(self._data) if i != index % len(self._data)]
         self._labels = [a for i, a in enumerate(self._labels) if i != index % len(self._labels)]
         if self._errors is not None:
@@ -231,7 +236,7 @@ class ChannelsMixin:
 
         items = []
         for index, label in enumerate(self._labels):
-            item = self.get_data_as_dwa(index)
+            item = self._channel_as_dwa(index)
             item.name = label
             items.append(item)
         return DataToExport(name, data=items)

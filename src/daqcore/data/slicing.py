@@ -7,7 +7,8 @@ sequence of ints or a boolean mask (kept, points picked), or ``...``. ``vnav``/`
 axis *values* instead, translated to indexes by :meth:`Axis.value_to_index_slice` (PyMoDAQ's
 rule: the stop point of a slice of values is excluded).
 
-The result has the same kind (DataRaw...), source, units, labels and metadata; its axes and
+The result has the same kind (DataRaw...), units, labels and metadata, and ``source =
+calculated`` (as PyMoDAQ, whose slices are new calculated data); its axes and
 ``nav_indexes`` are re-indexed to the remaining dimensions. Channels and errors of the result
 may be numpy *views* of the original arrays (as numpy slicing); daqcore never writes into them.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from daqcore.data.axis import Axis
-from daqcore.data.enums import DataDistribution
+from daqcore.data.enums import DataDistribution, DataSource
 from daqcore.data.errors import DataIndexError, DataShapeError
 
 if TYPE_CHECKING:
@@ -243,7 +244,8 @@ def slice_dwa(dwa: DataWithAxes, per_dim: dict[int, Any]) -> DataWithAxes:
     if data[0].ndim == 0:  # every dimension removed: a single point is 0D data of shape (1,)
         data = [array.reshape(1) for array in data]
         errors = None if errors is None else [array.reshape(1) for array in errors]
-    return type(dwa)._new_unchecked(dwa, data, errors, axes, nav_indexes)
+    return type(dwa)._new_unchecked(dwa, data, errors, axes, nav_indexes,
+                                    source=DataSource.calculated)
 
 
 __all__ = ["DataSlicer", "remove_dimensions", "slice_dwa"]
