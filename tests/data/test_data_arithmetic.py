@@ -90,8 +90,8 @@ def test_result_metadata():
     a = DataRaw("a", data=[np.arange(3.0)], units="m", origin="det",
                 axes=[Axis("x", "s", np.arange(3.0))], labels=["ch"], gain=2)
     result = a * 3
-    assert result.name == "a" and result.origin == "det" and result.labels == ["ch"]
-    assert result.source.name == "calculated" and type(result) is DataRaw
+    assert result.name == "a_multiply" and result.origin == "det" and result.labels == ["ch"]
+    assert result.source.name == "raw" and type(result) is DataRaw  # as PyMoDAQ
     assert result.axes == a.axes and result.axes[0] is not a.axes[0]
     assert result.gain == 2 and result.extra_attributes == ["gain"]
 

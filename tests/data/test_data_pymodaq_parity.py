@@ -269,6 +269,22 @@ def test_legacy_named_axes_keywords_like_pymodaq(shape):
     assert ours.dim.name == theirs.dim.name
 
 
+@pytest.mark.parametrize("expression", ["d + d", "2 * d", "d - 1.0 * d", "-d", "abs(d)",
+                                        "d ** 2", "np.sqrt(d)", "d / d"])
+def test_arithmetic_result_name_and_source_like_pymodaq(expression):
+    results = []
+    for lib in (pmd, dc):
+        d = lib.DataRaw("d", data=[np.arange(1.0, 4.0)], units="V", origin="det")  # noqa: F841
+        result = eval(expression)
+        results.append((result.name, result.source.name, result.origin))
+    assert results[0] == results[1]
+    def dte(lib: Any) -> Any:
+        return lib.DataToExport("e", data=[lib.DataRaw("a", data=[np.ones(2)]),
+                                           lib.DataRaw("b", data=[np.ones(3)])])
+
+    assert (dte(dc) - dte(dc)).get_full_names() == (dte(pmd) - dte(pmd)).get_full_names()
+
+
 @pytest.mark.parametrize("expression", ["d.inav[1]", "d.isig[1:3]", "d.vsig[410.0:430.0]",
                                         "d.inav[0, 0]", "d.get_data_as_dwa(0)",
                                         "d.split_as_dte('x')[0]", "d.as_dte('x')[0]"])

@@ -1,8 +1,10 @@
 """Unit-aware arithmetic and numpy ufuncs on DataWithAxes, with error propagation.
 
 Operators (``+ - * / ** -x abs``) and numpy ufuncs (``np.sqrt(dwa)``) apply channel by channel and
-return a new object with ``source = calculated`` whose kind, name, axes and metadata are those of
-the first DWA operand having the result's shape (the left one when shapes are equal).
+return a new object whose kind, axes and metadata are those of the first DWA operand having the
+result's shape (the left one when shapes are equal); as in PyMoDAQ, its name is the first DWA
+operand's name suffixed with the ufunc name (``a + b`` is ``'a_add'``, ``np.sqrt(a)`` is
+``'a_sqrt'``) and its source that operand's source.
 Operands may be DataWithAxes (same number of channels, or one channel that is broadcast),
 numbers, pint Quantities and ndarrays (dimensionless, broadcastable to the data shape).
 A DWA operand whose shape broadcasts (e.g. 0D ``(1,)`` against ``(N,)``) is allowed when
@@ -303,9 +305,11 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     if any(err is None for err in errors):
         result_errors = None if all(err is None for err in errors) else \
             [np.zeros(result_shape) if err is None else err for err in errors]
+    first = dwas[0]  # PyMoDAQ names the result after the DWA whose __array_ufunc__ runs
     new = type(template)._new_unchecked(template, data, result_errors, template._copy_axes(),
                                         template.nav_indexes, units=units,
-                                        source=DataSource.calculated)
+                                        name=f"{first.name}_{ufunc.__name__}",
+                                        source=first.source)
     if len(template) != count:
         source_labels = next(d.labels for d in dwas if len(d) == count)
         new._labels = list(source_labels)
