@@ -269,6 +269,20 @@ def test_legacy_named_axes_keywords_like_pymodaq(shape):
     assert ours.dim.name == theirs.dim.name
 
 
+@pytest.mark.parametrize(("left", "right"), [("m", "mm"), ("mm", "m"), ("m", "m"), ("V", "A"),
+                                             ("mm", "um"), ("V", "mV"), ("s", "Hz"), ("W", "s"),
+                                             ("mV", ""), ("", "mV"), ("1/s", "s")])
+@pytest.mark.parametrize("operator", ["*", "/"])
+def test_product_units_and_values_like_pymodaq(left, right, operator):
+    results = []
+    for lib in (pmd, dc):
+        a = lib.DataRaw("a", data=[np.array([2.0, 3.0])], units=left)  # noqa: F841
+        b = lib.DataRaw("b", data=[np.array([4.0, 5.0])], units=right)  # noqa: F841
+        result = eval(f"a {operator} b")
+        results.append((result.units.replace("µ", "u"), result.data[0].round(9).tolist()))
+    assert results[1] == results[0]
+
+
 @pytest.mark.parametrize("expression", ["d + d", "2 * d", "d - 1.0 * d", "-d", "abs(d)",
                                         "d ** 2", "np.sqrt(d)", "d / d"])
 def test_arithmetic_result_name_and_source_like_pymodaq(expression):

@@ -13,8 +13,8 @@ the result keeps the shape of one DWA operand, whose axes the result takes.
 Units follow pint: ``+``/``-`` convert the right operand to the left operand's units
 (``1 m + 1000 mm = 2 m``) and raise :class:`~daqcore.data.errors.IncompatibleUnitsError` for
 different dimensionalities (also for a plain number added to dimensioned data); ``*``/``/``
-first convert a right operand of the same dimensionality to the left units, so ``m * mm``
-gives ``m ** 2`` and ``m / mm`` is dimensionless.
+give pint's product in reduced units, as PyMoDAQ (``2 m * 4 mm = 8000 mm ** 2``, ``m / mm``
+stays ``m / mm``, dimensionless results are not reduced).
 
 Error propagation (``errors`` are standard deviations; operands assumed **uncorrelated**,
 first order; numbers and Quantities are exact)::
@@ -109,13 +109,20 @@ def _factor(from_units: str, to_units: str) -> float:
 
 
 @functools.lru_cache(maxsize=512)
-def _product_units(left: str, right: str, divide: bool) -> str:
+def _product_units(left: str, right: str, divide: bool) -> tuple[str, float]:
+    """Units of ``left * right`` (or ``/``) and the factor applied to the values, by PyMoDAQ's
+    rule: pint's product, then reduced units unless it is dimensionless (``m * mm`` is
+    ``mm ** 2`` with a factor 1000, ``m / mm`` stays ``m / mm``, ``s / Hz`` is ``1 / Hz ** 2``).
+    """
     if not right:
-        return left
+        return left, 1.0
     if not left and not divide:
-        return right
-    unit = get_unit(left) / get_unit(right) if divide else get_unit(left) * get_unit(right)
-    return format_units(unit)
+        return right, 1.0
+    one_left, one_right = quantity(1.0, left), quantity(1.0, right)
+    product = one_left / one_right if divide else one_left * one_right
+    if not product.dimensionless:
+        product = product.to_reduced_units()
+    return format_units(product.units), float(product.magnitude)
 
 
 def _incompatible(op: str, left: str, right: str) -> IncompatibleUnitsError:
@@ -168,11 +175,9 @@ def _mul_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, A
     divide = ufunc is not np.multiply
     if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
         return _generic_channel(ufunc, [a, b], {})  # offset units: pint's rules
-    if a.units != b.units and a.units and b.units:
-        if get_unit(a.units).is_compatible_with(get_unit(b.units)):
-            b = _scaled(b, _factor(b.units, a.units))
-            b = _Operand(b.value, a.units, b.errors)
-    units = _product_units(a.units, b.units, divide)
+    units, factor = _product_units(a.units, b.units, divide)
+    if factor != 1.0:
+        a = _scaled(a, factor)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = ufunc(a.value, b.value)
         if a.errors is None and b.errors is None:
