@@ -309,3 +309,10 @@ def test_source_of_derived_data_like_pymodaq(expression):
         d.axes = [*d.axes, lib.Axis("b", "s", np.arange(3.0), index=1)]  # PyMoDAQ needs all
         sources.append(eval(expression).source.name)
     assert sources[0] == sources[1]
+
+
+def test_documented_difference_linear_axis_extent():
+    """docs/migration.md: PyMoDAQ's min/max/mean of a linear axis count one step too many."""
+    theirs, ours = (lib.Axis("x", data=np.linspace(0.0, 9.0, 10)) for lib in (pmd, dc))
+    assert (theirs.max(), theirs.mean()) == (10.0, 5.0)
+    assert (ours.min(), ours.max(), ours.mean()) == (0.0, 9.0, 4.5)
