@@ -34,8 +34,13 @@ def _check_refused(res, tmp_path, *fragments):
      ["scan.naverage = True (boolean): expected an integer"]),
     (SCAN_HEAD + 'naverage = "three"\n' + GRID,
      ["scan.naverage = 'three' (string): expected an integer"]),
-    (SCAN_HEAD + 'scanner = "grid"\n',
-     ["scan.scanner = 'grid' (string): expected a table"]),
+    (SCAN_HEAD + 'scanner = "grid"\n', ["scanner.axes: missing (required)"]),
+    (SCAN_HEAD + "scanner = 5\n",
+     ["scan.scanner = 5 (integer): expected a scanner name (string, parameters in [scanner])"]),
+    (SCAN_HEAD + GRID + "[scanner]\nseed = 1\n",
+     ["both [scan.scanner] and [scanner]: give the parameters in one"]),
+    (SCAN_HEAD + 'scanner = "random"\n[scanner]\nn_points = 2.5\nbounds = [[0, 1]]\n',
+     ["scanner.n_points = 2.5 (float): expected an integer"]),
     (SCAN_HEAD + "output = 42\n" + GRID, ["scan.output = 42 (integer): expected a string"]),
     ('[scan]\nactuators = "mock_x"\ndetectors = ["mock_0d"]\n' + GRID,
      ["scan.actuators = 'mock_x' (string): expected an array"]),
@@ -79,3 +84,31 @@ def test_set_for_an_instrument_not_in_the_run(run_daqcore, tmp_path):
                   "--set", "mock_1d.npoints=8", "-o", str(tmp_path), "--no-progress")
     _check_refused(res, tmp_path, "--set mock_1d.npoints=8",
                    "instrument 'mock_1d' is not in this run (instruments: mock_x, mock_0d)")
+
+
+def test_a_scanner_by_name_with_parameters_from_the_file(run_daqcore, tmp_path):
+    cfg = tmp_path / "named.toml"
+    cfg.write_text(SCAN_HEAD + 'scanner = "spread"\n[scanner]\npoints = [[0.5], [0.25], [1.0]]\n')
+    out = tmp_path / "named.h5"
+    res = run_daqcore("scan", "--config", str(cfg), "-o", str(out), "--no-progress")
+    assert res.returncode == 0, res.stdout
+    import h5py
+
+    with h5py.File(out, "r") as f:
+        axis = f["RawData/Scan000/Detector000/NavAxes/Axis00"][()]
+    assert axis.tolist() == [0.5, 0.25, 1.0]
+
+
+def test_a_scanner_by_name_with_parameters_from_options(run_daqcore, tmp_path):
+    res = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "random",
+                      "--param", "n_points=4", "--param", "bounds=[[0, 1]]", "--param", "seed=3",
+                      "--dry-run", "-o", str(tmp_path))
+    assert res.returncode == 0, res.stdout
+    assert "4 points" in res.stdout
+    bad = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
+                      "--param", "axes=[[0, 1]]", "--dry-run", "-o", str(tmp_path))
+    _check_refused(bad, tmp_path, "--scanner/--param: axes[0] = [0, 1] (array): expected "
+                                  "three numbers [start, stop, step]")
+    both = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
+                       "-r", "0", "1", "1", "-o", str(tmp_path))
+    _check_refused(both, tmp_path, "--range and --scanner both give the scan points")

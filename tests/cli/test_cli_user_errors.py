@@ -77,7 +77,7 @@ def test_open_instruments_refuses_duplicates_and_stray_settings():
     (["--move-timeout", "0"], ["'0' is not a finite number of seconds > 0"]),
     (["--move-timeout", "-1"], ["'-1' is not a finite number of seconds > 0"]),
     (["--snake", "--random-order"], ["--snake and --random-order are two visiting orders"]),
-    (["--table", __file__], ["--table and --range both give the scan points"]),
+    (["--table", __file__], ["--range and --table both give the scan points"]),
     (["-o", "notes.txt"], ["'notes.txt' is neither an HDF5 file name"]),
 ])
 def test_scan_options_that_cannot_work_are_refused(run_daqcore, tmp_path, args, fragments):

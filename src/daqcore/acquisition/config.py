@@ -168,21 +168,27 @@ def check_point_count(count: int | float, max_points: int, what: str) -> None:
         )
 
 
-def scanner_spec(spec: Mapping[str, Any], source: str = "scanner description") -> ScannerSpec:
-    """Validate a ``[scan.scanner]``-like mapping against the schema of its ``type``."""
+def scanner_spec(spec: Mapping[str, Any], source: str = "scanner description",
+                 prefix: Sequence[str] = ("scan", "scanner")) -> ScannerSpec:
+    """Validate a ``[scan.scanner]``-like mapping against the schema of its ``type``.
+
+    ``prefix`` is where the parameters are in the file (``("scanner",)`` for the
+    ``[scanner]`` table of ``[scan] scanner = "NAME"``), for the key names of errors.
+    """
     from daqcore.acquisition.config_schema import SCANNER_SPECS, validate
 
     kind = spec.get("type", "grid")
     if not isinstance(kind, str) or kind.lower() not in SCANNER_SPECS:
-        raise ScannerError(f"{source}: scan.scanner.type: unknown scanner type {kind!r}; known: "
+        raise ScannerError(f"{source}: unknown scanner type {kind!r}; known: "
                            f"{', '.join(SCANNER_SPECS)}")
     data = {**spec, "type": kind.lower()}
-    return validate(SCANNER_SPECS[kind.lower()], data, source, prefix=("scan", "scanner"),
+    return validate(SCANNER_SPECS[kind.lower()], data, source, prefix=tuple(prefix),
                     error=ScannerError)
 
 
 def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_POINTS,
-                      source: str = "scanner description") -> Scanner:
+                      source: str = "scanner description",
+                      prefix: Sequence[str] = ("scan", "scanner")) -> Scanner:
     """Build a scanner from a ``[scan.scanner]``-like mapping (see module docstring).
 
     Parameters
@@ -193,6 +199,8 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
         Refuse descriptions making more points (counted before anything is allocated).
     source : str
         Where the description comes from, named in error messages.
+    prefix : sequence of str
+        Where its keys are in the file, for the key names of errors.
 
     Raises
     ------
@@ -201,7 +209,7 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
     """
     from daqcore.acquisition.config_schema import GridSpec, RandomSpec, SpreadSpec, TabularSpec
 
-    checked = scanner_spec(spec, source)
+    checked = scanner_spec(spec, source, prefix)
     common: dict[str, Any] = {"labels": checked.labels, "units": checked.units}
     if isinstance(checked, GridSpec):
         check_point_count(count_grid_points(checked.axes), max_points, f"{source}: the ranges")

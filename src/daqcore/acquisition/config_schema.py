@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from daqcore.acquisition.config import DEFAULT_MAX_POINTS
 from daqcore.acquisition.errors import AcquisitionError, ScanConfigurationError
@@ -50,7 +57,15 @@ class ScanSection(StrictTable):
     move_timeout: PositiveFloat = 10.0
     flush_interval: NonNegativeFloat = 0.5
     max_points: PositiveInt = DEFAULT_MAX_POINTS
-    scanner: dict[str, Any] | None = None
+    scanner: Any = None
+
+    @field_validator("scanner")
+    @classmethod
+    def _scanner_name_or_table(cls, value: Any) -> Any:
+        if value is None or isinstance(value, str | dict):
+            return value
+        raise ValueError("expected a scanner name (string, parameters in [scanner]) or a "
+                         "[scan.scanner] table")
 
 
 class LogSection(StrictTable):
@@ -67,11 +82,13 @@ class LogSection(StrictTable):
 
 
 class ConfigFile(StrictTable):
-    """A whole file: ``[scan]`` and/or ``[log]``, and ``[instruments.NAME]`` settings."""
+    """A whole file: ``[scan]`` and/or ``[log]``, ``[instruments.NAME]`` settings, and the
+    ``[scanner]`` parameters of a scanner named by ``[scan] scanner = "NAME"``."""
 
     scan: ScanSection | None = None
     log: LogSection | None = None
     instruments: dict[str, dict[str, Any]] = {}
+    scanner: dict[str, Any] | None = None  # parameters of [scan] scanner = "NAME"
 
 
 class ScannerSpec(StrictTable):
