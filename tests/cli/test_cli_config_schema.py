@@ -112,3 +112,10 @@ def test_a_scanner_by_name_with_parameters_from_options(run_daqcore, tmp_path):
     both = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
                        "-r", "0", "1", "1", "-o", str(tmp_path))
     _check_refused(both, tmp_path, "--range and --scanner both give the scan points")
+
+
+def test_a_bad_instrument_setting_names_the_instrument(run_daqcore, tmp_path):
+    res = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "1", "1",
+                      "--set", "mock_0d.noise=abc", "-o", str(tmp_path), "--no-progress")
+    _check_refused(res, tmp_path, "setting 'noise' expects a number (float), got 'abc' "
+                                  "(detector 'mock_0d', backend 'sim')")

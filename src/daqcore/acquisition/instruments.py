@@ -19,6 +19,7 @@ from daqcore.acquisition.errors import (
     ScanConfigurationError,
     UnknownInstrumentError,
 )
+from daqcore.errors import DaqcoreError
 from daqcore.plugins import get_registry
 
 
@@ -141,8 +142,12 @@ def open_instruments(
         dets: list[Any] = []
         for kind, names, out in (("actuator", actuators, acts), ("detector", detectors, dets)):
             for name in names:
-                inst = registry.create_instrument(name, backend, kind=kind,
-                                                  **by_name.get(name.lower(), {}))
+                try:
+                    inst = registry.create_instrument(name, backend, kind=kind,
+                                                      **by_name.get(name.lower(), {}))
+                except DaqcoreError as exc:  # a bad setting: say of which instrument
+                    exc.add_note(f"{kind} {name!r}, backend {backend!r}")
+                    raise
                 created.append(inst)
                 _initialise(inst, kind, name)
                 out.append(inst)

@@ -127,9 +127,19 @@ def _disk_full(exc: BaseException) -> bool:
     return False
 
 
+def error_text(exc: BaseException) -> str:
+    """``str(exc)`` (with the type for a non-daqcore error) and its notes, on one line:
+    ``setting 'noise' expects a number (float), got 'abc' (detector 'mock_0d', ...)``."""
+    text = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
+    notes = getattr(exc, "__notes__", None)
+    if notes:
+        text += f" ({'; '.join(str(n) for n in notes)})"
+    return text
+
+
 def failure_message(exc: BaseException, path: str | None) -> str:
     """The error line of a failed run, with what the user can do about the usual causes."""
-    message = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
+    message = error_text(exc)
     if _disk_full(exc):
         where = f" holding {path}" if path else ""
         message += (f"\nthe disk{where} is full: free some space, or write to another disk "
@@ -176,5 +186,6 @@ def exit_interrupted(exc: KeyboardInterrupt) -> click.exceptions.Exit:
     return click.exceptions.Exit(exit_code(signum))
 
 
-__all__ = ["Interrupted", "ProgressBar", "exit_code", "exit_interrupted", "failure_message",
+__all__ = ["Interrupted", "ProgressBar", "error_text", "exit_code", "exit_interrupted",
+           "failure_message",
            "run_with_progress", "signal_number", "stop_signals"]

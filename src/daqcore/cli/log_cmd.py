@@ -16,7 +16,12 @@ from pathlib import Path
 
 import click
 
-from daqcore.cli.foreground import exit_interrupted, run_with_progress, stop_signals
+from daqcore.cli.foreground import (
+    error_text,
+    exit_interrupted,
+    run_with_progress,
+    stop_signals,
+)
 from daqcore.cli.options import PositiveNumber, check_output, merge_settings, parse_settings
 from daqcore.errors import DaqcoreError
 
@@ -55,7 +60,7 @@ def log(config_file: Path | None, detectors: tuple[str, ...], interval: float | 
     except KeyboardInterrupt as exc:
         raise exit_interrupted(exc) from None
     except DaqcoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_text(exc)) from exc
 
 
 def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float | None,

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from daqcore.cli.foreground import exit_interrupted, run_with_progress, stop_signals
+from daqcore.cli.foreground import (
+    error_text,
+    exit_interrupted,
+    run_with_progress,
+    stop_signals,
+)
 from daqcore.cli.options import PositiveNumber, check_output, merge_settings, parse_settings
 from daqcore.errors import DaqcoreError
 
@@ -192,7 +197,7 @@ def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[
     except KeyboardInterrupt as exc:
         raise exit_interrupted(exc) from None
     except DaqcoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_text(exc)) from exc
 
 
 def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[str, ...],
