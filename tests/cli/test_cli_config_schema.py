@@ -1,7 +1,8 @@
 """``daqcore scan/log --config``: the TOML files are validated against a schema.
 
-Every case runs the real command in a subprocess: a one-line error naming the file, the key
-and the type expected, exit code 1 or 2, no traceback, no file written.
+Each case gives a one-line error naming the file, the key and the type expected, exit code 1
+or 2, no traceback, no file written. The many small cases run the command in-process; the
+real command runs in a subprocess for a file with several errors at once, per command.
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def _check_refused(res, tmp_path, *fragments):
      ["[instruments.mock_q]", "instrument 'mock_q' is not in this run"]),
     (SCAN_HEAD + GRID + "[plots]\nx = 1\n", ["unknown key 'plots' in the top level"]),
 ])
-def test_scan_config_errors_name_file_key_and_type(run_daqcore, tmp_path, body, fragments):
+def test_scan_config_errors_name_file_key_and_type(invoke_daqcore, tmp_path, body, fragments):
     cfg = tmp_path / "scan.toml"
     cfg.write_text(body)
-    res = run_daqcore("scan", "--config", str(cfg), "-o", str(tmp_path), "--no-progress")
+    res = invoke_daqcore("scan", "--config", str(cfg), "-o", str(tmp_path), "--no-progress")
     _check_refused(res, tmp_path, f"config file '{cfg}'", *fragments)
 
 
@@ -72,11 +73,31 @@ def test_scan_config_errors_name_file_key_and_type(run_daqcore, tmp_path, body, 
      ["log.duration = [1] (array): expected a number"]),
     ('[log]\ndetectors = ["mock_0d"]\nn_samples = 0\n', ["log.n_samples = 0 (integer)"]),
 ])
-def test_log_config_errors_name_file_key_and_type(run_daqcore, tmp_path, body, fragments):
+def test_log_config_errors_name_file_key_and_type(invoke_daqcore, tmp_path, body, fragments):
     cfg = tmp_path / "log.toml"
     cfg.write_text(body)
-    res = run_daqcore("log", "--config", str(cfg), "-o", str(tmp_path), "--no-progress")
+    res = invoke_daqcore("log", "--config", str(cfg), "-o", str(tmp_path), "--no-progress")
     _check_refused(res, tmp_path, f"config file '{cfg}'", *fragments)
+
+
+def test_several_errors_of_a_file_at_once_through_the_real_command(run_daqcore, tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[scan]\nactuators = "mock_x"\ndetectors = 5\nnaverage = true\n'
+                   'output = 42\nspeed = 1\n' + GRID +
+                   '[log]\ndetectors = ["mock_0d"]\nsamples = 3\ninterval = "fast"\n'
+                   'duration = [1]\n')
+    for command in ("scan", "log"):
+        res = run_daqcore(command, "--config", str(cfg), "-o", str(tmp_path), "--no-progress")
+        _check_refused(res, tmp_path, f"Error: config file '{cfg}': ",
+                       "scan.actuators = 'mock_x' (string): expected an array",
+                       "scan.detectors = 5 (integer): expected an array",
+                       "scan.naverage = True (boolean): expected an integer",
+                       "scan.output = 42 (integer): expected a string",
+                       "unknown key 'scan.speed' in [scan]",
+                       "unknown key 'log.samples' in [log]",
+                       "log.interval = 'fast' (string): expected a number",
+                       "log.duration = [1] (array): expected a number")
+        assert len(res.stdout.strip().splitlines()) == 1, res.stdout  # one line
 
 
 def test_set_for_an_instrument_not_in_the_run(run_daqcore, tmp_path):
@@ -99,23 +120,23 @@ def test_a_scanner_by_name_with_parameters_from_the_file(run_daqcore, tmp_path):
     assert axis.tolist() == [0.5, 0.25, 1.0]
 
 
-def test_a_scanner_by_name_with_parameters_from_options(run_daqcore, tmp_path):
-    res = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "random",
+def test_a_scanner_by_name_with_parameters_from_options(invoke_daqcore, tmp_path):
+    res = invoke_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "random",
                       "--param", "n_points=4", "--param", "bounds=[[0, 1]]", "--param", "seed=3",
                       "--dry-run", "-o", str(tmp_path))
     assert res.returncode == 0, res.stdout
     assert "4 points" in res.stdout
-    bad = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
+    bad = invoke_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
                       "--param", "axes=[[0, 1]]", "--dry-run", "-o", str(tmp_path))
     _check_refused(bad, tmp_path, "--scanner/--param: axes[0] = [0, 1] (array): expected "
                                   "three numbers [start, stop, step]")
-    both = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
+    both = invoke_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "--scanner", "grid",
                        "-r", "0", "1", "1", "-o", str(tmp_path))
     _check_refused(both, tmp_path, "--range and --scanner both give the scan points")
 
 
-def test_a_bad_instrument_setting_names_the_instrument(run_daqcore, tmp_path):
-    res = run_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "1", "1",
+def test_a_bad_instrument_setting_names_the_instrument(invoke_daqcore, tmp_path):
+    res = invoke_daqcore("scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "1", "1",
                       "--set", "mock_0d.noise=abc", "-o", str(tmp_path), "--no-progress")
     _check_refused(res, tmp_path, "setting 'noise' expects a number (float), got 'abc' "
                                   "(detector 'mock_0d', backend 'sim')")

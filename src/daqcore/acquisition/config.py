@@ -26,7 +26,8 @@ Every key is listed in ``docs/scans.md``; the schema is
 :class:`~daqcore.acquisition.errors.ScanConfigurationError` naming the file and the key.
 
 The number of points a scanner description makes is computed arithmetically (nothing is
-allocated) and refused above ``max_points`` before any position is computed.
+allocated) and refused above ``max_points`` before any position is computed. Validation
+imports neither numpy nor the data model, so a bad file is reported at once.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from daqcore.acquisition.errors import ScanConfigurationError, ScannerError
-from daqcore.acquisition.scanners import Scanner, ScannerGrid, ScannerSpread, ScannerTabular
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from daqcore.acquisition.config_schema import ConfigFile, ScannerSpec
+    from daqcore.acquisition.config_schema import ConfigFile, ScannerSpec, TabularSpec
+    from daqcore.acquisition.scanners import Scanner
 
 SCANNER_TYPES = ("grid", "spread", "random", "tabular")
 #: Default largest number of points a scan may plan (same value as the schema's).
@@ -168,6 +169,38 @@ def check_point_count(count: int | float, max_points: int, what: str) -> None:
         )
 
 
+def _table_of(checked: TabularSpec, source: str) -> np.ndarray:
+    import numpy as np
+
+    if checked.file is not None:
+        return read_table(checked.file)
+    try:
+        return np.array(checked.table, dtype=float)
+    except ValueError as exc:  # rows of different lengths
+        raise ScannerError(f"{source}: table rows must all have the same length: "
+                           f"{exc}") from None
+
+
+def _planned_points(checked: ScannerSpec) -> int | float:
+    """Points a validated description makes, computed without building the scanner."""
+    from daqcore.acquisition.config_schema import GridSpec, RandomSpec, SpreadSpec, TabularSpec
+
+    if isinstance(checked, GridSpec):
+        return count_grid_points(checked.axes)
+    if isinstance(checked, SpreadSpec):
+        return len(checked.points)
+    if isinstance(checked, RandomSpec):
+        return checked.n_points
+    if isinstance(checked, TabularSpec):
+        return count_path_points(_table_of(checked, "scanner description"), checked.step)
+    return 0
+
+
+def _what(checked: ScannerSpec) -> str:
+    return {"grid": "the ranges", "spread": "the points", "random": "n_points",
+            "tabular": "the table and step"}.get(checked.type, "the parameters")
+
+
 def scanner_spec(spec: Mapping[str, Any], source: str = "scanner description",
                  prefix: Sequence[str] = ("scan", "scanner")) -> ScannerSpec:
     """Validate a ``[scan.scanner]``-like mapping against the schema of its ``type``.
@@ -210,31 +243,21 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
     from daqcore.acquisition.config_schema import GridSpec, RandomSpec, SpreadSpec, TabularSpec
 
     checked = scanner_spec(spec, source, prefix)
+    check_point_count(_planned_points(checked), max_points, f"{source}: {_what(checked)}")
+    # the scanners (numpy, the data model) are imported once the description is known valid
+    from daqcore.acquisition.scanners import ScannerGrid, ScannerSpread, ScannerTabular
+
     common: dict[str, Any] = {"labels": checked.labels, "units": checked.units}
     if isinstance(checked, GridSpec):
-        check_point_count(count_grid_points(checked.axes), max_points, f"{source}: the ranges")
         return ScannerGrid(axes=[(a[0], a[1], a[2]) for a in checked.axes],
                            order=checked.order, seed=checked.seed, **common)
     if isinstance(checked, SpreadSpec):
-        check_point_count(len(checked.points), max_points, f"{source}: the points")
         return ScannerSpread(points=checked.points, **common)
     if isinstance(checked, RandomSpec):
-        check_point_count(checked.n_points, max_points, f"{source}: n_points")
         return ScannerSpread.random(checked.n_points, [(b[0], b[1]) for b in checked.bounds],
                                     seed=checked.seed, **common)
     if isinstance(checked, TabularSpec):
-        import numpy as np
-
-        table = read_table(checked.file) if checked.file is not None else None
-        if table is None:
-            try:
-                table = np.array(checked.table, dtype=float)
-            except ValueError as exc:  # rows of different lengths
-                raise ScannerError(f"{source}: table rows must all have the same length: "
-                                   f"{exc}") from None
-        check_point_count(count_path_points(table, checked.step), max_points,
-                          f"{source}: the table and step")
-        return ScannerTabular(table=table, step=checked.step, **common)
+        return ScannerTabular(table=_table_of(checked, source), step=checked.step, **common)
     raise ScannerError(f"{source}: unknown scanner type {checked.type!r}")  # pragma: no cover
 
 

@@ -208,7 +208,6 @@ def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple
           instrument_backend: str | None, set_items: tuple[str, ...],
           move_timeout: float | None, max_points: int | None, no_progress: bool,
           dry_run: bool) -> None:
-    from daqcore.acquisition import Scan
     from daqcore.acquisition.config import load_config, scanner_from_dict
     from daqcore.acquisition.config_schema import ConfigFile, ScanSection
     from daqcore.acquisition.instruments import (
@@ -242,6 +241,8 @@ def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple
         check_output(section.output, f"[scan] output of {source}")
     scanner = scanner_from_dict(choice.spec, max_points=max_points or section.max_points,
                                 source=choice.source, prefix=choice.prefix)
+    from daqcore.acquisition import Scan
+
     with open_instruments(act_names, det_names,
                           backend=instrument_backend or section.instrument_backend,
                           settings=settings) as (acts, dets):
