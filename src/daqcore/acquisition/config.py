@@ -43,7 +43,7 @@ from daqcore.acquisition.errors import ScanConfigurationError, ScannerError
 if TYPE_CHECKING:
     import numpy as np
 
-    from daqcore.acquisition.config_schema import ConfigFile, ScannerSpec, TabularSpec
+    from daqcore.acquisition.config_schema import ConfigFile, ScannerParams, TabularParams
     from daqcore.acquisition.scanners import Scanner
 
 SCANNER_TYPES = ("grid", "spread", "random", "tabular")
@@ -169,7 +169,7 @@ def check_point_count(count: int | float, max_points: int, what: str) -> None:
         )
 
 
-def _table_of(checked: TabularSpec, source: str) -> np.ndarray:
+def _table_of(checked: TabularParams, source: str) -> np.ndarray:
     import numpy as np
 
     if checked.file is not None:
@@ -181,41 +181,46 @@ def _table_of(checked: TabularSpec, source: str) -> np.ndarray:
                            f"{exc}") from None
 
 
-def _planned_points(checked: ScannerSpec) -> int | float:
+def _planned_points(checked: ScannerParams) -> int | float:
     """Points a validated description makes, computed without building the scanner."""
-    from daqcore.acquisition.config_schema import GridSpec, RandomSpec, SpreadSpec, TabularSpec
+    from daqcore.acquisition.config_schema import (
+        GridParams,
+        RandomParams,
+        SpreadParams,
+        TabularParams,
+    )
 
-    if isinstance(checked, GridSpec):
+    if isinstance(checked, GridParams):
         return count_grid_points(checked.axes)
-    if isinstance(checked, SpreadSpec):
+    if isinstance(checked, SpreadParams):
         return len(checked.points)
-    if isinstance(checked, RandomSpec):
+    if isinstance(checked, RandomParams):
         return checked.n_points
-    if isinstance(checked, TabularSpec):
+    if isinstance(checked, TabularParams):
         return count_path_points(_table_of(checked, "scanner description"), checked.step)
     return 0
 
 
-def _what(checked: ScannerSpec) -> str:
+def _what(checked: ScannerParams) -> str:
     return {"grid": "the ranges", "spread": "the points", "random": "n_points",
             "tabular": "the table and step"}.get(checked.type, "the parameters")
 
 
-def scanner_spec(spec: Mapping[str, Any], source: str = "scanner description",
-                 prefix: Sequence[str] = ("scan", "scanner")) -> ScannerSpec:
+def scanner_params(spec: Mapping[str, Any], source: str = "scanner description",
+                 prefix: Sequence[str] = ("scan", "scanner")) -> ScannerParams:
     """Validate a ``[scan.scanner]``-like mapping against the schema of its ``type``.
 
     ``prefix`` is where the parameters are in the file (``("scanner",)`` for the
     ``[scanner]`` table of ``[scan] scanner = "NAME"``), for the key names of errors.
     """
-    from daqcore.acquisition.config_schema import SCANNER_SPECS, validate
+    from daqcore.acquisition.config_schema import SCANNER_PARAMS, validate
 
     kind = spec.get("type", "grid")
-    if not isinstance(kind, str) or kind.lower() not in SCANNER_SPECS:
+    if not isinstance(kind, str) or kind.lower() not in SCANNER_PARAMS:
         raise ScannerError(f"{source}: unknown scanner type {kind!r}; known: "
-                           f"{', '.join(SCANNER_SPECS)}")
+                           f"{', '.join(SCANNER_PARAMS)}")
     data = {**spec, "type": kind.lower()}
-    return validate(SCANNER_SPECS[kind.lower()], data, source, prefix=tuple(prefix),
+    return validate(SCANNER_PARAMS[kind.lower()], data, source, prefix=tuple(prefix),
                     error=ScannerError)
 
 
@@ -240,23 +245,28 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
     ScannerError, ScanConfigurationError
         Unknown type, unknown key, wrong type, too many points, inconsistent values.
     """
-    from daqcore.acquisition.config_schema import GridSpec, RandomSpec, SpreadSpec, TabularSpec
+    from daqcore.acquisition.config_schema import (
+        GridParams,
+        RandomParams,
+        SpreadParams,
+        TabularParams,
+    )
 
-    checked = scanner_spec(spec, source, prefix)
+    checked = scanner_params(spec, source, prefix)
     check_point_count(_planned_points(checked), max_points, f"{source}: {_what(checked)}")
     # the scanners (numpy, the data model) are imported once the description is known valid
     from daqcore.acquisition.scanners import ScannerGrid, ScannerSpread, ScannerTabular
 
     common: dict[str, Any] = {"labels": checked.labels, "units": checked.units}
-    if isinstance(checked, GridSpec):
+    if isinstance(checked, GridParams):
         return ScannerGrid(axes=[(a[0], a[1], a[2]) for a in checked.axes],
                            order=checked.order, seed=checked.seed, **common)
-    if isinstance(checked, SpreadSpec):
+    if isinstance(checked, SpreadParams):
         return ScannerSpread(points=checked.points, **common)
-    if isinstance(checked, RandomSpec):
+    if isinstance(checked, RandomParams):
         return ScannerSpread.random(checked.n_points, [(b[0], b[1]) for b in checked.bounds],
                                     seed=checked.seed, **common)
-    if isinstance(checked, TabularSpec):
+    if isinstance(checked, TabularParams):
         return ScannerTabular(table=_table_of(checked, source), step=checked.step, **common)
     raise ScannerError(f"{source}: unknown scanner type {checked.type!r}")  # pragma: no cover
 
@@ -271,5 +281,5 @@ __all__ = [
     "load_toml",
     "read_table",
     "scanner_from_dict",
-    "scanner_spec",
+    "scanner_params",
 ]

@@ -91,7 +91,7 @@ class ConfigFile(StrictTable):
     scanner: dict[str, Any] | None = None  # parameters of [scan] scanner = "NAME"
 
 
-class ScannerSpec(StrictTable):
+class ScannerParams(StrictTable):
     """Keys every ``[scan.scanner]`` table may hold."""
 
     type: str = "grid"
@@ -99,7 +99,7 @@ class ScannerSpec(StrictTable):
     units: list[str] | None = None
 
 
-class GridSpec(ScannerSpec):
+class GridParams(ScannerParams):
     """``type = "grid"``: one ``[start, stop, step]`` per actuator."""
 
     axes: Annotated[list[GridAxis], Field(min_length=1)]
@@ -107,13 +107,13 @@ class GridSpec(ScannerSpec):
     seed: int | None = None
 
 
-class SpreadSpec(ScannerSpec):
+class SpreadParams(ScannerParams):
     """``type = "spread"``: the points, one ``[x, y, ...]`` per point."""
 
     points: Annotated[list[Point], Field(min_length=1)]
 
 
-class RandomSpec(ScannerSpec):
+class RandomParams(ScannerParams):
     """``type = "random"``: ``n_points`` uniform random points inside ``bounds``."""
 
     n_points: PositiveInt
@@ -121,7 +121,7 @@ class RandomSpec(ScannerSpec):
     seed: int | None = None
 
 
-class TabularSpec(ScannerSpec):
+class TabularParams(ScannerParams):
     """``type = "tabular"``: rows of a ``table`` or of a CSV/text ``file``, optional ``step``."""
 
     table: Annotated[list[Point], Field(min_length=1)] | None = None
@@ -129,18 +129,18 @@ class TabularSpec(ScannerSpec):
     step: PositiveFloat | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> TabularSpec:
+    def _one_source(self) -> TabularParams:
         if (self.table is None) == (self.file is None):
             raise ValueError("give exactly one of 'table' and 'file'")
         return self
 
 
 #: Scanner models by ``type``.
-SCANNER_SPECS: dict[str, type[ScannerSpec]] = {
-    "grid": GridSpec,
-    "spread": SpreadSpec,
-    "random": RandomSpec,
-    "tabular": TabularSpec,
+SCANNER_PARAMS: dict[str, type[ScannerParams]] = {
+    "grid": GridParams,
+    "spread": SpreadParams,
+    "random": RandomParams,
+    "tabular": TabularParams,
 }
 
 _EXPECTED = {
@@ -245,15 +245,15 @@ def validate(model: type[Model], data: Any, source: str,
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
-    "SCANNER_SPECS",
+    "SCANNER_PARAMS",
     "ConfigFile",
-    "GridSpec",
+    "GridParams",
     "LogSection",
-    "RandomSpec",
+    "RandomParams",
     "ScanSection",
-    "ScannerSpec",
-    "SpreadSpec",
-    "TabularSpec",
+    "ScannerParams",
+    "SpreadParams",
+    "TabularParams",
     "describe_error",
     "key_path",
     "validate",
