@@ -178,11 +178,12 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
     return result
 
 
-def exit_interrupted(exc: KeyboardInterrupt) -> click.exceptions.Exit:
-    """For a signal before the run started: say so, return the exit to raise (130 / 143)."""
+def exit_interrupted(exc: KeyboardInterrupt,
+                     what: str = "before the run started: nothing was saved",
+                     ) -> click.exceptions.Exit:
+    """For a signal outside a run: say so, return the exit to raise (130 / 143)."""
     signum = signal_number(exc)
-    click.echo(f"\ninterrupted ({signal.Signals(signum).name}) before the run started: "
-               "nothing was saved", err=True)
+    click.echo(f"\ninterrupted ({signal.Signals(signum).name}) {what}", err=True)
     return click.exceptions.Exit(exit_code(signum))
 
 
