@@ -140,7 +140,7 @@ def error_text(exc: BaseException) -> str:
 def failure_message(exc: BaseException, path: str | None) -> str:
     """The error line of a failed run, with what the user can do about the usual causes."""
     message = error_text(exc)
-    if _disk_full(exc):
+    if _disk_full(exc) and "free some space" not in message:  # unless already said
         where = f" holding {path}" if path else ""
         message += (f"\nthe disk{where} is full: free some space, or write to another disk "
                     "with -o DIR; the points saved before the error are kept in the file")
