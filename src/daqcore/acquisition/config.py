@@ -206,8 +206,72 @@ def _what(checked: ScannerParams) -> str:
             "tabular": "the table and step"}.get(checked.type, "the parameters")
 
 
+def registered_scanners() -> dict[str, Any]:
+    """Scanners registered by plugins through the scanner registry, by name (empty when this
+    daqcore has no scanner registry). The built-in types of the schema are used first."""
+    try:
+        from daqcore.acquisition.scanner_registry import available_scanners
+    except ImportError:
+        return {}
+    return dict(available_scanners())
+
+
+def known_scanner_types() -> list[str]:
+    """Every scanner type a description may name: the schema's, then the registered ones."""
+    from daqcore.acquisition.config_schema import SCANNER_PARAMS
+
+    return [*SCANNER_PARAMS, *(n for n in registered_scanners() if n not in SCANNER_PARAMS)]
+
+
+def describe_scanners() -> list[str]:
+    """One line per known scanner type: name, its parameters (``*`` required) and summary."""
+    from daqcore.acquisition.config_schema import SCANNER_PARAMS, ScannerParams
+
+    registered = registered_scanners()
+    common = set(ScannerParams.model_fields)
+    lines = []
+    for name in known_scanner_types():
+        spec = registered.get(name)
+        if spec is not None:
+            params = [f"{p.name}{'*' if p.required else ''}"
+                      for p in getattr(spec, "parameters", {}).values()]
+            summary = str(getattr(spec, "summary", ""))
+            plugin = str(getattr(spec, "plugin", ""))
+            if plugin and not plugin.startswith("daqcore"):
+                summary += f" [plugin {plugin}]"
+        else:
+            model = SCANNER_PARAMS[name]
+            params = [f"{key}{'*' if field.is_required() else ''}"
+                      for key, field in model.model_fields.items() if key not in common]
+            summary = (model.__doc__ or "").strip().splitlines()[0]
+        lines.append(f"{name}: {', '.join(params) or '-'}  {summary}".rstrip())
+    return lines
+
+
+def _unknown_type(kind: object, source: str) -> ScannerError:
+    return ScannerError(f"{source}: unknown scanner type {kind!r}; known: "
+                        f"{', '.join(known_scanner_types())}")
+
+
+def _registered_scanner(kind: str, spec: Mapping[str, Any], max_points: int,
+                        source: str) -> Scanner:
+    """Build a scanner of a type the schema does not know through the scanner registry."""
+    registered = registered_scanners()
+    if kind not in registered:
+        raise _unknown_type(kind, source)
+    params = {key: value for key, value in spec.items() if key != "type"}
+    try:
+        scanner: Scanner = registered[kind].create(params)
+    except (ScanConfigurationError, ScannerError) as exc:
+        raise type(exc)(f"{source}: {exc}") from exc
+    except (TypeError, ValueError) as exc:  # a plugin's factory refusing its values
+        raise ScannerError(f"{source}: scanner {kind!r} refused {params!r}: {exc}") from exc
+    check_point_count(scanner.n_steps, max_points, f"{source}: scanner {kind!r} would")
+    return scanner
+
+
 def scanner_params(spec: Mapping[str, Any], source: str = "scanner description",
-                 prefix: Sequence[str] = ("scan", "scanner")) -> ScannerParams:
+                   prefix: Sequence[str] = ("scan", "scanner")) -> ScannerParams:
     """Validate a ``[scan.scanner]``-like mapping against the schema of its ``type``.
 
     ``prefix`` is where the parameters are in the file (``("scanner",)`` for the
@@ -217,8 +281,7 @@ def scanner_params(spec: Mapping[str, Any], source: str = "scanner description",
 
     kind = spec.get("type", "grid")
     if not isinstance(kind, str) or kind.lower() not in SCANNER_PARAMS:
-        raise ScannerError(f"{source}: unknown scanner type {kind!r}; known: "
-                           f"{', '.join(SCANNER_PARAMS)}")
+        raise _unknown_type(kind, source)
     data = {**spec, "type": kind.lower()}
     return validate(SCANNER_PARAMS[kind.lower()], data, source, prefix=tuple(prefix),
                     error=ScannerError)
@@ -244,14 +307,24 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
     ------
     ScannerError, ScanConfigurationError
         Unknown type, unknown key, wrong type, too many points, inconsistent values.
+
+    Notes
+    -----
+    The types of the schema (``grid``, ``spread``, ``random``, ``tabular``) are checked key by
+    key and counted before anything is built; any other type is looked up in the scanner
+    registry (scanners of plugins, ``daqcore_scanners`` hook) and built by it, then counted.
     """
     from daqcore.acquisition.config_schema import (
+        SCANNER_PARAMS,
         GridParams,
         RandomParams,
         SpreadParams,
         TabularParams,
     )
 
+    kind = spec.get("type", "grid")
+    if isinstance(kind, str) and kind.strip().lower() not in SCANNER_PARAMS:
+        return _registered_scanner(kind.strip().lower(), spec, max_points, source)
     checked = scanner_params(spec, source, prefix)
     check_point_count(_planned_points(checked), max_points, f"{source}: {_what(checked)}")
     # the scanners (numpy, the data model) are imported once the description is known valid
@@ -277,9 +350,12 @@ __all__ = [
     "check_point_count",
     "count_grid_points",
     "count_path_points",
+    "describe_scanners",
+    "known_scanner_types",
     "load_config",
     "load_toml",
     "read_table",
+    "registered_scanners",
     "scanner_from_dict",
     "scanner_params",
 ]

@@ -100,7 +100,7 @@ class ScannerParams(StrictTable):
 
 
 class GridParams(ScannerParams):
-    """``type = "grid"``: one ``[start, stop, step]`` per actuator."""
+    """Regular grid: one [start, stop, step] per actuator (type = "grid")."""
 
     axes: Annotated[list[GridAxis], Field(min_length=1)]
     order: Literal["normal", "snake", "random"] = "normal"
@@ -108,13 +108,13 @@ class GridParams(ScannerParams):
 
 
 class SpreadParams(ScannerParams):
-    """``type = "spread"``: the points, one ``[x, y, ...]`` per point."""
+    """List of points, one [x, y, ...] per point (type = "spread")."""
 
     points: Annotated[list[Point], Field(min_length=1)]
 
 
 class RandomParams(ScannerParams):
-    """``type = "random"``: ``n_points`` uniform random points inside ``bounds``."""
+    """n_points uniform random points inside bounds (type = "random")."""
 
     n_points: PositiveInt
     bounds: Annotated[list[Bounds], Field(min_length=1)]
@@ -122,7 +122,7 @@ class RandomParams(ScannerParams):
 
 
 class TabularParams(ScannerParams):
-    """``type = "tabular"``: rows of a ``table`` or of a CSV/text ``file``, optional ``step``."""
+    """Rows of a table or of a CSV/text file, walked every step (type = "tabular")."""
 
     table: Annotated[list[Point], Field(min_length=1)] | None = None
     file: str | None = None

@@ -121,6 +121,14 @@ def _file_scanner(cfg: ConfigFile, source: str) -> ScannerChoice:
     return ScannerChoice(dict(named or {}), source)
 
 
+def _list_scanners(ctx: click.Context) -> None:
+    from daqcore.acquisition.config import describe_scanners
+
+    for line in describe_scanners():
+        click.echo(line)
+    ctx.exit(0)
+
+
 def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
     """``('n_points=5', 'bounds=[[0, 1]]')`` -> ``{'n_points': 5, 'bounds': [[0, 1]]}``.
 
@@ -179,6 +187,10 @@ def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--dry-run", is_flag=True,
               help="Check names, bounds and output path, print the plan, move nothing.")
+@click.option("--list-scanners", is_flag=True, is_eager=True, expose_value=False,
+              callback=lambda ctx, _param, value: _list_scanners(ctx) if value else None,
+              help="List the scanners (--scanner NAME) and their parameters (* required), "
+                   "then exit.")
 def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[str, ...],
          ranges: tuple[tuple[float, float, float], ...], scanner_name: str | None,
          param_items: tuple[str, ...], snake: bool, random_order: bool,
