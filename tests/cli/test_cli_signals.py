@@ -24,10 +24,15 @@ def _start(*args: str) -> subprocess.Popen[str]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stdout is not None
-    header = proc.stdout.readline()  # "scan: ..." / "log: ...": instruments are open
-    assert header.startswith(args[0]), header
+    seen = []
+    for line in proc.stdout:  # "scan: ..." / "log: ..." once the instruments are open
+        seen.append(line)
+        if line.startswith(f"{args[0]}: "):
+            break
+    else:
+        raise AssertionError("".join(seen))
     time.sleep(0.5)  # some points are taken
-    assert proc.poll() is None, proc.stdout.read()
+    assert proc.poll() is None, "".join(seen) + proc.stdout.read()
     return proc
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from daqcore.acquisition.errors import ScanConfigurationError, ScannerError
+from daqcore.errors import DaqcoreError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -206,6 +207,43 @@ def _what(checked: ScannerParams) -> str:
             "tabular": "the table and step"}.get(checked.type, "the parameters")
 
 
+#: HDF5 backends when this daqcore has no backend registry.
+BUILTIN_SAVER_BACKENDS = ("h5py", "tables")
+
+
+def check_saver_backend(name: str, where: str) -> str:
+    """Check that ``name`` is an HDF5 backend known here (built-in or registered by a plugin
+    through the backend registry); return it.
+
+    Raises
+    ------
+    ScanConfigurationError
+        Unknown backend, naming ``where`` it was given and the known backends.
+    """
+    import importlib
+
+    backends = importlib.import_module("daqcore.saving.backends")
+    available = getattr(backends, "available_backends", None)
+    find = getattr(backends, "find_backend", None)
+    key = name.strip().lower()
+    if available is None or find is None:  # no backend registry: the built-in backends
+        if key in BUILTIN_SAVER_BACKENDS:
+            return key
+        raise ScanConfigurationError(
+            f"{where}: unknown HDF5 backend {name!r}; known backends: "
+            f"{', '.join(BUILTIN_SAVER_BACKENDS)}")
+    from daqcore.plugins import get_registry
+
+    get_registry()  # backends registered by plugins are known once the plugins are loaded
+    try:
+        find(key)
+    except DaqcoreError:
+        known = ", ".join(available(importable_only=False))
+        raise ScanConfigurationError(
+            f"{where}: unknown HDF5 backend {name!r}; known backends: {known}") from None
+    return key
+
+
 def registered_scanners() -> dict[str, Any]:
     """Scanners registered by plugins through the scanner registry, by name (empty when this
     daqcore has no scanner registry). The built-in types of the schema are used first."""
@@ -345,9 +383,11 @@ def scanner_from_dict(spec: Mapping[str, Any], *, max_points: int = DEFAULT_MAX_
 
 
 __all__ = [
+    "BUILTIN_SAVER_BACKENDS",
     "DEFAULT_MAX_POINTS",
     "SCANNER_TYPES",
     "check_point_count",
+    "check_saver_backend",
     "count_grid_points",
     "count_path_points",
     "describe_scanners",

@@ -31,7 +31,7 @@ PositiveInt = Annotated[int, Field(ge=1)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-SaverBackend = Literal["h5py", "tables"]
+SaverBackend = Annotated[str, Field(min_length=1)]  # a registered HDF5 backend, checked later
 GridAxis = Annotated[list[FiniteFloat], Field(min_length=3, max_length=3)]
 Bounds = Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]
 Point = Annotated[list[FiniteFloat], Field(min_length=1)]

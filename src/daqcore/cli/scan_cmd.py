@@ -175,8 +175,8 @@ def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output directory (new file) or .h5 file (appended). [./daqcore_data]")
 @click.option("--title", default=None, help="Title of the ScanNNN group.")
-@click.option("--backend", type=click.Choice(["h5py", "tables"]), default=None,
-              help="HDF5 library. [h5py]")
+@click.option("--backend", default=None, metavar="NAME",
+              help="HDF5 backend: h5py, tables, or one a plugin registered. [h5py]")
 @click.option("--instrument-backend", default=None, help="Instrument backend. [sim]")
 @click.option("--set", "set_items", multiple=True, metavar="INSTR.SETTING=VALUE",
               help="Instrument setting, e.g. --set mock_x.speed=0 (repeat).")
@@ -220,7 +220,7 @@ def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple
           instrument_backend: str | None, set_items: tuple[str, ...],
           move_timeout: float | None, max_points: int | None, no_progress: bool,
           dry_run: bool) -> None:
-    from daqcore.acquisition.config import load_config, scanner_from_dict
+    from daqcore.acquisition.config import check_saver_backend, load_config, scanner_from_dict
     from daqcore.acquisition.config_schema import ConfigFile, ScanSection
     from daqcore.acquisition.instruments import (
         check_settings_targets,
@@ -253,6 +253,8 @@ def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple
         check_output(section.output, f"[scan] output of {source}")
     scanner = scanner_from_dict(choice.spec, max_points=max_points or section.max_points,
                                 source=choice.source, prefix=choice.prefix)
+    saver_backend = check_saver_backend(backend, "--backend") if backend is not None else \
+        check_saver_backend(section.backend, f"[scan] backend of {source}")
     from daqcore.acquisition import Scan
 
     with open_instruments(act_names, det_names,
@@ -264,7 +266,7 @@ def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple
             path=out_path,
             title=title or section.title,
             description=section.description,
-            backend=backend or section.backend,
+            backend=saver_backend,
             flush_interval=section.flush_interval,
             move_timeout=move_timeout or section.move_timeout,
         )
