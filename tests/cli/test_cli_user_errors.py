@@ -79,11 +79,17 @@ def test_open_instruments_refuses_duplicates_and_stray_settings():
     (["--snake", "--random-order"], ["--snake and --random-order are two visiting orders"]),
     (["--table", __file__], ["--range and --table both give the scan points"]),
     (["-o", "notes.txt"], ["'notes.txt' is neither an HDF5 file name"]),
+    (["--param", "seed=1"], ["--param sets a parameter of --scanner"]),
 ])
 def test_scan_options_that_cannot_work_are_refused(invoke_daqcore, tmp_path, args, fragments):
     res = invoke_daqcore(*SCAN, "-r", "0", "1", "1", *args, "--no-progress", cwd=tmp_path)
     _refused(res, *fragments)
     assert not (tmp_path / "notes.txt").exists() and not (tmp_path / "daqcore_data").exists()
+
+
+def test_param_without_a_scanner_is_refused(invoke_daqcore, tmp_path):
+    res = invoke_daqcore(*SCAN, "--param", "seed=1", "--no-progress", cwd=tmp_path)
+    _refused(res, "--param sets a parameter of a scanner: give --scanner NAME")
 
 
 def test_log_duration_inf_says_what_to_do(run_daqcore, tmp_path):

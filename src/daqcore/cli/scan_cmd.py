@@ -16,6 +16,7 @@ stop the scan cleanly (the points done are kept in the file) and the command exi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from daqcore.acquisition.config_schema import ConfigFile
 
 
+@dataclass
 class ScannerChoice:
     """What the options and the file say about the scan points (see :func:`choose_scanner`).
 
@@ -47,11 +49,9 @@ class ScannerChoice:
         Where its parameters are in the file (``("scan", "scanner")`` or ``("scanner",)``).
     """
 
-    def __init__(self, spec: dict[str, Any], source: str,
-                 prefix: tuple[str, ...] = ("scan", "scanner")) -> None:
-        self.spec = spec
-        self.source = source
-        self.prefix = prefix
+    spec: dict[str, Any]
+    source: str
+    prefix: tuple[str, ...] = ("scan", "scanner")
 
 
 def choose_scanner(cfg: ConfigFile, source: str, ranges: tuple[tuple[float, float, float], ...],
@@ -94,6 +94,9 @@ def choose_scanner(cfg: ConfigFile, source: str, ranges: tuple[tuple[float, floa
         choice = ScannerChoice({"type": scanner_name, **params}, "--scanner/--param", ())
     else:
         choice = _file_scanner(cfg, source)
+        if params and not choice.spec:
+            raise click.UsageError("--param sets a parameter of a scanner: give --scanner NAME "
+                                   "(or a scanner in the config file)")
         choice.spec.update(params)
     if order:
         if choice.spec and choice.spec.get("type", "grid") != "grid":
