@@ -14,13 +14,12 @@ pytest.importorskip("pyleco")
 from daqcore.remote import connect
 from daqcore.remote.coordinator import CoordinatorProcess
 from daqcore.remote.errors import RemoteError
-from daqcore.remote.publish import free_proxy_offset
 
 
 @pytest.fixture(scope="module")
 def coordinator() -> Iterator[CoordinatorProcess]:
     """A Coordinator with its data proxy (``proxy_offset`` attribute) in a child process."""
-    with CoordinatorProcess(proxy_offset=free_proxy_offset()) as process:
+    with CoordinatorProcess(with_proxy=True) as process:
         yield process
 
 

@@ -162,3 +162,25 @@ def test_a_silent_publisher_times_out(coordinator):
     with subscribe("nobody_publishes", offset=coordinator.proxy_offset, timeout=0.3) as stream:
         with pytest.raises(RemoteTimeoutError, match="nothing published"):
             stream.grab_data()
+
+
+def test_cli_scan_with_a_remote_detector_named_leco(coordinator, start_actor, tmp_path):
+    import subprocess
+    import sys
+
+    start_actor("mock_0d", "cli_meter")
+    out = tmp_path / "cli.h5"
+    done = subprocess.run(
+        [sys.executable, "-m", "daqcore", "scan", "-a", "mock_x", "-d",
+         f"leco:cli_meter@{coordinator.address}", "-d", "mock_1d", "-r", "0", "1", "0.5",
+         "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with DataLoader(out) as loader:
+        meter = loader.load_all("/RawData/Scan000/Detector000")
+    assert meter[0].shape == (3,) and meter[0].units == "V"
+    wrong = subprocess.run(
+        [sys.executable, "-m", "daqcore", "scan", "-a", f"leco:cli_meter@{coordinator.address}",
+         "-d", "mock_0d", "-r", "0", "1", "0.5", "-o", str(tmp_path / "w.h5")],
+        capture_output=True, text=True, timeout=120)
+    assert wrong.returncode != 0
+    assert "is a remote detector, not an actuator" in wrong.stdout + wrong.stderr

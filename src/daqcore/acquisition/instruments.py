@@ -21,6 +21,7 @@ from daqcore.acquisition.errors import (
 )
 from daqcore.errors import DaqcoreError
 from daqcore.plugins import get_registry
+from daqcore.remote.names import is_remote_name, open_remote
 
 
 class InstrumentInitError(AcquisitionError, RuntimeError):
@@ -76,7 +77,7 @@ def check_names(
         known = _names(registry, kind)
         lowered = {k.lower() for k in known}
         for name in names:
-            if name.lower() not in lowered:
+            if name.lower() not in lowered and not is_remote_name(name):
                 raise UnknownInstrumentError(name, known, kind)
 
 
@@ -116,7 +117,8 @@ def open_instruments(
     Parameters
     ----------
     actuators, detectors : sequence of str
-        Registry names (case-insensitive).
+        Registry names (case-insensitive), or ``leco:ACTOR[@HOST:PORT]`` for instruments
+        served by a LECO Actor (see :mod:`daqcore.remote.names`).
     backend : str
         Backend of every instrument (``'sim'`` for the simulated ones).
     settings : mapping, optional
@@ -142,9 +144,12 @@ def open_instruments(
         dets: list[Any] = []
         for kind, names, out in (("actuator", actuators, acts), ("detector", detectors, dets)):
             for name in names:
+                values = by_name.get(name.lower(), {})
                 try:
-                    inst = registry.create_instrument(name, backend, kind=kind,
-                                                      **by_name.get(name.lower(), {}))
+                    if is_remote_name(name):
+                        inst = open_remote(name, kind, values)
+                    else:
+                        inst = registry.create_instrument(name, backend, kind=kind, **values)
                 except DaqcoreError as exc:  # a bad setting: say of which instrument
                     exc.add_note(f"{kind} {name!r}, backend {backend!r}")
                     raise

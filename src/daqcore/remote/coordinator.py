@@ -50,9 +50,15 @@ class CoordinatorProcess:
     """
 
     def __init__(self, port: int | None = None, *, proxy_offset: int | None = None,
-                 startup_timeout: float = 20.0) -> None:
+                 with_proxy: bool = False, startup_timeout: float = 20.0) -> None:
+        self._fixed_port = port
         self.port = port or free_port()
+        self._auto_proxy = with_proxy and proxy_offset is None
         self.proxy_offset = proxy_offset
+        if self._auto_proxy:
+            from daqcore.remote.publish import free_proxy_offset
+
+            self.proxy_offset = free_proxy_offset()
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[Any] | None = None
 
@@ -61,8 +67,27 @@ class CoordinatorProcess:
         """``localhost:PORT``."""
         return f"localhost:{self.port}"
 
-    def start(self) -> CoordinatorProcess:
-        """Start the process and wait until it accepts connections."""
+    def start(self, attempts: int = 3) -> CoordinatorProcess:
+        """Start the process and wait until it accepts connections.
+
+        Ports chosen here (no ``port`` given, ``with_proxy`` without an offset) are chosen
+        again, up to ``attempts`` times, when another process took them in the meantime.
+        """
+        for attempt in range(attempts):
+            try:
+                return self._start_once()
+            except CoordinatorUnreachableError:
+                if attempt == attempts - 1 or (self._fixed_port and not self._auto_proxy):
+                    raise
+                if not self._fixed_port:
+                    self.port = free_port()
+                if self._auto_proxy:
+                    from daqcore.remote.publish import free_proxy_offset
+
+                    self.proxy_offset = free_proxy_offset()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start_once(self) -> CoordinatorProcess:
         args = [sys.executable, "-m", "daqcore", "coordinator", "--port", str(self.port)]
         if self.proxy_offset is not None:
             args += ["--proxy-offset", str(self.proxy_offset)]

@@ -44,15 +44,19 @@ def proxy_ports(offset: int = 0) -> tuple[int, int]:
 
 
 def free_proxy_offset(first: int = 100, last: int = 2000) -> int:
-    """An offset whose two proxy ports nobody listens on now (for tests)."""
+    """An offset whose two proxy ports nobody listens on now (for tests), picked at random so
+    that concurrent test sessions rarely pick the same one."""
+    import random
     import socket
 
-    for offset in range(first, last):
+    offsets = list(range(first, last))
+    random.shuffle(offsets)
+    for offset in offsets:
         ports = proxy_ports(offset)
         try:
             for port in ports:
                 with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
+                    sock.bind(("", port))  # the proxy binds every interface
         except OSError:
             continue
         return offset
