@@ -188,5 +188,4 @@ def exit_interrupted(exc: KeyboardInterrupt,
 
 
 __all__ = ["Interrupted", "ProgressBar", "error_text", "exit_code", "exit_interrupted",
-           "failure_message",
-           "run_with_progress", "signal_number", "stop_signals"]
+           "failure_message", "run_with_progress", "signal_number", "stop_signals"]
