@@ -58,6 +58,8 @@ def test_a_plugin_scanner_from_the_command_line(run_daqcore, tmp_path, spiral_en
     assert listing.returncode == 0, listing.stdout
     assert "spiral: turns, n_points*, radius  Archimedean spiral from the centre" in \
         listing.stdout
+    plugins = run_daqcore("plugins", "--no-probe", env=spiral_env)
+    assert "Scanners: " in plugins.stdout and "spiral (spiral_plugin)" in plugins.stdout
     out = tmp_path / "spiral.h5"
     res = run_daqcore("scan", "-a", "mock_x", "-a", "mock_y", "-d", "mock_0d",
                       "--scanner", "spiral", "--param", "n_points=12", "--param", "turns=1.5",
