@@ -11,7 +11,7 @@ import sys
 import pytest
 
 HEAVY = ("numpy", "pint", "h5py", "tables", "numba", "pydantic", "tqdm", "pyleco",
-         "pymodaq", "pymodaq_data", "joulescope", "daqcore.data", "daqcore.saving",
+         "pymodaq", "pymodaq_data", "joulescope", "daqcore.data",
          "daqcore.acquisition", "daqcore.instruments")
 
 PROBE = """

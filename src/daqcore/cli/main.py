@@ -67,9 +67,10 @@ class LazyGroup(PluginCommandGroup):
                 rows.append((name, self.lazy_commands[name][1]))
                 continue
             record = plugin_records.get(name)
+            help_text = str(getattr(record, "help", "") or "")
             if (name not in self.commands and record is not None
-                    and isinstance(record.command, str) and getattr(record, "help", "")):
-                rows.append((name, record.help))  # a plugin command named by import string
+                    and isinstance(record.command, str) and help_text):
+                rows.append((name, help_text))  # a plugin command named by import string
                 continue
             command = self.get_command(ctx, name)
             if command is None or command.hidden:
