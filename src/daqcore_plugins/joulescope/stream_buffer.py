@@ -358,6 +358,12 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         self._cal.forget_before(self._oldest())
         self._refresh_kernel_args()
 
+    def calibration_get(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The calibration applied to new samples: (current_offset (7), current_gain (7),
+        voltage_offset (2), voltage_gain (2)), float32 copies."""
+        ioff, igain, voff, vgain = self._cal.current
+        return ioff[:7].copy(), igain[:7].copy(), voff.copy(), vgain.copy()
+
     # ------------------------------------------------------------------ input
     def _check_stop(self) -> bool:
         if self.device_sample_id >= self._sample_id_max:
