@@ -264,9 +264,16 @@ class DataRecorder:
                 self._block_begin(int(stream_buffer.voltage_range))
             count = stop - self._next_id
             if self._format == "raw":
-                raw = np.ascontiguousarray(
-                    stream_buffer.samples_get(self._next_id, stop, fields="raw"), dtype=np.uint16)
-                self._writer.append_parts(TAG_DATA_BINARY, [memoryview(raw).cast("B")])
+                segments = getattr(stream_buffer, "raw_segments", None)
+                if callable(segments):  # daqcore StreamBuffer: write the ring views, no copy
+                    parts = [memoryview(np.ascontiguousarray(v)).cast("B")
+                             for v in segments(self._next_id, stop)]
+                else:
+                    raw = np.ascontiguousarray(
+                        stream_buffer.samples_get(self._next_id, stop, fields="raw"),
+                        dtype=np.uint16)
+                    parts = [memoryview(raw).cast("B")]
+                self._writer.append_parts(TAG_DATA_BINARY, parts)
             else:
                 d = stream_buffer.samples_get(self._next_id, stop, fields=STATS_FIELD_NAMES)
                 values = {k: v["value"] for k, v in d["signals"].items()}
