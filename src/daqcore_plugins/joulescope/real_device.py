@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -43,7 +42,7 @@ def _import_joulescope() -> Any:
 
 def probe() -> str | None:
     """None when a device is present, else the reason ('driver not installed', 'no device')."""
-    if "joulescope" not in sys.modules and importlib.util.find_spec("joulescope") is None:
+    if importlib.util.find_spec("joulescope") is None:
         return "driver not installed: joulescope"
     try:
         devices = _import_joulescope().scan()
