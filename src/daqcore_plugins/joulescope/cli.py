@@ -42,8 +42,8 @@ def _recorder_for(path: Path, **kwargs: Any) -> Any:
 
 
 def _open_device(sim: bool, load: str, sampling_frequency: float, buffer_duration: float) -> Any:
-    params = dict(sampling_frequency=sampling_frequency, buffer_duration=buffer_duration,
-                  reduction_frequency=2)
+    params: dict[str, Any] = dict(sampling_frequency=sampling_frequency,
+                                  buffer_duration=buffer_duration, reduction_frequency=2)
     if sim:
         from .sim_device import SimulatedJoulescope
         from .sim_model import pulsed_load, sleep_wake_load, steady_load

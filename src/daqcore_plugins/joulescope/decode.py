@@ -64,7 +64,7 @@ def _cal_current_at(view: RingView, sid: int) -> float:
     ir = (wi & 3) | ((wv & 1) << 2)
     seg = max(0, int(np.searchsorted(view.cal.start_ids, sid, side="right")) - 1)
     x = np.float32(wi >> 2) + view.cal.i_offset[seg, ir]
-    return np.float32(x * view.cal.i_gain[seg, ir])
+    return float(np.float32(x * view.cal.i_gain[seg, ir]))
 
 
 def decode_numpy(view: RingView, start: int, stop: int, oldest: int, power: bool = False):
@@ -304,12 +304,12 @@ def decode_numba(view: RingView, start: int, stop: int, oldest: int, power: bool
     n = stop - start
     ci = np.empty(n, dtype=np.float32)
     cv = np.empty(n, dtype=np.float32)
-    bits = np.empty(n if bits else 0, dtype=np.uint8)
+    out_bits = np.empty(n if bits else 0, dtype=np.uint8)
     p = np.empty(n if power else 0, dtype=np.float32)
     cal = view.cal
     decode_into(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,
-                cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, bits, p)
-    return (ci, cv, bits, p) if power else (ci, cv, bits)
+                cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, out_bits, p)
+    return (ci, cv, out_bits, p) if power else (ci, cv, out_bits)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .buffer_state import BufferState
 from .decode import (
     FLAG_SUPPRESSED,
     decode_numba,
@@ -39,7 +40,7 @@ log = logging.getLogger("daqcore_plugins.joulescope.stream_buffer")
 _PROCESS_CHUNK = 1 << 20
 
 
-class ProcessingMixin:
+class ProcessingMixin(BufferState):
     """``process()`` and the decoding / statistics primitives of a StreamBuffer."""
 
     def _decode(self, start: int, stop: int, power: bool = False, bits: bool = True):

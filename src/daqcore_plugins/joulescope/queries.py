@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 
+from .buffer_state import BufferState
 from .decode import ring_words
 from .errors import InvalidParameterError, OutputArrayError, SampleRangeError
 from .range_stats import statistics_entries_kernel, statistics_kernel
@@ -28,7 +29,7 @@ DEFAULT_FIELDS = ("current", "voltage", "power", "current_range", "current_lsb",
                   "voltage_lsb", "raw")
 
 
-class QueryMixin:
+class QueryMixin(BufferState):
     """Statistics and sample access of a StreamBuffer."""
 
     def _constrain(self, start: int, stop: int) -> tuple[int, int]:

@@ -266,13 +266,13 @@ class DataRecorder:
             if self._format == "raw":
                 segments = getattr(stream_buffer, "raw_segments", None)
                 if callable(segments):  # daqcore StreamBuffer: write the ring views, no copy
-                    parts = [memoryview(np.ascontiguousarray(v)).cast("B")
+                    parts = [np.ascontiguousarray(v).data.cast("B")
                              for v in segments(self._next_id, stop)]
                 else:
                     raw = np.ascontiguousarray(
                         stream_buffer.samples_get(self._next_id, stop, fields="raw"),
                         dtype=np.uint16)
-                    parts = [memoryview(raw).cast("B")]
+                    parts = [raw.data.cast("B")]
                 self._writer.append_parts(TAG_DATA_BINARY, parts)
             else:
                 d = stream_buffer.samples_get(self._next_id, stop, fields=STATS_FIELD_NAMES)
@@ -364,7 +364,7 @@ class DataRecorder:
             self._block_begin(self._v_range)
         if self._format == "raw":
             raw = np.ascontiguousarray(values["raw"], dtype=np.uint16)
-            self._writer.append_parts(TAG_DATA_BINARY, [memoryview(raw).cast("B")])
+            self._writer.append_parts(TAG_DATA_BINARY, [raw.data.cast("B")])
             if "current" in values and "current_range" in values:
                 ci = values["current"].astype(np.float32)
                 cv = values["voltage"].astype(np.float32)
@@ -386,7 +386,8 @@ class DataRecorder:
         rows = self._reduction_rows(count)
         if len(rows):
             n = len(rows) * self._spr
-            pack_records(*block_stats_numpy(ci[:n], cv[:n], bits[:n], self._spr), out=rows)
+            k, mean, m2, mn, mx = block_stats_numpy(ci[:n], cv[:n], bits[:n], self._spr)
+            pack_records(k, mean, m2, mn, mx, out=rows)
         self._advance(count)
 
     # ------------------------------------------------------------------ close

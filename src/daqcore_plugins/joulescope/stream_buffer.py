@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -94,13 +94,10 @@ def _internal_reduction(length: int) -> int:
 
 
 def _validate_reductions(reductions: object) -> list[int]:
-    try:
-        if isinstance(reductions, (str, bytes)):
-            raise TypeError
-        values = list(reductions)
-    except TypeError:
+    if not isinstance(reductions, Iterable) or isinstance(reductions, (str, bytes)):
         raise InvalidReductionsError(f"reductions must be a sequence of integers, "
-                                     f"got {reductions!r}") from None
+                                     f"got {reductions!r}")
+    values = list(reductions)
     if len(values) > REDUCTION_MAX:
         raise InvalidReductionsError(
             f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
