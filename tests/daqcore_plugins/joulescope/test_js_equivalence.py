@@ -80,6 +80,17 @@ def _compare_all(
         np.testing.assert_array_equal(x, y, err_msg=f)
 
 
+
+@pytest.fixture(params=[
+    pytest.param("numpy", marks=pytest.mark.slow),
+    pytest.param("numba", marks=pytest.mark.skipif(not NUMBA_AVAILABLE, reason="no numba")),
+])
+def backend(request):
+    """Both backends; the numpy fallback's whole-stream comparisons are the slow ones (its
+    equality with numba is also checked, faster, in test_js_buffer_behaviour)."""
+    return request.param
+
+
 @pytest.mark.usefixtures("quiet_joulescope_logs")
 def test_range_switching_matches_joulescope(
     assert_stats_equal, make_raw, raw_switching, cal, backend
