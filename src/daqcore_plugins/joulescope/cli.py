@@ -6,7 +6,9 @@
 * ``daqcore joulescope info FILE``: format, rate, length and statistics of a recording;
 * ``daqcore joulescope export FILE --to csv|h5 [-o OUT]``: convert a recording.
 
-Registered by the plugin through ``daqcore_register_commands``.
+Registered by the plugin through ``daqcore_register_commands``. Importing this module (as
+``daqcore --help`` does) imports nothing heavy: numpy and the plugin's machinery load when a
+command runs.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import numpy as np
 
 from daqcore.errors import DaqcoreError
 
@@ -217,6 +218,8 @@ def export(file: Path, to: str, output: Path | None) -> None:
 
 
 def _export_csv(reader: Any, out: Path) -> int:
+    import numpy as np
+
     s1 = reader.sample_id_range[1]
     fs = reader.sampling_frequency
     step = max(1, int(fs))
