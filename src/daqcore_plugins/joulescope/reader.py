@@ -85,8 +85,22 @@ class DataReader:
         self.close()
 
     def open(self, filehandle: str | os.PathLike[str] | BinaryIO) -> DataReader:
-        """Open a recording (path or seekable binary file object); return self."""
+        """Open a recording (path or seekable binary file object); return self.
+
+        The format comes from the content: a path to an HDF5 recording turns this reader
+        into an :class:`~.h5_recording.H5DataReader` (same API).
+        """
         self.close()
+        if isinstance(filehandle, (str, os.PathLike)) and type(self) is DataReader:
+            from .recording import recording_format
+
+            if os.path.isfile(filehandle) and os.path.getsize(filehandle) >= 16 and \
+                    recording_format(filehandle) == "h5":
+                from .h5_recording import H5DataReader
+
+                self.__class__ = H5DataReader  # same state and API, HDF5 storage
+                self._h5 = None
+                return H5DataReader.open(self, filehandle)  # type: ignore[arg-type]
         try:
             if isinstance(filehandle, (str, os.PathLike)):
                 self._owned = open(filehandle, "rb")

@@ -57,6 +57,10 @@ def test_h5_recording_matches_jls_and_is_readable_while_written(tmp_path, make_r
                                    b.data_get(0, 120_000, 20_000)["mean"], rtol=1e-6)
         with pytest.raises(RecordingError):
             a.samples_get(0, 10, fields="raw")
+    from daqcore_plugins.joulescope.data_recorder import DataReader
+
+    with DataReader().open(str(tmp_path / "rec.h5")) as r:  # format from the content
+        assert isinstance(r, H5DataReader) and r.sample_id_range == [0, 130_000]
     with h5py.File(tmp_path / "rec.h5", "r") as f:  # plain h5py sees the PyMoDAQ layout
         assert f["RawData/Detector000/Data0D/Ch000/Data00"].shape == (130_000,)
         assert f["RawData/Detector000/Reductions/Level0/Mean"].shape == (6, 6)
