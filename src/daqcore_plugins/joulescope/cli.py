@@ -128,24 +128,26 @@ def record(out: Path, duration: float, sim: bool, load: str, sampling_frequency:
     sb = device.stream_buffer
     done = 0
     try:
+        # the recorder runs in the device's thread after every processed chunk, so it keeps
+        # up with the stream whatever this thread does
+        device.stream_process_register(recorder)
         device.start()
+        deadline = time.perf_counter() + duration + 30.0
         with click.progressbar(length=total, label=f"recording {out.name}", file=sys.stderr,
                                hidden=no_progress, show_pos=False) as bar:
             while done < total:
-                device.fill_to(min(total, done + round(0.05 * device.sampling_frequency)),
-                               timeout=max(5.0, duration))
+                time.sleep(0.05)
                 if device.stream_error is not None:
                     raise device.stream_error
-                with device.lock:
-                    recorder.stream_notify(sb)
-                    now = min(total, sb.sample_id_range[1])
+                now = min(total, recorder.next_sample_id)
                 bar.update(now - done)
                 done = now
-                if not device.is_streaming and done < total:
-                    raise click.ClickException("the device stopped streaming")
+                if done < total and (not device.is_streaming or time.perf_counter() > deadline):
+                    raise click.ClickException(
+                        f"the device stopped streaming after {done} of {total} samples")
         device.stop()
+        device.stream_process_unregister(recorder)
         with device.lock:
-            recorder.stream_notify(sb)
             status = sb.status()
     except (DaqcoreError, OSError) as exc:
         _fail(exc)

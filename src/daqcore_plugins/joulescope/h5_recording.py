@@ -89,6 +89,11 @@ class H5Recorder:
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def next_sample_id(self) -> int:
+        """Stream sample id of the next sample to record."""
+        return self._next
+
     def _create(self, fs: float, input_fs: float) -> None:
         from daqcore.saving import H5SaverLowLevel
 
@@ -144,8 +149,9 @@ class H5Recorder:
                 return False
             stream_buffer = self._source
         sb_start, sb_stop = (int(x) for x in stream_buffer.sample_id_range)
-        if self._stop_sample_id is not None:
-            sb_stop = min(sb_stop, int(self._stop_sample_id))
+        if self._stop_sample_id is not None and sb_stop >= int(self._stop_sample_id):
+            sb_stop = int(self._stop_sample_id)
+            finalize = True  # the recording is complete
         if self._source is None:
             fs = float(stream_buffer.output_sampling_frequency)
             self._create(fs, float(getattr(stream_buffer, "input_sampling_frequency", fs)))
@@ -233,7 +239,8 @@ class H5DataReader(DataReader):
         try:
             self._h5 = h5py.File(filehandle, "r", swmr=True)
         except OSError as exc:
-            raise JlsFormatError(f"cannot open {filehandle!r} as HDF5: {exc}") from None
+            raise JlsFormatError(f"{filehandle!r} is not a readable HDF5 recording: {exc}"
+                                 ) from None
         try:
             raw, det = _find_detector(self._h5)
             self._ds = {name: det[f"Data0D/Ch{i:03d}/Data00"]

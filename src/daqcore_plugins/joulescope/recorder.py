@@ -224,8 +224,9 @@ class DataRecorder:
                 return False
             stream_buffer = self._source
         sb_start, sb_stop = (int(x) for x in stream_buffer.sample_id_range)
-        if self._stop_sample_id is not None:
-            sb_stop = min(sb_stop, int(self._stop_sample_id))
+        if self._stop_sample_id is not None and sb_stop >= int(self._stop_sample_id):
+            sb_stop = int(self._stop_sample_id)
+            finalize = True  # the recording is complete: write the partial record now
         if self._source is None:
             if self._pending_count:
                 raise RecordingError("a DataRecorder fed by insert() cannot also take a stream")

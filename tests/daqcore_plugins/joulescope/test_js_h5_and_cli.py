@@ -104,6 +104,11 @@ def test_cli_record_info_export(tmp_path):
     assert len(rows) == 200_001
     current = np.array([float(x[1]) for x in rows[1:]])
     assert 9e-3 < current.mean() < 11e-3  # 50 % at 20 mA, 50 % at 0.2 mA
+    res = CliRunner().invoke(joulescope, ["record", str(tmp_path / "live.h5"), "--duration",
+                                          "0.05", "--sim", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    with open_recording(tmp_path / "live.h5") as h:
+        assert h.sample_id_range == [0, 100_000]
     res = CliRunner().invoke(joulescope, ["export", str(out), "--to", "h5"])
     assert res.exit_code == 0, res.output
     with open_recording(tmp_path / "cap.h5") as h, open_recording(out) as j:
