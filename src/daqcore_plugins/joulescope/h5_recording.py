@@ -238,7 +238,7 @@ class H5DataReader(DataReader):
         self.close()
         try:
             self._h5 = h5py.File(filehandle, "r", swmr=True)
-        except OSError as exc:
+        except (OSError, RuntimeError, ValueError) as exc:  # h5py's errors on bad files
             raise JlsFormatError(f"{filehandle!r} is not a readable HDF5 recording: {exc}"
                                  ) from None
         try:
