@@ -16,6 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .calibration import CalibrationHistory
     from .decode import RingView
+    from .glitch import SuppressMode
     from .reductions import ReductionLevels
 
 
@@ -58,7 +59,7 @@ class BufferState:
     _packet_type_invalid_count: int
     _packet_data_invalid_count: int
     # processing
-    _suppress_table: np.ndarray
+    _suppress: SuppressMode
     _callback: Callable[[dict[str, Any]], object] | None
     _win_starts: np.ndarray
     _win_ends: np.ndarray
