@@ -408,6 +408,7 @@ class StreamEngine:
                                 "block_samples": self.block_samples,
                                 "n_buffers": self.n_buffers, "pool_policy": self.policy,
                                 "block_arrays": "pooled"}
+        self._t0 = time.perf_counter()  # the source's clock starts now
         try:
             plan.update(self.source.start())
         except BaseException as exc:
@@ -425,7 +426,6 @@ class StreamEngine:
             self._error = exc
             self._finish("failed")
             raise StreamError(f"a subscriber failed at RunStart: {error_text(exc)}") from exc
-        self._t0 = time.perf_counter()
         self._threads = [threading.Thread(target=self._produce, name="stream-producer",
                                           daemon=True),
                          threading.Thread(target=self._write, name="stream-writer",
@@ -452,24 +452,29 @@ class StreamEngine:
 
     def run(self, duration: float | None = None,
             on_tick: Callable[[StreamEngine], None] | None = None,
-            tick: float = 0.5) -> StreamResult:
+            tick: float = 0.5,
+            on_start: Callable[[StreamEngine], None] | None = None) -> StreamResult:
         """Start, stream for ``duration`` seconds (or until stopped / ``max_samples``), wait.
 
-        ``on_tick(engine)`` is called every ``tick`` seconds from the calling thread (a status
-        line). KeyboardInterrupt stops the run cleanly (the data are written) and is re-raised.
+        ``on_start(engine)`` is called once streaming runs, ``on_tick(engine)`` every ``tick``
+        seconds, both from the calling thread (a viewer, a status line). KeyboardInterrupt
+        stops the run cleanly (the data are written) and is re-raised.
         """
         self.start()
         deadline = None if duration is None else self._t0 + float(duration)
         try:
+            if on_start is not None:
+                on_start(self)
             while not self._done.is_set():
                 now = time.perf_counter()
                 if deadline is not None and now >= deadline:
                     self.stop(finished=True)
+                    deadline = None
                 wait = tick if deadline is None else max(0.0, min(tick, deadline - now))
                 if self._done.wait(wait) or on_tick is None:
                     continue
                 on_tick(self)
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl+C, or a failing callback: end the run cleanly first
             self.stop()
             self.wait()
             raise

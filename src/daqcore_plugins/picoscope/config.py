@@ -97,7 +97,7 @@ class StreamConfig:
     sample_rate_sps: float = 20e6
     downsample_mode: str = "none"
     downsample_ratio: int = 1
-    driver_buffer_seconds: float = 0.5
+    driver_buffer_seconds: float = 1.0
     rate_limit_sps: float | None = None
 
     @classmethod
