@@ -115,3 +115,19 @@ def test_errors_close_the_file(tmp_path: Path) -> None:
         assert f["a"].shape == (0,)
     with pytest.raises(StreamSinkError, match="distinct"):
         StreamSink(tmp_path / "d.h5", dataset_names={"a": "x", "b": "x"})(start())
+
+
+def test_summary_written_even_when_a_reader_holds_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "held.h5"
+    sink = StreamSink(path)
+    sink.attrs_timeout = 0.1
+    rs = start()
+    sink(rs)
+    sink(block(rs.uid, 0, 10))
+    with StreamFileReader(path) as reader:  # keeps the file open (locked) past the run
+        assert reader.summary()["status"] == "running"
+        sink(stop(rs.uid, 10, n_written=10))
+        summary = reader.summary()
+    assert (summary["status"], summary["n_produced"], summary["n_written"]) == \
+        ("finished", 10, 10)
+    assert sink.verification is not None and sink.verification.ok

@@ -507,6 +507,7 @@ class StreamEngine:
             self._safe_stop_source()
             filler.flush_partial()
             counts.produced, counts.lost_pool = filler.produced, filler.lost_pool
+            counts.lost_device = filler.lost_device
             filler.full.put(None)
 
     def _write(self) -> None:

@@ -22,7 +22,12 @@ import numpy as np
 
 from daqcore.saving.backends import get_backend
 from daqcore.saving.errors import H5FileError, NodeError, SavingError
-from daqcore.saving.stream_sink import GAPS_DATASET, HEAD_DATASET
+from daqcore.saving.stream_sink import (
+    GAPS_DATASET,
+    HEAD_DATASET,
+    STATUS_CODES,
+    SUMMARY_DATASET,
+)
 
 
 class StreamRangeError(SavingError, IndexError):
@@ -61,6 +66,7 @@ class StreamFileReader:
             self._datasets = [backend.get(name) for name in self.dataset_names]
             self._head = backend.child(root, HEAD_DATASET)
             self._gaps = backend.child(root, GAPS_DATASET)
+            self._summary = backend.child(root, SUMMARY_DATASET)
         except NodeError as exc:
             backend.close()
             raise H5FileError(f"{self.path!r} is not a stream file: {exc}") from None
@@ -69,6 +75,8 @@ class StreamFileReader:
             raise
         self.capacity = int(self.attrs.get("ring_capacity", 0) or 0)
         self.is_ring = self.attrs.get("stream_mode") == "ring" and self.capacity > 0
+        self._total = 0
+        self.refresh()
 
     # ------------------------------------------------------------------ file
     def close(self) -> None:
@@ -81,25 +89,50 @@ class StreamFileReader:
         self.close()
 
     def refresh(self) -> int:
-        """Fetch what the writer flushed since the last call; return :attr:`total`."""
-        for node in (self._head, self._gaps, *self._datasets):
+        """Fetch what the writer flushed since the last call; return :attr:`total`.
+
+        The head is read first, then the data extents: the writer flushes data before the
+        head, so every position the head counts is readable.
+        """
+        if self._head is not None:
+            self._backend.refresh(self._head)
+        head_total = self._read_head_total()
+        for node in (self._gaps, *self._datasets):
             if node is not None:
                 self._backend.refresh(node)
-        return self.total
+        extent = min(self._backend.shape(d)[0] for d in self._datasets)
+        self._total = head_total if self._head is not None and self.is_ring else min(
+            head_total, extent)
+        return self._total
+
+    def _read_head_total(self) -> int:
+        if self._head is not None:
+            return int(self._backend.read(self._head)[1])
+        return min(self._backend.shape(d)[0] for d in self._datasets)
 
     # ------------------------------------------------------------------ extent
     @property
     def total(self) -> int:
-        """Samples per channel ever written (the end of the stream positions)."""
-        if self._head is not None:
-            return int(self._backend.read(self._head)[1])
-        return min(self._backend.shape(d)[0] for d in self._datasets)
+        """Samples per channel written, as of the last :meth:`refresh` (or the opening)."""
+        return self._total
 
     @property
     def first_available(self) -> int:
         """Oldest readable position (0 unless a ring has wrapped)."""
         total = self.total
         return max(0, total - self.capacity) if self.is_ring else 0
+
+    def summary(self) -> dict[str, Any]:
+        """The run's counts from ``stream_summary`` (``status``: ``running`` until the end)."""
+        if self._summary is None:
+            return {}
+        self._backend.refresh(self._summary)
+        fields = str(self._backend.get_attr(self._summary, "fields")).split(",")
+        values = [int(v) for v in self._backend.read(self._summary)]
+        out: dict[str, Any] = dict(zip(fields, values, strict=True))
+        names = {code: name for name, code in STATUS_CODES.items()}
+        out["status"] = names.get(out.get("status_code", 0), "running")
+        return out
 
     def gaps(self) -> np.ndarray:
         """``(k, 2)`` int64 rows: [position of the first sample after a gap, samples lost]."""
@@ -144,7 +177,7 @@ class StreamFileReader:
             self._backend.read_into(dset, 0, out[first:n])
         if self._head is not None:
             self._backend.refresh(self._head)
-            if start < self.total - self.capacity:
+            if start < self._read_head_total() - self.capacity:
                 raise StreamRangeError(
                     f"positions from {start} were overwritten in the ring while being read")
         return out[:n]

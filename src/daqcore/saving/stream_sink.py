@@ -12,8 +12,10 @@ its file from the first record to the last:
   datasets are flushed, then ``stream_head`` is rewritten and flushed, so a reader that sees a
   head value also sees the samples it counts, and a writer killed at any moment leaves a file
   holding every block flushed before the kill;
-* **RunStop** writes the final head, closes the SWMR file, reopens it to store the run's counts
-  and status as attributes, closes it, reopens it read-only and checks the stored sample count
+* **RunStop** writes the final head and ``stream_summary``, closes the SWMR file, reopens it to
+  store the run's counts and status as attributes too (skipped when a reader still holds the
+  file locked after ``attrs_timeout``; :attr:`StreamSink.attrs_written` says which), reopens it
+  read-only and checks the stored sample count
   against the producer's count (``n_produced − n_lost_pool − n_lost_write``); a mismatch raises
   :class:`StreamVerificationError` (the run then ends ``failed``).
 
@@ -26,6 +28,9 @@ Layout (every name configurable through ``dataset_names``)::
     /<dataset of channel 2>   ...
     /stream_head              int64 (2,): [write_pos, total_written]
     /stream_gaps              int64 (k, 2): [sample index in the file, samples lost before it]
+    /stream_summary           int64 counts written at the end of the run (attribute ``fields``
+                              names them: n_produced ... status_code, stop_time_ns,
+                              overrange_<ch>), visible to live readers
     root attributes           stream_format, stream_channels, stream_datasets, stream_mode,
                               ring_capacity, run_uid, title, <source attrs>, <metadata>;
                               after the run: n_produced, n_written, n_lost, n_lost_pool,
@@ -51,11 +56,18 @@ import numpy as np
 
 from daqcore.data.records import BlockRecord, Record, RunStart, RunStop
 from daqcore.saving.backends import get_backend
-from daqcore.saving.errors import SavingError
+from daqcore.saving.errors import H5FileError, SavingError
 
 STREAM_FORMAT = "daqcore-stream-1"
 HEAD_DATASET = "stream_head"
 GAPS_DATASET = "stream_gaps"
+SUMMARY_DATASET = "stream_summary"
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "n_produced", "n_written", "n_lost", "n_lost_pool", "n_lost_write", "n_lost_device",
+    "n_stalls", "n_blocks", "status_code", "stop_time_ns")
+"""Fields of ``stream_summary`` (then ``overrange_<channel>`` per channel)."""
+STATUS_CODES: dict[str, int] = {"finished": 1, "stopped": 2, "failed": 3}
+"""``status_code`` in ``stream_summary``: 0 while running."""
 
 
 class StreamSinkError(SavingError, RuntimeError):
@@ -128,6 +140,9 @@ class StreamSink:
         self.swmr = swmr
         self.verify = verify
         self.verification: Verification | None = None
+        self.attrs_written = False
+        self.attrs_timeout = 1.0
+        self._summary: Any = None
         self._backend: Any = None
         self._datasets: list[Any] = []
         self._head: Any = None
@@ -155,7 +170,7 @@ class StreamSink:
     def close(self) -> None:
         """Close the file if it is open (idempotent, never raises for a closed sink)."""
         backend, self._backend = self._backend, None
-        self._datasets, self._head, self._gaps = [], None, None
+        self._datasets, self._head, self._gaps, self._summary = [], None, None, None
         if backend is not None:
             backend.close()
 
@@ -164,7 +179,7 @@ class StreamSink:
         spec = self._names_spec
         names = dict(spec(channels) if callable(spec) else (spec or {}))
         out = {ch: str(names.get(ch, ch)) for ch in channels}
-        reserved = {HEAD_DATASET, GAPS_DATASET}
+        reserved = {HEAD_DATASET, GAPS_DATASET, SUMMARY_DATASET}
         if len(set(out.values())) != len(out) or reserved & set(out.values()):
             raise StreamSinkError(f"dataset names {out} must be distinct and not {reserved}")
         return out
@@ -200,6 +215,10 @@ class StreamSink:
             self._head = backend.create_carray(root, HEAD_DATASET,
                                                data=np.zeros(2, dtype=np.int64))
             self._gaps = backend.create_earray(root, GAPS_DATASET, np.int64, (2,))
+            self._summary = backend.create_carray(
+                root, SUMMARY_DATASET, data=np.zeros(len(self._summary_fields(channels)),
+                                                     dtype=np.int64))
+            backend.set_attr(self._summary, "fields", ",".join(self._summary_fields(channels)))
             fixed = {
                 "stream_format": STREAM_FORMAT,
                 "stream_channels": ",".join(channels),
@@ -222,6 +241,19 @@ class StreamSink:
             raise
         self._channels = channels
         self._uid = start.uid
+
+    @staticmethod
+    def _summary_fields(channels: tuple[str, ...]) -> list[str]:
+        return [*SUMMARY_FIELDS, *(f"overrange_{ch}" for ch in channels)]
+
+    def _write_summary(self, stop: RunStop) -> None:
+        fields = self._summary_fields(self._channels)
+        values = dict(stop.counts)
+        values["status_code"] = STATUS_CODES.get(stop.status, 0)
+        values["stop_time_ns"] = int(stop.time * 1e9)
+        row = np.array([int(values.get(name, 0)) for name in fields], dtype=np.int64)
+        self._backend.write(self._summary, np.s_[:], row)
+        self._backend.flush_node(self._summary)
 
     # ------------------------------------------------------------------ blocks
     def _on_block(self, block: BlockRecord) -> None:
@@ -289,24 +321,40 @@ class StreamSink:
                     self._append_gap(trailing)
                     self._backend.flush_node(self._gaps)
             self._write_head()
+            self._write_summary(stop)
             self._backend.flush()
         finally:
             self.close()
         final: dict[str, Any] = {key: np.int64(value) for key, value in stop.counts.items()}
         final.update(run_status=stop.status, run_error=stop.error, stop_time=float(stop.time),
                      n_samples_stored=np.int64(min(self.total, self.ring_samples or self.total)))
-        backend = get_backend("h5py")
-        backend.open(str(self.path), "r+")
-        try:
-            root = backend.root()
-            for key, value in final.items():
-                backend.set_attr(root, key, value)
-        finally:
-            backend.close()
+        self.attrs_written = self._write_final_attrs(final)
         if self.verify and "n_produced" in stop.counts:
             self.verification = self._verify(stop.counts)
             if not self.verification.ok:
                 raise StreamVerificationError(self.verification.message)
+
+    def _write_final_attrs(self, final: Mapping[str, Any]) -> bool:
+        """Store the run's outcome as root attributes: the SWMR file is closed and reopened
+        (SWMR forbids new attributes). A reader still holding the file locks it: after
+        ``attrs_timeout`` s the attributes are skipped (``stream_summary`` has the counts)."""
+        deadline = time.monotonic() + self.attrs_timeout
+        while True:
+            backend = get_backend("h5py")
+            try:
+                backend.open(str(self.path), "r+")
+            except H5FileError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.05)
+                continue
+            try:
+                root = backend.root()
+                for key, value in final.items():
+                    backend.set_attr(root, key, value)
+            finally:
+                backend.close()
+            return True
 
     def _verify(self, counts: Mapping[str, int]) -> Verification:
         expected = (int(counts["n_produced"]) - int(counts.get("n_lost_pool", 0))
@@ -343,7 +391,10 @@ def wait_for_file(path: str | os.PathLike[str], timeout: float = 5.0) -> bool:
 __all__ = [
     "GAPS_DATASET",
     "HEAD_DATASET",
+    "STATUS_CODES",
     "STREAM_FORMAT",
+    "SUMMARY_DATASET",
+    "SUMMARY_FIELDS",
     "StreamSink",
     "StreamSinkError",
     "StreamVerificationError",

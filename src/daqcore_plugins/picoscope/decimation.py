@@ -30,6 +30,7 @@ DECIMATION_MODES: tuple[str, ...] = ("mean", "min_max")
 SPECIALISE_FACTOR = 64
 """From this factor on, kernels compiled for the factor itself are used (see ``_specialised``)."""
 
+_numba: Any
 try:
     import numba as _numba
 

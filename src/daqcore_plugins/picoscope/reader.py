@@ -107,6 +107,10 @@ class PicoStreamReader:
             raise StreamFileError(f"{self.hdf5_path!r} lacks voltage_range_v / "
                                   "sample_interval_ns: not a PicoStream file")
         self.attrs: dict[str, Any] = dict(attrs)
+        summary = self.file.summary()
+        if summary.get("status", "running") != "running":  # counts also when attrs are missing
+            for key, value in summary.items():
+                self.attrs.setdefault(key, value)
         self.hardware_downsample_ratio = int(attrs.get("hardware_downsample_ratio", 1))
         self.sample_interval_ns = float(attrs["sample_interval_ns"]) \
             * self.hardware_downsample_ratio

@@ -106,6 +106,7 @@ class ScopeStreamSource:
         self._n_polled = 0
         self._mask = 0
         status = self.device.get_streaming_latest_values(self._callback)
+        self._note_gaps()  # a stall right after the delivered samples
         if status not in TOLERATED_POLL_STATUSES and status != PICO_BUFFER_STALL:
             raise DriverError(f"GetStreamingLatestValues returned status 0x{status:X}")
         over = tuple(name for name in self.channels if self._mask >> CHANNELS.index(name) & 1)

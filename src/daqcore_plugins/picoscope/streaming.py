@@ -55,7 +55,7 @@ def plan_pool(output_rate: float, n_channels: int, pool_seconds: float) -> tuple
     if pool_seconds <= 0:
         raise ScopeConfigError(f"pool_seconds {pool_seconds} must be positive")
     block = int(min(MAX_BLOCK, max(MIN_BLOCK, output_rate * 0.05)))
-    n_buffers = max(4, int(round(pool_seconds * output_rate / block)))
+    n_buffers = max(4, round(pool_seconds * output_rate / block))
     return block, n_buffers
 
 

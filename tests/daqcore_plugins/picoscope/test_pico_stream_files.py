@@ -28,7 +28,7 @@ def test_single_channel_file_has_picostream_layout_and_true_volts(tmp_path: Path
     run = stream_to_file(path, config, device=sim(), max_samples=300_000)
     assert run.ok and run.result.counts.written == 300_000
     with h5py.File(path, "r") as f:
-        assert set(f) == {"adc_counts", "stream_head", "stream_gaps"}
+        assert set(f) == {"adc_counts", "stream_head", "stream_gaps", "stream_summary"}
         a = f.attrs
         assert (a["resolution"], a["sample_interval_ns"], a["voltage_range_v"], a["max_adc"]) \
             == ("PS5000A_DR_16BIT", 100, 1.0, 32767)
