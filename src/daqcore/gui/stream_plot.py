@@ -116,7 +116,7 @@ class HDF5LivePlotter(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self.resize(900, 500)
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         key = event.key()
         if key == QtCore.Qt.Key.Key_S:
             self.save_screenshot()
@@ -150,7 +150,7 @@ class HDF5LivePlotter(QtWidgets.QMainWindow):
         self.status_label.setText(f"{self.status_label.text()}  |  saved {target.name}")
         return target
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.stop_updates()
         self._close_reader()
         super().closeEvent(event)
