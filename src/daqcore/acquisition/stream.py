@@ -157,6 +157,7 @@ class StreamResult:
     status: RunStatus
     counts: StreamCounts
     elapsed: float
+    """Seconds from the source's start to the end of acquisition (draining excluded)."""
     sample_interval: float
     error: BaseException | None = field(default=None, repr=False)
 
@@ -358,6 +359,7 @@ class StreamEngine:
         self._error: BaseException | None = None
         self._uid = ""
         self._t0 = 0.0
+        self._t_end = 0.0
         self._interval = 0.0
         self._threads: list[threading.Thread] = []
 
@@ -408,9 +410,9 @@ class StreamEngine:
                                 "block_samples": self.block_samples,
                                 "n_buffers": self.n_buffers, "pool_policy": self.policy,
                                 "block_arrays": "pooled"}
-        self._t0 = time.perf_counter()  # the source's clock starts now
         try:
             plan.update(self.source.start())
+            self._t0 = time.perf_counter()  # the source acquires from now on
         except BaseException as exc:
             self._safe_stop_source()
             self._close_subscribers()
@@ -504,6 +506,7 @@ class StreamEngine:
             if self._error is None:
                 self._error = exc
         finally:
+            self._t_end = time.perf_counter()
             self._safe_stop_source()
             filler.flush_partial()
             counts.produced, counts.lost_pool = filler.produced, filler.lost_pool
@@ -574,7 +577,8 @@ class StreamEngine:
                         self._error = exc
 
     def _finish(self, status: RunStatus) -> None:
-        elapsed = time.perf_counter() - self._t0 if self._t0 else 0.0
+        end = self._t_end or time.perf_counter()
+        elapsed = end - self._t0 if self._t0 else 0.0
         counts = self._counts
         balance = counts.produced - counts.written - counts.lost_pool - counts.lost_write
         if balance and self._error is None:
