@@ -9,8 +9,9 @@ The picture is PicoStream's producer/consumer with its flaws removed:
   free buffer is taken **without waiting**: the producer never waits on disk;
 * the **writer** thread takes full buffers in order, emits one :class:`BlockRecord` per buffer
   to every subscriber (the stream sink appends it to the file), then gives the buffer back;
-* on shutdown the partly filled buffer and every queued buffer are emitted before
-  :class:`RunStop`, so nothing acquired is left behind;
+* on shutdown the source is polled until empty (samples still in a driver's ring), then the
+  partly filled buffer and every queued buffer are emitted before :class:`RunStop`, so
+  nothing acquired is left behind;
 * when the pool is exhausted (subscribers slower than the source), the ``on_pool_exhausted``
   policy applies: ``'stop'`` (default) ends the run as ``failed`` with the loss counted,
   ``'drop'`` drops and counts samples until a buffer is free again and goes on; the next block's
@@ -502,16 +503,27 @@ class StreamEngine:
                 if filler.remaining == 0:
                     break
                 time.sleep(self.poll_interval)
+            self._t_end = time.perf_counter()
+            self._drain(filler)
         except BaseException as exc:
             if self._error is None:
                 self._error = exc
         finally:
-            self._t_end = time.perf_counter()
+            self._t_end = self._t_end or time.perf_counter()
             self._safe_stop_source()
             filler.flush_partial()
             counts.produced, counts.lost_pool = filler.produced, filler.lost_pool
             counts.lost_device = filler.lost_device
             filler.full.put(None)
+
+    def _drain(self, filler: BlockFiller) -> None:
+        """Poll until the source has nothing more: samples it acquired before the stop (in a
+        driver's ring) are written, not dropped."""
+        for _ in range(8):
+            if filler.remaining == 0 or (filler.exhausted and self.policy == "stop"):
+                return
+            if self.source.poll(filler).n_samples == 0:
+                return
 
     def _write(self) -> None:
         filler = self._filler

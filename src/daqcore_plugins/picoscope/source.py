@@ -62,9 +62,13 @@ class ScopeStreamSource:
         cfg = self.config
         size = cfg.driver_buffer_samples
         aggregate = cfg.downsample_mode == "aggregate"
-        self._buffers = {name: (np.zeros(size, np.int16),
-                                np.zeros(size, np.int16) if aggregate else None)
+        self._buffers = {name: (np.empty(size, np.int16),
+                                np.empty(size, np.int16) if aggregate else None)
                          for name in cfg.channel_names}
+        for buf_max, buf_min in self._buffers.values():  # touch every page now, not while
+            buf_max.fill(0)                               # the first seconds stream in
+            if buf_min is not None:
+                buf_min.fill(0)
         self.device.open(cfg.resolution_bits)
         self.interval_ns = configure_device(self.device, cfg, self._buffers)
         step_ns = self.interval_ns * cfg.ratio
