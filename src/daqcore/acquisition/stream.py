@@ -496,15 +496,12 @@ class StreamEngine:
                     counts.stalls += 1
                 for name in result.overrange:
                     counts.overrange[name] = counts.overrange.get(name, 0) + 1
-                if filler.exhausted and self.policy == "stop":
-                    raise PoolExhaustedError(
-                        f"all {self.n_buffers} pool buffers were waiting for the writer: it is "
-                        f"slower than the source ({filler.lost_pool:,} samples not stored)")
+                self._check_exhausted(filler)
                 if filler.remaining == 0:
                     break
                 time.sleep(self.poll_interval)
-            self._t_end = time.perf_counter()
             self._drain(filler)
+            self._t_end = time.perf_counter()
         except BaseException as exc:
             if self._error is None:
                 self._error = exc
@@ -520,10 +517,18 @@ class StreamEngine:
         """Poll until the source has nothing more: samples it acquired before the stop (in a
         driver's ring) are written, not dropped."""
         for _ in range(8):
-            if filler.remaining == 0 or (filler.exhausted and self.policy == "stop"):
+            if filler.remaining == 0:
                 return
-            if self.source.poll(filler).n_samples == 0:
+            n = self.source.poll(filler).n_samples
+            self._check_exhausted(filler)
+            if n == 0:
                 return
+
+    def _check_exhausted(self, filler: BlockFiller) -> None:
+        if filler.exhausted and self.policy == "stop":
+            raise PoolExhaustedError(
+                f"all {self.n_buffers} pool buffers were waiting for the writer: it is "
+                f"slower than the source ({filler.lost_pool:,} samples not stored)")
 
     def _write(self) -> None:
         filler = self._filler

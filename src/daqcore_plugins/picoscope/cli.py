@@ -4,7 +4,9 @@ Every option is checked before the device is opened or the file created (unknown
 range not offered, rate above the limit for the resolution and channel count ...): a bad option
 is one line on stderr and exit status 2. During the run a status line shows the elapsed time,
 the rate, the samples written and lost; the end summary gives the counts and the file check.
-The exit status is 0 for a complete run, 1 when samples were lost or the run failed.
+The exit status is 0 for a complete run (``--duration`` reached or Ctrl+C), 1 when samples
+were lost, the file check failed or the run failed. The viewer (``--plot``) runs in its own
+process and stays open after the run.
 """
 
 from __future__ import annotations
@@ -119,17 +121,12 @@ def picostream(ctx: click.Context, sample_rate: float, output: str | None, chann
                              sim=sim, pool_seconds=pool_sec,
                              on_pool_exhausted=on_pool_exhausted,  # type: ignore[arg-type]
                              on_start=on_start, on_tick=None if quiet else _status_line)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: the data acquired so far are in the file", err=True)
-        sys.exit(1)
     except PicoScopeError as exc:
         raise click.ClickException(str(exc)) from None
     if not quiet:
         click.echo("", err=True)
     click.echo("\n".join(run.summary_lines()))
-    if not run.ok and run.result.status != "stopped":
-        sys.exit(1)
-    if run.result.counts.lost:
+    if not run.ok:
         sys.exit(1)
 
 

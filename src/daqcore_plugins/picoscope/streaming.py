@@ -36,11 +36,13 @@ class StreamRun:
     result: StreamResult
     verification: Verification | None
     config: StreamConfig
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.result.status == "finished" and self.result.counts.lost == 0 and (
-            self.verification is None or self.verification.ok)
+        """The run ended normally (planned or stopped), lost nothing, and its file checks."""
+        return self.result.status in ("finished", "stopped") and self.result.counts.lost == 0 \
+            and (self.verification is None or self.verification.ok)
 
     def summary_lines(self) -> list[str]:
         lines = [f"file: {self.path}", *self.result.summary_lines()]
@@ -109,8 +111,13 @@ def stream_to_file(path: str | os.PathLike[str], config: StreamConfig, *,
                                 max_buff_sec=max_buff_sec, pool_seconds=pool_seconds,
                                 on_pool_exhausted=on_pool_exhausted, max_samples=max_samples)
 
-    result = engine.run(duration=duration, on_tick=on_tick, tick=tick, on_start=on_start)
-    return StreamRun(Path(path), result, sink.verification, config)
+    interrupted = False
+    try:
+        result = engine.run(duration=duration, on_tick=on_tick, tick=tick, on_start=on_start)
+    except KeyboardInterrupt:  # Ctrl+C is the normal end of an open-ended run
+        interrupted = True
+        result = engine.wait()
+    return StreamRun(Path(path), result, sink.verification, config, interrupted)
 
 
 __all__ = ["StreamRun", "build_engine", "make_device", "plan_pool", "stream_to_file"]

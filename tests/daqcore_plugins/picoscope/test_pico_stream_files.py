@@ -142,3 +142,17 @@ def test_not_a_picostream_file(tmp_path: Path) -> None:
         f["x"] = np.zeros(3)
     with pytest.raises(StreamFileError, match="cannot read"), PicoStreamReader(path):
         pass
+
+
+def test_ctrl_c_ends_the_run_cleanly_with_everything_written(tmp_path: Path) -> None:
+    path = tmp_path / "interrupted.hdf5"
+    config = StreamConfig.simple("A", "1V", resolution_bits=12, sample_rate_sps=5e6)
+
+    def interrupt(engine: object) -> None:
+        raise KeyboardInterrupt
+
+    run = stream_to_file(path, config, device=sim(), on_tick=interrupt, tick=0.2)
+    assert run.interrupted and run.result.status == "stopped" and run.ok
+    with PicoStreamReader(path) as reader:
+        assert reader.num_samples == run.result.counts.written > 0
+        assert reader.attrs["run_status"] == "stopped"
