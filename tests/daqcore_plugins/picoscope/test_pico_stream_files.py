@@ -156,3 +156,19 @@ def test_ctrl_c_ends_the_run_cleanly_with_everything_written(tmp_path: Path) -> 
     with PicoStreamReader(path) as reader:
         assert reader.num_samples == run.result.counts.written > 0
         assert reader.attrs["run_status"] == "stopped"
+
+
+def test_aggregate_downsampling_interleaves_min_max(tmp_path: Path) -> None:
+    path = tmp_path / "agg.hdf5"
+    config = StreamConfig.simple("A", "1V", resolution_bits=16, sample_rate_sps=8e6,
+                                 downsample_mode="aggregate", downsample_ratio=8)
+    run = stream_to_file(path, config, device=sim(), max_samples=20_000)
+    assert run.ok
+    raw = np.tile(signal_volts(SINE, 1 << 16, 125e-9), 2)[:80_000].reshape(-1, 8)
+    with PicoStreamReader(path) as reader:
+        assert reader.interleaved and reader.attrs["aggregate_format"] == "interleaved_min_max"
+        assert reader.sample_interval_ns == 125 * 8 and reader.hardware_downsample_ratio == 8
+        times, mv = reader.get_block(20_000)
+    np.testing.assert_allclose(mv[0::2], raw.min(axis=1)[:10_000] * 1000, atol=1000 / 32767)
+    np.testing.assert_allclose(mv[1::2], raw.max(axis=1)[:10_000] * 1000, atol=1000 / 32767)
+    np.testing.assert_allclose(times[:4], [0, 0, 1e-6, 1e-6])
