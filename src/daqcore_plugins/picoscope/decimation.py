@@ -113,6 +113,14 @@ def _linear_kernel(out: np.ndarray, t0: float, dt: float) -> None:  # pragma: no
 
 
 @_jit
+def _pair_linear_kernel(out: np.ndarray, t0: float, dt: float) -> None:  # pragma: no cover
+    for k in range(out.shape[0] // 2):
+        t = t0 + k * dt
+        out[2 * k] = t
+        out[2 * k + 1] = t
+
+
+@_jit
 def _scale_kernel(x: np.ndarray, scale: float, offset: float,
                   out: np.ndarray) -> None:  # pragma: no cover - jit
     for k in range(x.shape[0]):
@@ -202,7 +210,11 @@ def decimated_times(first_index: int, n_in: int, dt: float, factor: int,
     g = n_in // factor
     if mode == "mean":
         return linear(g, t0 + (factor - 1) / 2.0 * dt, factor * dt)
-    return np.repeat(linear(g, t0, factor * dt), 2)
+    if HAVE_NUMBA:
+        out = np.empty(2 * g, dtype=np.float64)
+        _pair_linear_kernel(out, float(t0), float(factor * dt))
+        return out
+    return np.repeat(linear(g, t0, factor * dt), 2)  # pragma: no cover - without numba
 
 
 def warm_up() -> None:
@@ -214,6 +226,7 @@ def warm_up() -> None:
             decimate(x, 2, "min_max", use_numba=True)
             scale_offset(x, 1.0, 0.0)
         linear(4, 0.0, 1.0)
+        decimated_times(0, 8, 1.0, 2, "min_max")
 
 
 __all__ = ["DECIMATION_MODES", "HAVE_NUMBA", "SPECIALISE_FACTOR", "check_mode", "decimate",
