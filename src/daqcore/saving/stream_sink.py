@@ -212,12 +212,14 @@ class StreamSink:
             self._datasets = [backend.create_stream_array(root, names[ch], dtype, chunk,
                                                           self.ring_samples)
                               for ch in channels]
-            self._head = backend.create_carray(root, HEAD_DATASET,
-                                               data=np.zeros(2, dtype=np.int64))
+            # small datasets rewritten in place are chunked: a SWMR reader's refresh then
+            # drops their cached content (a contiguous dataset's value stays in the reader's
+            # sieve buffer)
+            self._head = backend.create_stream_array(root, HEAD_DATASET, np.int64, 2, 2)
             self._gaps = backend.create_earray(root, GAPS_DATASET, np.int64, (2,))
-            self._summary = backend.create_carray(
-                root, SUMMARY_DATASET, data=np.zeros(len(self._summary_fields(channels)),
-                                                     dtype=np.int64))
+            n_fields = len(self._summary_fields(channels))
+            self._summary = backend.create_stream_array(root, SUMMARY_DATASET, np.int64,
+                                                        n_fields, n_fields)
             backend.set_attr(self._summary, "fields", ",".join(self._summary_fields(channels)))
             fixed = {
                 "stream_format": STREAM_FORMAT,

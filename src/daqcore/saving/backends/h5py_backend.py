@@ -107,7 +107,9 @@ class H5pyBackend(OpenFileMixin):
 
     def refresh(self, h: Any) -> None:
         if isinstance(h, h5py.Dataset):
-            h.id.refresh()
+            # the high-level refresh also clears the shape h5py caches for read-only files
+            # (``h.id.refresh()`` alone leaves ``h.shape`` at its first value)
+            h.refresh()
 
     # ------------------------------------------------------------------ tree
     def root(self) -> h5py.Group:
