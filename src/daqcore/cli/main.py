@@ -37,5 +37,9 @@ def _register_builtin_commands() -> None:
     main.add_command(plugins)
     main.add_command(new_plugin)
 
+    from daqcore.cli.dashboard_cmd import dashboard
+
+    main.add_command(dashboard)
+
 
 _register_builtin_commands()

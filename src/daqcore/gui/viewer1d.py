@@ -1,0 +1,64 @@
+"""1D viewer: one curve per channel, against the signal axis with its label and units."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from qtpy import QtWidgets
+
+from daqcore.data import DataWithAxes
+from daqcore.gui.plot_data import axis_for, channel_arrays
+from daqcore.gui.viewer0d import PENS
+
+
+class Viewer1D(QtWidgets.QWidget):
+    """Curves of a 1D DataWithAxes (downsampled and clipped to view for long traces)."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plot = pg.PlotWidget()
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.addLegend(offset=(5, 5))
+        layout.addWidget(self.plot)
+        self.curves: list[pg.PlotDataItem] = []
+        self._labels: list[str] = []
+        self.n_updates = 0
+        self.x_label = ""
+        self.y_label = ""
+
+    def show_data(self, dwa: DataWithAxes) -> None:
+        """Draw every channel of ``dwa`` (arrays of more than one dimension are flattened)."""
+        arrays = [a.ravel() for a in channel_arrays(dwa)]
+        size = arrays[0].size if arrays else 0
+        axis = axis_for(dwa, _first_long_dim(dwa), size)
+        labels = dwa.labels or [f"CH{i:02d}" for i in range(len(arrays))]
+        if labels != self._labels:
+            self.plot.clear()
+            self.curves = [self.plot.plot(pen=PENS[i % len(PENS)], name=label)
+                           for i, label in enumerate(labels)]
+            self._labels = list(labels)
+        for curve, y in zip(self.curves, arrays):
+            x = axis.values if axis.values.size == y.size else np.arange(y.size, dtype=float)
+            curve.setData(x, y)
+        if axis.text != self.x_label:
+            self.x_label = axis.text
+            self.plot.setLabel("bottom", axis.text)
+        y_text = f"{dwa.name} ({dwa.units})" if dwa.units else dwa.name
+        if y_text != self.y_label:
+            self.y_label = y_text
+            self.plot.setLabel("left", y_text)
+        self.n_updates += 1
+
+
+def _first_long_dim(dwa: DataWithAxes) -> int:
+    for index, size in enumerate(dwa.shape):
+        if size > 1:
+            return index
+    return 0
+
+
+__all__ = ["Viewer1D"]
