@@ -12,7 +12,6 @@ from typing import Any
 
 from qtpy import QtCore, QtWidgets
 
-from daqcore.gui.bridge import GuiBridge
 from daqcore.gui.module_base import InstrumentModule
 from daqcore.gui.status_line import describe_error
 
@@ -32,9 +31,9 @@ class ActuatorModule(InstrumentModule):
     kind = "actuator"
     position_changed = QtCore.Signal(float)
 
-    def __init__(self, name: str, actuator: Any, bridge: GuiBridge,
-                 parent: QtWidgets.QWidget | None = None, poll_ms: int = 200) -> None:
-        super().__init__(name, actuator, bridge, parent)
+    def __init__(self, name: str, actuator: Any, parent: QtWidgets.QWidget | None = None,
+                 poll_ms: int = 200) -> None:
+        super().__init__(name, actuator, parent)
         units = getattr(actuator, "units", "")
         self.units = units
         self.current_value: float | None = None

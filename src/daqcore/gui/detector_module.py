@@ -15,7 +15,7 @@ from typing import Any
 from qtpy import QtCore, QtWidgets
 
 from daqcore.data import DataToExport
-from daqcore.gui.bridge import GuiBridge, LatestValue
+from daqcore.gui.bridge import LatestValue
 from daqcore.gui.data_viewer import DataViewer
 from daqcore.gui.detector_saving import ContinuousSaver, save_snapshot
 from daqcore.gui.module_base import InstrumentModule
@@ -34,7 +34,6 @@ class DetectorModule(InstrumentModule):
         Module title.
     detector : Detector
         A created detector.
-    bridge : GuiBridge
     saving_options : callable
         Returns the dashboard's current :class:`SavingOptions` (read at each save).
     """
@@ -43,10 +42,9 @@ class DetectorModule(InstrumentModule):
     data_shown = QtCore.Signal(object)
     """Emitted with each DataToExport drawn."""
 
-    def __init__(self, name: str, detector: Any, bridge: GuiBridge,
-                 saving_options: OptionsGetter = SavingOptions,
+    def __init__(self, name: str, detector: Any, saving_options: OptionsGetter = SavingOptions,
                  parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(name, detector, bridge, parent)
+        super().__init__(name, detector, parent)
         self._options = saving_options
         self.last_data: DataToExport | None = None
         self.n_shown = 0
@@ -216,6 +214,10 @@ class DetectorModule(InstrumentModule):
         self.run("closing the continuous file", saver.close)
 
     # ------------------------------------------------------------------ shutdown
+    def shutdown(self) -> None:
+        super().shutdown()
+        self._latest.close()
+
     def before_close(self) -> None:
         self._watch.stop()
         saver, self.continuous = self.continuous, None

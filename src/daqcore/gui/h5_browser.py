@@ -39,7 +39,7 @@ def open_loader(path: str | Path) -> DataLoader:
         raise BrowserError(f"{str(p)!r} is a directory, not an HDF5 file")
     try:
         return DataLoader(p, swmr_mode=True)
-    except Exception as swmr_error:  # not an SWMR file: try the plain reader
+    except Exception:  # not an SWMR file: try the plain reader
         try:
             return DataLoader(p, swmr_mode=False)
         except Exception as plain_error:

@@ -24,11 +24,11 @@ class LoggerPanel(QtWidgets.QWidget):
     """Emitted with the file path when logging ends."""
 
     def __init__(self, detectors: ModulesGetter, options: Callable[[], SavingOptions],
-                 bridge: GuiBridge, parent: QtWidgets.QWidget | None = None) -> None:
+                 parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._detectors = detectors
         self._options = options
-        self.bridge = bridge
+        self.bridge = GuiBridge(self)
         self.logger: Logger | None = None
         self.last_path = ""
         self.last_status = ""
@@ -161,6 +161,8 @@ class LoggerPanel(QtWidgets.QWidget):
         if logger is not None and logger.is_alive:
             logger.stop()
             logger.join(timeout=30)
+        self.bridge.close()
+        self._latest.close()
 
 
 __all__ = ["LoggerPanel"]

@@ -61,7 +61,7 @@ class Dashboard(QtWidgets.QMainWindow):
 
         self.tabs = QtWidgets.QTabWidget()
         self.setCentralWidget(self.tabs)
-        self.plugins_view = PluginsView(registry, self.bridge)
+        self.plugins_view = PluginsView(registry)
         self.preset_builder = PresetBuilder(registry, self.apply_preset, self.report)
         setup = QtWidgets.QSplitter()
         setup.addWidget(self.plugins_view)
@@ -70,9 +70,9 @@ class Dashboard(QtWidgets.QMainWindow):
         self.modules_area = ModulesArea()
         self.scan_panel = ScanPanel(lambda: dict(self.actuator_modules),
                                     lambda: dict(self.detector_modules),
-                                    lambda: self.saving_options, self.bridge)
+                                    lambda: self.saving_options)
         self.logger_panel = LoggerPanel(lambda: dict(self.detector_modules),
-                                        lambda: self.saving_options, self.bridge)
+                                        lambda: self.saving_options)
         self.browser = H5Browser()
         self.tabs.addTab(setup, "Setup")
         self.tabs.addTab(self.modules_area, "Modules")
@@ -180,11 +180,10 @@ class Dashboard(QtWidgets.QMainWindow):
             return widget
         module: ActuatorModule | DetectorModule
         if spec.kind == "actuator":
-            module = ActuatorModule(spec.name, instrument, self.bridge)
+            module = ActuatorModule(spec.name, instrument)
             self.actuator_modules[spec.name] = module
         else:
-            module = DetectorModule(spec.name, instrument, self.bridge,
-                                    lambda: self.saving_options)
+            module = DetectorModule(spec.name, instrument, lambda: self.saving_options)
             self.detector_modules[spec.name] = module
         self.modules_area.add(module, spec.kind)
         if spec.init:
@@ -209,8 +208,8 @@ class Dashboard(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ saving and files
     def open_saving_settings(self) -> SavingSettingsDialog:
         """Open the saving settings dialog (non-modal); *OK* applies the options."""
-        dialog = SavingSettingsDialog(self.saving_options, self.bridge,
-                                      current_file=lambda: self.last_file, parent=self)
+        dialog = SavingSettingsDialog(self.saving_options, current_file=lambda: self.last_file,
+                                      parent=self)
         dialog.accepted.connect(lambda: self._set_options(dialog.options()))
         dialog.open()
         return dialog
@@ -247,6 +246,8 @@ class Dashboard(QtWidgets.QMainWindow):
         self.logger_panel.shutdown()
         self.clear_modules()
         self.browser.close_file()
+        self.plugins_view.bridge.close()
+        self.bridge.close()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.shutdown()

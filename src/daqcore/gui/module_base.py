@@ -28,27 +28,29 @@ class InstrumentModule(QtWidgets.QGroupBox):
         Module title (the instrument's ``title``).
     instrument : Detector or Actuator
         A created instrument (not necessarily initialised).
-    bridge : GuiBridge
-        The dashboard's bridge (created in the GUI thread).
+
+    The module owns its :class:`GuiBridge` (a Qt child), so results arriving after the module
+    was deleted are dropped.
     """
 
     kind = ""
     state_changed = QtCore.Signal(str)
     """Emitted with ``'initialized'``, ``'closed'`` or ``'error'``."""
 
-    def __init__(self, name: str, instrument: Any, bridge: GuiBridge,
+    def __init__(self, name: str, instrument: Any,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(f"{name}  [{getattr(instrument, 'backend', '?')}]", parent)
         self.name = name
         self.instrument = instrument
-        self.bridge = bridge
-        self.worker = InstrumentWorker(bridge, name=f"daqcore-gui-{name}")
+        self.bridge = GuiBridge(self)
+        self.worker = InstrumentWorker(self.bridge, name=f"daqcore-gui-{name}")
         self.status = StatusLine()
         self.init_button = QtWidgets.QPushButton("Initialise")
         self.close_button = QtWidgets.QPushButton("Close")
         self.init_button.clicked.connect(self.initialise)
         self.close_button.clicked.connect(self.close_instrument)
-        self.settings_tree = SettingsTree(instrument.settings, bridge, apply=self._apply_setting,
+        self.settings_tree = SettingsTree(instrument.settings, self.bridge,
+                                          apply=self._apply_setting,
                                           on_refused=self.status.error)
         self.settings_button = QtWidgets.QPushButton("Settings")
         self.settings_button.setCheckable(True)
@@ -115,6 +117,7 @@ class InstrumentModule(QtWidgets.QGroupBox):
         self.settings_tree.detach()
         self.worker.submit(self.instrument.close)
         self.worker.shutdown(wait=True)
+        self.bridge.close()
 
     def _update_enabled(self) -> None:
         ready = self.is_initialized

@@ -40,12 +40,15 @@ class ModulesArea(QtWidgets.QSplitter):
 
     def clear(self) -> None:
         """Remove every module widget (they are deleted)."""
+        # No layout.removeWidget: with PySide it hands the widget's ownership back to Python,
+        # whose wrapper may then be freed while Qt still lists the widget as a child (a crash
+        # when the parent is deleted). deleteLater also takes the widget out of its layout.
         for layout in (self._actuator_layout, self._detector_layout):
-            for index in reversed(range(layout.count())):
+            for index in range(layout.count()):
                 item = layout.itemAt(index)
                 widget = item.widget() if item is not None else None
                 if widget is not None:
-                    layout.removeWidget(widget)
+                    widget.hide()
                     widget.deleteLater()
         self._n_detectors = 0
 

@@ -14,6 +14,9 @@ from qtpy import QtWidgets
 from daqcore.gui.bridge import GuiBridge
 
 
+_PROBE_LOCK = threading.Lock()
+
+
 def _backends_text(backends: list[dict[str, Any]]) -> str:
     parts = []
     for b in backends:
@@ -27,11 +30,10 @@ def _backends_text(backends: list[dict[str, Any]]) -> str:
 class PluginsView(QtWidgets.QWidget):
     """Tree of plugins, instruments, panels and failures from :meth:`Registry.report`."""
 
-    def __init__(self, registry: Any, bridge: GuiBridge,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, registry: Any, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry = registry
-        self.bridge = bridge
+        self.bridge = GuiBridge(self)
         self.report: dict[str, Any] | None = None
         self.tree = QtWidgets.QTreeWidget()
         self.tree.setHeaderLabels(["name", "details"])
@@ -48,13 +50,20 @@ class PluginsView(QtWidgets.QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-probe in a background thread."""
-        self.summary.setText("probing plugins...")
+        """Probe the backends in a background thread (a probe may look for a device), then
+        show the report. The instrument classes are imported here first, in the GUI thread."""
+        try:
+            self.registry.report(probe=False)
+        except Exception as exc:  # shown, never raised into Qt
+            self._failed(exc)
+            return
+        self.summary.setText("probing backends...")
 
         def job() -> None:
             try:
-                report = self.registry.report(probe=True)
-            except Exception as exc:  # shown, never raised into Qt
+                with _PROBE_LOCK:  # one probe at a time per process (drivers scan buses)
+                    report = self.registry.report(probe=True)
+            except Exception as exc:
                 self.bridge.post(self._failed, exc)
             else:
                 self.bridge.post(self.show_report, report)

@@ -136,7 +136,12 @@ class Preset:
             if not isinstance(entries, list):
                 raise PresetError(f"{source}: '{key}' must be an array of tables ([[{key}]])")
             for position, entry in enumerate(entries):
-                preset.add(_module_from_dict(entry, kind, f"{source}: {key}[{position}]"))
+                where = f"{source}: {key}[{position}]"
+                try:
+                    preset.add(_module_from_dict(entry, kind, where))
+                except PresetError as exc:
+                    raise PresetError(str(exc) if str(exc).startswith(source)
+                                      else f"{where}: {exc}") from None
         return preset
 
     def to_toml(self) -> str:

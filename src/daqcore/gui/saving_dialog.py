@@ -35,7 +35,7 @@ class SavingSettingsDialog(QtWidgets.QDialog):
         on *OK*.
     """
 
-    def __init__(self, options: SavingOptions, bridge: GuiBridge | None = None, *,
+    def __init__(self, options: SavingOptions, *,
                  current_file: Callable[[], Path | None] | None = None,
                  saver: H5Saver | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
@@ -46,7 +46,7 @@ class SavingSettingsDialog(QtWidgets.QDialog):
         self.browser: H5Browser | None = None
         self.tree_settings = options.settings()
         self.status = StatusLine()
-        self.tree = SettingsTree(self.tree_settings, bridge or GuiBridge(self),
+        self.tree = SettingsTree(self.tree_settings, GuiBridge(self),
                                  on_refused=self.status.error)
         self.file_label = QtWidgets.QLineEdit()
         self.file_label.setReadOnly(True)

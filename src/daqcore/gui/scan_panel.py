@@ -50,20 +50,19 @@ class ScanPanel(QtWidgets.QWidget):
         Return the dashboard's actuator / detector modules by name.
     options : callable
         Returns the current :class:`SavingOptions`.
-    bridge : GuiBridge
     """
 
     scan_done = QtCore.Signal(str)
     """Emitted with the file path when a scan ends (any status)."""
 
     def __init__(self, actuators: ModulesGetter, detectors: ModulesGetter,
-                 options: Callable[[], SavingOptions], bridge: GuiBridge,
+                 options: Callable[[], SavingOptions],
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._actuators = actuators
         self._detectors = detectors
         self._options = options
-        self.bridge = bridge
+        self.bridge = GuiBridge(self)
         self.scan: Scan | None = None
         self.model: ScanLiveModel | None = None
         self.last_path = ""
@@ -320,6 +319,8 @@ class ScanPanel(QtWidgets.QWidget):
         if scan is not None and scan.is_alive:
             scan.stop()
             scan.join(timeout=30)
+        self.bridge.close()
+        self._progress.close()
 
 
 __all__ = ["ScanPanel", "format_eta"]
