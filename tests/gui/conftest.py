@@ -19,9 +19,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pytest.importorskip("qtpy")
 pytest.importorskip("pyqtgraph")
 
-from daqcore.data import DataDim, DataFromPlugins, DataToExport  # noqa: E402
-from daqcore.instruments import SIM, Detector, Setting  # noqa: E402
-from daqcore.plugins import InstrumentRecord, PanelRecord, hookimpl, load_registry  # noqa: E402
+from daqcore.data import DataDim, DataFromPlugins, DataToExport
+from daqcore.instruments import SIM, Detector, Setting
+from daqcore.plugins import InstrumentRecord, PanelRecord, hookimpl, load_registry
 
 
 class FaultyDetector(Detector):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from daqcore.gui.errors import PresetError
+from daqcore.gui.errors import GuiError, PresetError
 from daqcore.gui.preset import ModuleSpec, Preset, load_preset, save_preset
 from daqcore.gui.saving_options import SavingOptions
 
@@ -52,7 +52,7 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
         load_preset(tmp_path / "nope.toml")
     binary = tmp_path / "image.toml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
-    with pytest.raises(PresetError, match="cannot read|not valid TOML"):
+    with pytest.raises(PresetError, match=r"cannot read|not valid TOML"):
         load_preset(binary)
 
 
@@ -61,9 +61,9 @@ def test_saving_options_are_validated() -> None:
                                        "compression_level": 3})
     assert (options.backend, options.compression_level) == ("tables", 3)
     assert SavingOptions.from_settings(options.settings()) == options
-    with pytest.raises(Exception, match="compression_level.*outside the limits"):
+    with pytest.raises(GuiError, match=r"compression_level.*outside the limits"):
         options.with_values(compression_level=12)
-    with pytest.raises(Exception, match="unknown saving option"):
+    with pytest.raises(GuiError, match="unknown saving option"):
         SavingOptions.from_dict({"colour": 1})
     h5py_options = options.with_values(backend="h5py", swmr=True, dynamic="float32")
     saver = h5py_options.h5saver("detector")

@@ -13,7 +13,6 @@ from qtpy import QtWidgets
 
 from daqcore.gui.bridge import GuiBridge
 
-
 _PROBE_LOCK = threading.Lock()
 
 
