@@ -138,8 +138,9 @@ class ScanPanel(QtWidgets.QWidget):
         self.detector_list.set_names(self._detectors())
         self._sync_ranges()
 
-    def _sync_ranges(self) -> None:
-        self._store_ranges()
+    def _sync_ranges(self, store: bool = True) -> None:
+        if store:
+            self._store_ranges()
         names = self.actuator_list.checked()
         self.ranges.setRowCount(len(names))
         self.ranges.setVerticalHeaderLabels(names)
@@ -158,8 +159,9 @@ class ScanPanel(QtWidgets.QWidget):
 
     def set_range(self, actuator: str, start: float, stop: float, step: float) -> None:
         """Set the range of a checked actuator (tests and scripts)."""
+        self._store_ranges()
         self._range_values[actuator] = (repr(start), repr(stop), repr(step))
-        self._sync_ranges()
+        self._sync_ranges(store=False)
 
     def configure(self, actuators: list[str], detectors: list[str]) -> None:
         """Check these actuators and detectors."""
