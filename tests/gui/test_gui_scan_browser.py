@@ -119,8 +119,10 @@ def test_logger_panel_and_browser_on_a_live_swmr_file(qtbot: Any, loaded: Any) -
     with DataLoader(panel.last_path) as loader:
         dwa = loader.load_data(node)
     assert dwa.shape[0] == panel.n_samples
-    trend = panel.viewer.viewers["mock_0d"]
-    assert len(trend.last_values) == 2  # spot and reference, as numbers and trend
+    trend = panel.viewer.viewers["mock_0d"]  # every sample is in the trend, none dropped
+    _x, y = trend.curves[0].getData()
+    assert y.size == dwa.shape[0]
+    np.testing.assert_allclose(y, dwa[0])
 
 
 def test_browser_refuses_files_it_cannot_read(dashboard: Any, tmp_path: Path) -> None:

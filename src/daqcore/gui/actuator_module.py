@@ -74,6 +74,7 @@ class ActuatorModule(InstrumentModule):
         grid.addLayout(row, 1, 2)
         grid.addWidget(self.home_button, 2, 1)
         grid.addWidget(self.stop_button, 2, 2)
+        grid.setColumnStretch(1, 1)
         self.layout_.addLayout(top)
         self.layout_.addWidget(self.bounds_label)
         self.layout_.addLayout(grid)

@@ -62,17 +62,22 @@ class DetectorModule(InstrumentModule):
         self.save_button.clicked.connect(self.save_snapshot)
         self.continuous_box.toggled.connect(self._continuous_toggled)
 
-        buttons = QtWidgets.QHBoxLayout()
-        for widget in (self.init_button, self.close_button, self.settings_button, self.snap_button,
-                       self.grab_button, self.save_button, self.continuous_box):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
+        buttons = QtWidgets.QGridLayout()
+        for column, widget in enumerate((self.init_button, self.close_button,
+                                         self.settings_button)):
+            buttons.addWidget(widget, 0, column)
+        actions: tuple[QtWidgets.QWidget, ...] = (self.snap_button, self.grab_button,
+                                                  self.save_button, self.continuous_box)
+        for column, action in enumerate(actions):
+            buttons.addWidget(action, 1, column)
+        buttons.setColumnStretch(4, 1)
         self.viewer = DataViewer()
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(self.settings_tree)
         splitter.addWidget(self.viewer)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([220, 600])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([200, 500])
         self.settings_button.setChecked(True)
         self.layout_.addLayout(buttons)
         self.layout_.addWidget(splitter, 1)

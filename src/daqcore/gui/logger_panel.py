@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from qtpy import QtCore, QtWidgets
 
 from daqcore.acquisition import Logger
+from daqcore.data import DataDim
 from daqcore.gui.bridge import GuiBridge, LatestValue
 from daqcore.gui.data_viewer import DataViewer
 from daqcore.gui.module_picker import ModulePicker
@@ -53,6 +55,8 @@ class LoggerPanel(QtWidgets.QWidget):
         self.status = StatusLine()
         self.viewer = DataViewer()
         self._latest = LatestValue(self._show, self)
+        self._lock = threading.Lock()
+        self._pending: list[Any] = []
 
         form = QtWidgets.QFormLayout()
         form.addRow("detectors", self.detector_list)
@@ -116,17 +120,29 @@ class LoggerPanel(QtWidgets.QWidget):
 
     def _on_event(self, event: Any) -> None:  # logger thread
         if event.kind == "point":
+            with self._lock:
+                self._pending.append(event)
             self._latest.set(event)
         else:
             self.bridge.post(self._on_state_event, event)
 
-    def _show(self, event: Any) -> None:
-        if event is None:
+    def _show(self, _latest: Any) -> None:
+        """Draw every sample received since the last pass: all of them in the 0D trends,
+        the newest one only in 1D/2D viewers."""
+        with self._lock:
+            events, self._pending = self._pending, []
+        if not events:
             return
-        self.n_samples = event.n_done
-        self.samples.setText(f"{event.n_done} samples in {event.elapsed:.1f} s")
-        for dte in event.data or ():
+        for event in events[:-1]:
+            for dte in event.data or ():
+                for dwa in dte:
+                    if dwa.dim == DataDim.Data0D:
+                        self.viewer.show_dwa(dwa)
+        last = events[-1]
+        for dte in last.data or ():
             self.viewer.show_dte(dte)
+        self.n_samples = last.n_done
+        self.samples.setText(f"{last.n_done} samples in {last.elapsed:.1f} s")
 
     def _on_state_event(self, event: Any) -> None:
         if event.path:

@@ -57,7 +57,7 @@ class Dashboard(QtWidgets.QMainWindow):
         self.last_file: Path | None = None
         self._message_boxes: list[QtWidgets.QMessageBox] = []
         self.setWindowTitle("daqcore dashboard")
-        self.resize(1280, 820)
+        self.resize(1500, 900)
 
         self.tabs = QtWidgets.QTabWidget()
         self.setCentralWidget(self.tabs)

@@ -25,7 +25,7 @@ class ModulesArea(QtWidgets.QSplitter):
         self.addWidget(_scroll(self._actuators))
         self.addWidget(_scroll(self._detectors))
         self.setStretchFactor(1, 3)
-        self.setSizes([380, 900])
+        self.setSizes([460, 1000])
         self._n_detectors = 0
 
     def add(self, widget: QtWidgets.QWidget, kind: str) -> None:

@@ -49,14 +49,10 @@ class PluginsView(QtWidgets.QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Probe the backends in a background thread (a probe may look for a device), then
-        show the report. The instrument classes are imported here first, in the GUI thread."""
-        try:
-            self.registry.report(probe=False)
-        except Exception as exc:  # shown, never raised into Qt
-            self._failed(exc)
-            return
-        self.summary.setText("probing backends...")
+        """Describe the plugins and probe their backends (a probe may look for a device;
+        describing imports the instrument classes, which may be slow) in a background thread,
+        then show the report."""
+        self.summary.setText("probing plugins...")
 
         def job() -> None:
             try:

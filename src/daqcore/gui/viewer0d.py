@@ -32,16 +32,16 @@ class Viewer0D(QtWidgets.QWidget):
         layout.addWidget(self.numbers)
         layout.addWidget(self.plot, 1)
         self._trends: list[deque[float]] = []
-        self._curves: list[pg.PlotDataItem] = []
+        self.curves: list[pg.PlotDataItem] = []
         self.n_updates = 0
 
     def show_data(self, dwa: DataWithAxes) -> None:
         """Append the channels' values (their mean, for a non-scalar array) and redraw."""
         values = [float(np.nanmean(a)) if a.size else float("nan") for a in channel_arrays(dwa)]
         labels = dwa.labels or [f"CH{i:02d}" for i in range(len(values))]
-        if len(self._curves) != len(values):
+        if len(self.curves) != len(values):
             self._reset(labels)
-        for trend, curve, value in zip(self._trends, self._curves, values):
+        for trend, curve, value in zip(self._trends, self.curves, values):
             trend.append(value)
             curve.setData(np.fromiter(trend, float, len(trend)))
         self.numbers.setText("   ".join(f"{label}: {value_text(v, dwa.units)}"
@@ -54,7 +54,7 @@ class Viewer0D(QtWidgets.QWidget):
     def _reset(self, labels: list[str]) -> None:
         self.plot.clear()
         self._trends = [deque(maxlen=self.history) for _ in labels]
-        self._curves = [self.plot.plot(pen=PENS[i % len(PENS)], name=label)
+        self.curves = [self.plot.plot(pen=PENS[i % len(PENS)], name=label)
                         for i, label in enumerate(labels)]
 
     @property

@@ -21,7 +21,6 @@ class Viewer1D(QtWidgets.QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.addLegend(offset=(5, 5))
         layout.addWidget(self.plot)
         self.curves: list[pg.PlotDataItem] = []
