@@ -60,7 +60,7 @@ def main(out: Path = IMAGES) -> list[Path]:
     preset.write_text(PRESET, encoding="utf-8")
     window = create_dashboard(preset, popups=False)
     window.saving_options = SavingOptions(base_path=str(work / "data"), flush_interval=0.1)
-    window.resize(1500, 900)
+    window.resize(1500, 1000)
     window.show()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -101,6 +101,14 @@ def main(out: Path = IMAGES) -> list[Path]:
     for module in window.detector_modules.values():
         module.snap()
     wait(lambda: all(m.n_shown for m in window.detector_modules.values()))
+    spot = window.detector_modules["spot"]
+    spot.instrument.settings["exposure"] = 0.01
+    spot.start_grab()
+    wait(lambda: spot.n_shown > 60)
+    spot.stop_grab()
+    wait(lambda: not spot.is_grabbing)
+    for name in ("spot", "camera"):
+        window.detector_modules[name].settings_button.setChecked(False)
     window.detector_modules["camera"].viewer.viewers["mock_2d"].set_crosshair(-1.0, 0.5)
     window.tabs.setCurrentWidget(window.modules_area)
     shoot("modules")

@@ -49,8 +49,9 @@ def test_scan_panel_runs_a_grid_and_the_browser_shows_it(qtbot: Any, loaded: Any
     np.testing.assert_allclose(view.image.image, saved[0])
 
     # open it in the browser: tree, attributes, and a channel plotted against the actuators
-    assert window.open_file(path)
+    qtbot.mouseClick(panel.show_button, LEFT)
     browser = window.browser
+    assert window.tabs.currentWidget() is browser and browser.path == path
     assert "/RawData/Scan000/Detector001/Data1D/CH00/Data00" in browser.node_paths()
     assert browser.select("/RawData/Scan000/Detector000/Data0D/CH00/Data00")
     assert browser.attribute_values()["units"] == "V"
@@ -113,6 +114,8 @@ def test_logger_panel_and_browser_on_a_live_swmr_file(qtbot: Any, loaded: Any) -
     assert browser.current_path() == node and browser.plotted.shape[0] > first
     curve = browser.viewer.viewers["node"]
     assert isinstance(curve, Viewer1D) and curve.x_label == "time (s)"
+    times = curve.curves[0].getData()[0]  # epoch seconds shown from the first sample
+    assert times[0] == 0.0 and np.all(np.diff(times) > 0) and curve.time_origin[:2] == "20"
     qtbot.mouseClick(panel.stop_button, LEFT)
     qtbot.waitUntil(lambda: panel.last_status == "stopped", timeout=10000)
     browser.close_file()

@@ -24,6 +24,8 @@ class LoggerPanel(QtWidgets.QWidget):
 
     log_done = QtCore.Signal(str)
     """Emitted with the file path when logging ends."""
+    open_requested = QtCore.Signal(str)
+    """*Show in browser* was clicked (with the last file)."""
 
     def __init__(self, detectors: ModulesGetter, options: Callable[[], SavingOptions],
                  parent: QtWidgets.QWidget | None = None) -> None:
@@ -52,6 +54,8 @@ class LoggerPanel(QtWidgets.QWidget):
         self.samples = QtWidgets.QLabel("0 samples")
         self.file_path = QtWidgets.QLineEdit()
         self.file_path.setReadOnly(True)
+        self.show_button = QtWidgets.QPushButton("Show in browser")
+        self.show_button.clicked.connect(lambda: self.open_requested.emit(self.last_path))
         self.status = StatusLine()
         self.viewer = DataViewer()
         self._latest = LatestValue(self._show, self)
@@ -71,6 +75,7 @@ class LoggerPanel(QtWidgets.QWidget):
         left.addWidget(self.samples)
         left.addWidget(QtWidgets.QLabel("file"))
         left.addWidget(self.file_path)
+        left.addWidget(self.show_button)
         left.addWidget(self.status)
         left.addStretch(1)
         holder = QtWidgets.QWidget()
@@ -170,6 +175,7 @@ class LoggerPanel(QtWidgets.QWidget):
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.show_button.setEnabled(bool(self.last_path))
 
     def shutdown(self) -> None:
         """Stop a running logger and wait for its file to be closed."""

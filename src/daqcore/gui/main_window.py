@@ -81,6 +81,8 @@ class Dashboard(QtWidgets.QMainWindow):
         self.tabs.addTab(self.browser, "H5 browser")
         self.scan_panel.scan_done.connect(self._file_written)
         self.logger_panel.log_done.connect(self._file_written)
+        self.scan_panel.open_requested.connect(self.open_file)
+        self.logger_panel.open_requested.connect(self.open_file)
         self.modules_changed.connect(self.scan_panel.refresh_modules)
         self.modules_changed.connect(self.logger_panel.refresh_modules)
         self.panels: list[LoadedPanel] = []

@@ -54,6 +54,8 @@ class ScanPanel(QtWidgets.QWidget):
 
     scan_done = QtCore.Signal(str)
     """Emitted with the file path when a scan ends (any status)."""
+    open_requested = QtCore.Signal(str)
+    """*Show in browser* was clicked (with the last file)."""
 
     def __init__(self, actuators: ModulesGetter, detectors: ModulesGetter,
                  options: Callable[[], SavingOptions],
@@ -83,7 +85,8 @@ class ScanPanel(QtWidgets.QWidget):
         self.title = QtWidgets.QLineEdit()
         self.ranges = QtWidgets.QTableWidget(0, 3)
         self.ranges.setHorizontalHeaderLabels(["start", "stop", "step"])
-        self.ranges.horizontalHeader().setStretchLastSection(True)
+        self.ranges.horizontalHeader().setSectionResizeMode(
+            QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.ranges.setMaximumHeight(110)
         self._range_values: dict[str, tuple[str, str, str]] = {}
 
@@ -98,6 +101,8 @@ class ScanPanel(QtWidgets.QWidget):
         self.eta = QtWidgets.QLabel("ETA -")
         self.file_path = QtWidgets.QLineEdit()
         self.file_path.setReadOnly(True)
+        self.show_button = QtWidgets.QPushButton("Show in browser")
+        self.show_button.clicked.connect(lambda: self.open_requested.emit(self.last_path))
         self.status = StatusLine()
         self.live = ScanLiveView()
         self._progress = LatestValue(self._show_progress, self)
@@ -121,6 +126,7 @@ class ScanPanel(QtWidgets.QWidget):
         left.addWidget(self.eta)
         left.addWidget(QtWidgets.QLabel("file"))
         left.addWidget(self.file_path)
+        left.addWidget(self.show_button)
         left.addWidget(self.status)
         left.addStretch(1)
         holder = QtWidgets.QWidget()
@@ -307,6 +313,7 @@ class ScanPanel(QtWidgets.QWidget):
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
+        self.show_button.setEnabled(not running and bool(self.last_path))
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
         if not running:

@@ -29,6 +29,8 @@ class Viewer0D(QtWidgets.QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "sample")
         self.plot.addLegend(offset=(5, 5))
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         layout.addWidget(self.numbers)
         layout.addWidget(self.plot, 1)
         self._trends: list[deque[float]] = []
