@@ -18,6 +18,8 @@ from daqcore.cli.plugins_cmd import PluginCommandGroup
 #: Built-in subcommands: name -> ("module:attribute", one-line help shown by ``daqcore --help``).
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "browse": ("daqcore.cli.browse_cmd:browse", "Print the tree of HDF5 files."),
+    "dashboard": ("daqcore.cli.dashboard_cmd:dashboard",
+                  "Open the Qt dashboard: instruments, scans, logs, files."),
     "demo": ("daqcore.cli.demo:demo",
              "Scan simulated instruments, save, reload and check the data."),
     "log": ("daqcore.cli.log_cmd:log", "Log detectors at a fixed interval into an HDF5 file."),
