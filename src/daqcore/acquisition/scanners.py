@@ -370,6 +370,8 @@ def _points_array(points: object, what: str) -> np.ndarray:
 class ScannerTabular(Scanner):
     """Positions read from a table (PyMoDAQ ``Tabular``), optionally walked at a fixed step.
 
+    The data are stored as spread data with ``extended_shape=(n_points,)``.
+
     Parameters
     ----------
     table : array-like, shape (n_rows, n_actuators)
@@ -378,8 +380,6 @@ class ScannerTabular(Scanner):
         If given, the path is followed along straight segments between consecutive rows,
         one point every ``step`` (Euclidean distance in actuator space, the last vertex
         always included); if ``None`` only the table rows are visited.
-
-    The data are stored as spread data with ``extended_shape=(n_points,)``.
     """
 
     table: Sequence[Sequence[float]] | np.ndarray = ()
