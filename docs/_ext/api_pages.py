@@ -21,7 +21,7 @@ PAGE = """\
 
 ```{{eval-rst}}
 .. automodule:: {module}
-   :members:
+   :members:{members}
 ```
 """
 
@@ -60,7 +60,11 @@ def submodules(module: str, documented: set[str]) -> list[str]:
 
 
 def page_text(module: str, documented: set[str]) -> str:
-    text = PAGE.format(module=module)
+    # the names of __all__ given explicitly: autodoc then also finds the names a package
+    # imports lazily (module __getattr__), which dir() does not list
+    names = getattr(importlib.import_module(module), "__all__", None)
+    members = (" " + ", ".join(names)) if names else ""
+    text = PAGE.format(module=module, members=members)
     subs = submodules(module, documented)
     if subs:
         entries = "\n".join(
