@@ -152,11 +152,12 @@ def section_of(path: str) -> str:
     raise AssertionError(f"node {path} matches no rule of section 1 (Names)")
 
 
-def _nodes(path: Path) -> list[tuple[str, h5py.HLObject]]:
+def _nodes(path: Path) -> list[tuple[str, dict[str, object]]]:
+    """(path, attributes) of every node of the file, the root first."""
     with h5py.File(path, "r") as f:
-        found = [("/", f)]
+        found: list[tuple[str, h5py.HLObject]] = [("/", f)]
         f.visititems(lambda name, obj: found.append(("/" + name, obj)))
-        return [(p, {k: n.attrs[k] for k in n.attrs}) for p, n in found]  # type: ignore[misc]
+        return [(p, {k: n.attrs[k] for k in n.attrs}) for p, n in found]
 
 
 def encoding_of(value: object) -> str:
