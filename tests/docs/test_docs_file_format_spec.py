@@ -60,6 +60,24 @@ def test_spec_tables_parse():
     assert tables["4.8"]["offset"][0].startswith("json float")
 
 
+def test_encoding_table_examples_round_trip():
+    """Every example value of the table of section 3.1 is read back by daqcore's decoder."""
+    from daqcore.saving import decode_attribute, encode_attribute
+
+    text = SPEC.read_text(encoding="utf-8")
+    table = text[text.index("### 3.1"):text.index("### 3.2")]
+    rows = [line for line in table.splitlines()
+            if line.startswith("| `") and not line.startswith("| `type`")]
+    assert len(rows) >= 6
+    for row in rows:
+        _types, module, examples = (c.strip() for c in row.strip("|").split("|"))
+        for example in re.findall(r"`([^`]+)`", examples):
+            value = decode_attribute(json.dumps({"module": module.strip("`"), "type": "x",
+                                                 "data": example}))
+            again = decode_attribute(encode_attribute(value))
+            assert again == value or value != value, (row, example)
+
+
 # ------------------------------------------------------------------------- files to check
 def _write_files(folder: Path, backend: str) -> dict[str, Path]:
     from daqcore.data import Axis, DataRaw, DataToExport
