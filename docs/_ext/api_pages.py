@@ -74,12 +74,49 @@ def page_text(module: str, documented: set[str]) -> str:
     return text
 
 
+def _help_text(command: Any, name: str, parent: Any) -> str:
+    import click
+
+    ctx = click.Context(command, info_name=name, parent=parent, terminal_width=96,
+                        max_content_width=96)
+    return str(command.get_help(ctx))
+
+
+def cli_page_text() -> str:
+    """``api/cli.md``: the ``--help`` of ``daqcore`` and of every subcommand (plugins' too)."""
+    import click
+
+    from daqcore.cli.main import main
+
+    root = click.Context(main, info_name="daqcore", terminal_width=96, max_content_width=96)
+    parts = ["# Command line: `daqcore`\n",
+             "The `--help` text of every command, as `daqcore COMMAND --help` prints it "
+             "(generated from the commands at build time, so it is always current; commands "
+             "contributed by the installed plugins included).\n",
+             f"```text\n{main.get_help(root)}\n```\n"]
+    for name in main.list_commands(root):
+        command = main.get_command(root, name)
+        if command is None:
+            continue
+        parts.append(f"## `daqcore {name}`\n\n```text\n{_help_text(command, name, root)}\n```\n")
+        if isinstance(command, click.Group):
+            sub_root = click.Context(command, info_name=name, parent=root)
+            for sub in command.list_commands(sub_root):
+                subcommand = command.get_command(sub_root, sub)
+                if subcommand is not None:
+                    parts.append(f"### `daqcore {name} {sub}`\n\n```text\n"
+                                 f"{_help_text(subcommand, sub, sub_root)}\n```\n")
+    return "\n".join(parts)
+
+
 def write_api_pages(app: Any) -> None:
-    """Create ``api/<module>.md`` for every configured module, remove stale ones."""
+    """Create ``api/<module>.md`` for every configured module (and ``api/cli.md``), remove
+    stale ones."""
     folder = Path(app.srcdir) / "api"
     folder.mkdir(exist_ok=True)
     documented = set(app.config.api_modules)
     wanted = {f"{module}.md": page_text(module, documented) for module in app.config.api_modules}
+    wanted["cli.md"] = cli_page_text()
     for stale in folder.glob("*.md"):
         if stale.name not in wanted:
             stale.unlink()
