@@ -54,3 +54,5 @@ def test_docs_build_without_warnings(tmp_path):
         assert (out / f"{docname(page)}.html").is_file(), docname(page)
     api = (out / "api" / "daqcore.data.html").read_text(encoding="utf-8")
     assert 'id="daqcore.data.DataWithAxes"' in api and 'id="daqcore.data.Axis.units_as"' in api
+    cli = (out / "api" / "cli.html").read_text(encoding="utf-8")
+    assert "Usage: daqcore scan [OPTIONS]" in cli and "--naverage" in cli
