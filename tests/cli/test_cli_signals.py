@@ -31,9 +31,22 @@ def _start(*args: str) -> subprocess.Popen[str]:
             break
     else:
         raise AssertionError("".join(seen))
-    time.sleep(0.5)  # some points are taken
     assert proc.poll() is None, "".join(seen) + proc.stdout.read()
     return proc
+
+
+def _wait_for_saved_data(path, node: str, timeout: float = 30.0) -> None:
+    """Block until a live reader sees the first saved value of ``node`` (the run is under way)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with h5py.File(path, "r", swmr=True) as f:
+                if node in f and f[node].shape[0] and np.isfinite(f[node][0]).all():
+                    return
+        except (OSError, KeyError):
+            pass  # not created or not flushed yet
+        time.sleep(0.05)
+    raise AssertionError(f"no data in {node} of {path} after {timeout} s")
 
 
 @pytest.mark.slow
@@ -42,6 +55,7 @@ def test_a_signal_stops_a_scan_saves_and_closes(tmp_path, signum, code):
     out = tmp_path / "s.h5"
     proc = _start("scan", "-a", "mock_x", "-d", "mock_0d", "-r", "0", "9.99", "0.01",
                   "--set", "mock_0d.exposure=0.01", "-o", str(out))
+    _wait_for_saved_data(out, "RawData/Scan000/Detector000/Data0D/CH00/Data00")
     proc.send_signal(signum)
     text, _ = proc.communicate(timeout=60)
     assert proc.returncode == code, text
@@ -61,6 +75,7 @@ def test_a_signal_stops_a_scan_saves_and_closes(tmp_path, signum, code):
 def test_a_signal_stops_a_log_saves_and_closes(tmp_path, signum, code):
     out = tmp_path / "l.h5"
     proc = _start("log", "-d", "mock_0d", "-i", "0.01", "-o", str(out))
+    _wait_for_saved_data(out, "RawData/Detector000/Data0D/CH00/EnlData00")
     proc.send_signal(signum)
     text, _ = proc.communicate(timeout=60)
     assert proc.returncode == code, text
