@@ -128,12 +128,12 @@ def _first_step_cost(make):
 
 @pytest.mark.parametrize("order", ["normal", "snake"])
 def test_huge_grid_reaches_its_first_point_without_listing_points(order):
-    scanner, first, elapsed, peak = _first_step_cost(
+    scanner, first, _, peak = _first_step_cost(
         lambda: ScannerGrid(axes=[(0, 1999, 1), (0, 1999, 1)], order=order))
     assert scanner.n_steps == 4_000_000
     assert first == ScanStep(0, (0, 0), (0.0, 0.0))
     assert peak < 5e6, f"{peak / 1e6:.1f} MB traced before the first point"
-    assert elapsed < 2.0  # the benchmark measures < 0.3 s; generous on a loaded machine
+    # the time to the first point is measured by benchmarks/bench_scale.py, not asserted here
 
 
 def test_long_tabular_walk_is_computed_segment_by_segment():

@@ -1,10 +1,10 @@
 """Typed scanner parameters: checking Python values and parsing command-line text.
 
 A :class:`ParameterSpec` declares one parameter of a registered scanner: its name, its type,
-its default (:data:`REQUIRED` when it has none) and a help line. The types a parameter may
+its default (``REQUIRED`` when it has none) and a help line. The types a parameter may
 have are the ones TOML, the command line and Python all express:
 
-``float``, ``int``, ``bool``, ``str``, ``list[float]``, ``list[str]``, :data:`Table`
+``float``, ``int``, ``bool``, ``str``, ``list[float]``, ``list[str]``, ``Table``
 (``list[list[float]]``: rows of numbers, e.g. points or ``(start, stop, step)`` ranges), and
 any of them ``| None``.
 
@@ -196,9 +196,9 @@ class ParameterSpec:
     name : str
         Keyword argument of the scanner's factory.
     type : type
-        See the module docstring (``float``, ``int``, ``list[float]``, :data:`Table`, ...).
+        See the module docstring (``float``, ``int``, ``list[float]``, ``Table``, ...).
     default : object
-        Value when not given; :data:`REQUIRED` makes the parameter mandatory.
+        Value when not given; ``REQUIRED`` makes the parameter mandatory.
     help : str
         One line for ``daqcore scan --help`` style listings.
     choices : tuple

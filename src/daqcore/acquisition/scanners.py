@@ -105,7 +105,7 @@ class Scanner:
 
     Subclasses call :meth:`_finish` in ``__post_init__`` and implement :meth:`_chunk`
     (the positions and indexes of steps ``start`` to ``stop``), :meth:`bounds` and
-    :meth:`axis_values`. Adaptive scanners override :meth:`__iter__` and :meth:`tell`.
+    :meth:`axis_values`. Adaptive scanners override ``__iter__`` and :meth:`tell`.
 
     Attributes
     ----------
@@ -449,6 +449,8 @@ class ScannerSpread(Scanner):
 class ScannerTabular(Scanner):
     """Positions read from a table (PyMoDAQ ``Tabular``), optionally walked at a fixed step.
 
+    The data are stored as spread data, with one extended dimension of ``n_points``.
+
     Parameters
     ----------
     table : array-like, shape (n_rows, n_actuators)
@@ -458,8 +460,6 @@ class ScannerTabular(Scanner):
         one point every ``step`` (Euclidean distance in actuator space, the last vertex
         always included); if ``None`` only the table rows are visited. The walked points
         are computed segment by segment as the scan goes.
-
-    The data are stored as spread data with ``extended_shape=(n_points,)``.
     """
 
     table: Sequence[Sequence[float]] | np.ndarray = ()
