@@ -1,4 +1,4 @@
-"""The specs of the built-in scanners (:data:`SPECS`).
+"""The specs of the built-in scanners (``SPECS``).
 
 They are registered through the ``daqcore_scanners`` hook like a third party's, by the
 first-party plugin :mod:`daqcore_plugins.scanners.plugin` (entry point ``daqcore-scanners``).

@@ -2,7 +2,7 @@
 
 Named by the ``daqcore-scanners`` entry point. Loading this module (``daqcore --help``,
 ``daqcore plugins``) imports nothing of the acquisition layer; the specs
-(:data:`daqcore.acquisition.builtin_scanners.SPECS`) are imported when the hook is called,
+(``daqcore.acquisition.builtin_scanners.SPECS``) are imported when the hook is called,
 i.e. when a scanner is looked up by name.
 """
 
