@@ -43,6 +43,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataShapeError, IncompatibleUnitsError
+from daqcore.data.lazy import as_array
 from daqcore.data.units import (
     _multiplicative_factor,
     format_units,
@@ -293,7 +294,7 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
             value, unit, err = _power_channel(*ops)
         else:
             value, unit, err = _generic_channel(ufunc, ops, kwargs)
-        value = np.asarray(value)
+        value = as_array(value)
         try:
             if value.shape != result_shape:
                 value = np.broadcast_to(value, result_shape).copy()
@@ -374,7 +375,7 @@ class ArithmeticMixin(NDArrayOperatorsMixin):
 
     def _map_channels(self, function: Any, keep_errors: bool = True) -> Any:
         dwa = cast("DataBase", self)
-        data = [np.asarray(function(array)) for array in dwa.data]
+        data = [as_array(function(array)) for array in dwa.data]
         errors = dwa.errors if keep_errors else None
         return type(dwa)._new_unchecked(dwa, data, errors, dwa._copy_axes(), dwa.nav_indexes,
                                         source=DataSource.calculated)

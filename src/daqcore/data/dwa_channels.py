@@ -10,6 +10,7 @@ import numpy as np
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataError, DataIndexError, DataShapeError, IndexTypeError
+from daqcore.data.lazy import as_array
 from daqcore.data.units import (
     base_units,
     check_units,
@@ -178,14 +179,14 @@ class ChannelsMixin:
             is daqcore's ``DataUnitsError``).
         """
         units = check_units(units)
-        data = [np.asarray(convert_values(array, self._units, units, context,
+        data = [as_array(convert_values(array, self._units, units, context,
                                           **context_kwargs)) for array in self._data]
         errors = None
         if self._errors is not None:
             if context is None:
                 errors = [convert_errors(array, self._units, units) for array in self._errors]
             else:  # |dy/dx|·s: the conversion through a context is generally not linear
-                errors = [np.abs(np.asarray(convert_values(x + s, self._units, units, context,
+                errors = [np.abs(as_array(convert_values(x + s, self._units, units, context,
                                                            **context_kwargs)) - y)
                           for x, s, y in zip(self._data, self._errors, data)]
         if inplace:

@@ -65,7 +65,7 @@ class IncompatibleUnitsError(DataUnitsError):
 
     The instances daqcore raises also derive from ``pint.DimensionalityError`` (and so from
     ``TypeError``), which PyMoDAQ raises in the same places; that subclass is built when pint
-    is first imported (see :func:`daqcore.data.units.incompatible_units_error`), so importing
+    is first imported (see ``daqcore.data.units.incompatible_units_error``), so importing
     this module does not import pint.
     """
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataIndexError, DataShapeError
+from daqcore.data.lazy import as_array
 
 if TYPE_CHECKING:
     from daqcore.data.data import DataWithAxes
@@ -63,7 +64,7 @@ class ReductionMixin:
     def _reduce(self, function: Any, axis: Any, errors_rule: str, **kwargs: Any) -> DataWithAxes:
         dwa: DataWithAxes = self  # type: ignore[assignment]
         axes = _normalize_axis(axis, len(dwa.shape))
-        data = [np.asarray(function(array, axis=axes, **kwargs)) for array in dwa.data]
+        data = [as_array(function(array, axis=axes, **kwargs)) for array in dwa.data]
         errors = None
         if dwa.errors is not None and errors_rule != "none":
             errors = []
@@ -78,7 +79,7 @@ class ReductionMixin:
                     errors.append(_take_at_extremum(array, np.asarray(sigma), axes, pick))
         if data[0].ndim == 0:
             data = [array.reshape(1) for array in data]
-            errors = None if errors is None else [np.asarray(e).reshape(1) for e in errors]
+            errors = None if errors is None else [as_array(e).reshape(1) for e in errors]
         new = dwa.deepcopy_with_new_data(data, remove_axes_index=list(axes),
                                          source=DataSource.calculated, errors=errors)
         return new

@@ -22,6 +22,7 @@ from daqcore.data.errors import (
     DataShapeError,
     SpreadAxisLengthError,
 )
+from daqcore.data.lazy import as_array, is_lazy_array
 from daqcore.data.units import convert_errors, convert_values, format_units, is_quantity
 
 
@@ -35,6 +36,17 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _checked_lazy(item: Any, position: int, what: str) -> Any:
+    """A lazy (dask) channel is kept as it is, after the checks that need no data."""
+    if item.ndim == 0:
+        item = item.reshape(1)
+    if np.dtype(item.dtype).kind in "OUSV":
+        raise ChannelsTypeError(f"{what} {position} is not numeric (dtype {item.dtype})")
+    if 0 in item.shape:
+        raise ChannelsTypeError(f"{what} {position} is empty (shape {item.shape})")
+    return item
+
+
 def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | None]:
     """One channel as an ndarray (at least 1-D) and the units it carried (Quantity) or None."""
     if type(item) is np.ndarray and item.ndim and item.size and item.dtype.kind != "O":
@@ -43,6 +55,8 @@ def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | 
     if is_quantity(item):
         units = format_units(item.units)
         item = item.magnitude
+    if is_lazy_array(item):
+        return _checked_lazy(item, position, what), units
     if type(item) is not np.ndarray:
         if isinstance(item, numbers.Number) or isinstance(item, np.generic):
             item = np.array([item])
@@ -126,7 +140,7 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
         if is_quantity(item):
             item_units = format_units(item.units)
             item = item.magnitude
-        array = np.asarray(item)
+        array = as_array(item)
         if array.ndim == 0:
             array = array.reshape(1)
         if item_units is not None and item_units != units:
@@ -137,7 +151,11 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
             except ValueError:
                 raise DataShapeError(f"errors array {position} has shape {array.shape}, data "
                                      f"has {data[position].shape}") from None
-        if np.iscomplexobj(array) or np.any(array < 0):
+        if is_lazy_array(array):  # checking the values would read them all
+            if np.dtype(array.dtype).kind == "c":
+                raise DataShapeError(f"errors array {position} is complex; errors are standard "
+                                     f"deviations (>= 0)")
+        elif np.iscomplexobj(array) or np.any(array < 0):
             raise DataShapeError(f"errors array {position} has negative or complex values; "
                                  f"errors are standard deviations (>= 0)")
         channels.append(array)
