@@ -120,9 +120,12 @@ def test_slow_writer_drops_and_counts_exactly(tmp_path: Path) -> None:
     assert sink.verification is not None and sink.verification.ok
     with h5py.File(path, "r") as f:
         gaps = f["stream_gaps"][:]
-        assert int(gaps[:, 1].sum()) == c.lost_pool == f.attrs["n_lost_pool"]
+        assert int(gaps[:, 1].sum()) == c.lost_pool + c.lost_device
+        assert f.attrs["n_lost_pool"] == c.lost_pool
         assert f["adc_counts"].shape == (c.written,)
         data = f["adc_counts"][:]
+    if c.lost_device:  # a starved producer stalled the device: the signal does not skip there
+        return
     # every stored run of samples is exactly the signal at its place in the stream
     stream = np.round(expected_mv(6_000_000, 100e-9) / 1000 * 32767).astype(np.int64)
     file_pos, stream_pos = 0, 0
