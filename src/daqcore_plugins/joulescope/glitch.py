@@ -11,9 +11,10 @@ Window rule (per sample, in order): if the range differs from the previous sampl
 if no window was open, one opens at this sample. The samples of a window except its last
 one get interpolated currents; voltages and bits are untouched.
 
-Supported modes: ``'off'``, ``'interp_1_n_1'`` (default, also ``'normal'``) and
-``'interp_1_m_1'`` (the more aggressive table). joulescope's ``mean_*`` and ``nan_*``
-variants are not implemented.
+Supported modes: ``'off'`` (and ``'off_*'``), ``'interp_1_n_1'`` (default, also
+``'normal'``), ``'interp_1_m_1'`` (the more aggressive table) and fixed windows
+``'interp_1_<w>_1'``. joulescope's ``mean_*`` and ``nan_*`` kinds are implemented by
+:mod:`~daqcore_plugins.joulescope.raw_processor` only.
 """
 
 from __future__ import annotations
@@ -39,31 +40,40 @@ SUPPRESS_MATRIX_N = _window_table("05777778/30777778/55077778/55507778/55550778/
 
 _ZERO = np.zeros((9, 9), dtype=np.uint8)
 
-SUPPRESS_MODES = ("off", "interp_1_n_1", "interp_1_m_1")
+SUPPRESS_MODES = ("off", "interp_1_n_1", "interp_1_m_1", "interp_1_<window>_1",
+                  "off_<pre>_<window>_<post>")
 
 
-def parse_suppress_mode(value) -> tuple[str, np.ndarray]:
-    """Return the canonical mode name and its window table (all zeros for ``'off'``)."""
-    if value is None or value is False or value == "":
+def parse_suppress_mode(value: object) -> tuple[str, np.ndarray]:
+    """Return the canonical mode name and its window table (all zeros for ``'off'``).
+
+    Accepts joulescope's spellings: ``'off'``/None/``''``, ``'normal'``, ``'interp_1_n_1'``,
+    ``'interp_1_m_1'``, ``'interp_1_<w>_1'`` (a fixed window of ``w`` <= 12 samples after
+    every range change) and ``'off_*'``. The ``mean_*`` and ``nan_*`` kinds are accepted by
+    :class:`~daqcore_plugins.joulescope.raw_processor.RawProcessor` (and the DataReader) but
+    not by the StreamBuffer, which stores raw words and interpolates on demand.
+    """
+    from .raw_processor import MODE_INTERP, MODE_OFF, parse_mode
+
+    kind, _pre, window, _post, matrix = parse_mode(value)
+    if kind == MODE_OFF:
         return "off", _ZERO
-    if not isinstance(value, str):
-        raise InvalidParameterError(f"suppress_mode must be a string, got {value!r}")
-    name = value.lower()
-    if name == "normal":
-        name = "interp_1_n_1"
-    if name in ("interpolate_1_n_1",):
-        name = "interp_1_n_1"
-    if name == "off":
-        return "off", _ZERO
-    if name == "interp_1_n_1":
-        return name, SUPPRESS_MATRIX_N
-    if name == "interp_1_m_1":
-        return name, SUPPRESS_MATRIX_M
-    raise InvalidParameterError(
-        f"unsupported suppress_mode {value!r}; supported: {', '.join(SUPPRESS_MODES)}, 'normal'")
+    if kind != MODE_INTERP:
+        raise InvalidParameterError(
+            f"suppress_mode {value!r} is not supported by the StreamBuffer (its 'mean_*' and "
+            "'nan_*' kinds are supported by RawProcessor and DataReader); use 'off' or an "
+            "'interp_1_<n|m|window>_1' mode")
+    if matrix == "n":
+        return "interp_1_n_1", SUPPRESS_MATRIX_N
+    if matrix == "m":
+        return "interp_1_m_1", SUPPRESS_MATRIX_M
+    table = np.full((9, 9), window, dtype=np.uint8)
+    np.fill_diagonal(table, 0)
+    return f"interp_1_{window}_1", table
 
 
-def find_windows_numpy(i_range: np.ndarray, prev_range: int, table: np.ndarray):
+def find_windows_numpy(i_range: np.ndarray, prev_range: int,
+                       table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Suppression windows in a run of current ranges.
 
     Returns ``(starts, ends)`` int64 arrays of chunk indices: samples ``start .. end-1`` are

@@ -133,7 +133,9 @@ class ProcessingMixin:
 
     def process(self) -> None:
         """Calibrate, suppress range-switch glitches and reduce all pending raw samples."""
-        if self._preprocessed_sample_id + self._length < self.device_sample_id:
+        # pending samples still in the raw ring (which has RAW_MARGIN slots beyond the
+        # buffer length) are all processed; only overwritten ones force a restart
+        if self._preprocessed_sample_id + self._ring_len - 64 < self.device_sample_id:
             s0 = self._reductions[0]
             new = -(-(self.device_sample_id - self._length) // s0) * s0
             log.warning("process: stream buffer is behind: %d + %d < %d, restarting at %d",
@@ -282,6 +284,8 @@ class ProcessingMixin:
 
     def _on_last_level(self, first_entry: int, stats) -> None:
         """Accumulate charge/energy (integer pC/pJ) and call the callback per entry."""
+        if not self._user_reductions:  # reductions=[]: no statistics entries (as joulescope)
+            return
         k, mean, m2, mn, mx = stats
         step = int(self._levels.steps[-1])
         duration = step / self._fs

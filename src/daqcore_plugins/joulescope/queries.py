@@ -266,18 +266,21 @@ class QueryMixin:
 
     @property
     def data_buffer(self) -> np.ndarray:
-        """Calibrated (current, voltage) of the held samples as an (N, 2) float32 copy.
+        """Calibrated samples in joulescope's layout: a flat float32 array of ``2 * len(self)``
+        values, current and voltage interleaved, sample ``s`` at ring position
+        ``s % len(self)``; positions not holding a sample are NaN.
 
-        Testing aid (joulescope exposed its internal ring here).
+        A copy computed from the raw words (testing aid: joulescope exposed its ring here).
         """
+        length = self._length
+        out = np.full((length, 2), np.nan, dtype=np.float32)
         rs, re = self.sample_id_range
-        if re <= rs:
-            return np.zeros((0, 2), dtype=np.float32)
-        ci, cv, _ = self._decode(rs, re)
-        return np.stack([ci, cv], axis=1)
-
-
-
+        if re > rs:
+            ci, cv, _ = self._decode(rs, re)
+            pos = np.arange(rs, re, dtype=np.int64) % length
+            out[pos, 0] = ci
+            out[pos, 1] = cv
+        return out.reshape(-1)
 
 
 __all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "QueryMixin"]

@@ -274,6 +274,16 @@ class SimulatedJoulescope:
             time.sleep(0.002)
         return False
 
+    def fill_to(self, sample_id: int, timeout: float = 10.0) -> bool:
+        """Make the buffer reach ``sample_id``: wait for the streaming thread, or synthesise
+        the missing samples now when not streaming. False on timeout or stream failure."""
+        if self.is_streaming:
+            return self.wait_for_samples(sample_id, timeout)
+        sb = self.stream_buffer
+        while sb.sample_id_range[1] < sample_id:
+            self.generate(sample_id - sb.sample_id_range[1] + SAMPLES_PER_PACKET)
+        return True
+
     def read(self, duration: float) -> np.ndarray:
         """``(N, 2)`` float32 current, voltage of the next ``duration`` seconds of data."""
         fs = self.sampling_frequency

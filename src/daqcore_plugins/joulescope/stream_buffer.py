@@ -46,8 +46,30 @@ from .memory import available_memory_bytes
 from .processing import ProcessingMixin
 from .queries import DEFAULT_FIELDS, FIELD_UNITS, QueryMixin
 from .raw_format import I_RANGE_OFF, SAMPLES_PER_PACKET
+from .raw_processor import I_RANGE_MISSING, SUPPRESS_SAMPLES_MAX, RawProcessor
 from .reductions import (
     ReductionLevels,
+)
+from .stats import (
+    NP_STATS_NAMES,
+    STATS_DTYPE,
+    STATS_FIELD_COUNT,
+    STATS_FIELD_NAMES,
+    single_stat_to_api,
+    stats_array_factory,
+    stats_invalidate,
+    stats_to_api,
+)
+from .stats_v0 import (
+    RunningStatistics,
+    Statistics,
+    reduction_downsample,
+    stats_array_clear,
+    stats_array_invalidate,
+    stats_compute,
+    stats_factory,
+    usb_packet_factory,
+    usb_packet_factory_signal,
 )
 from .usb import UsbInputMixin
 
@@ -60,7 +82,18 @@ RAW_MARGIN = 1 << 16
 #: Fraction of the available memory a buffer may use.
 MEMORY_FRACTION = 0.8
 
-def _validate_reductions(reductions) -> list[int]:
+def _internal_reduction(length: int) -> int:
+    """Level-0 size used internally when the user asks for no reductions: the largest
+    divisor of ``length`` in [2, 200] (statistics then still combine blocks)."""
+    for d in range(min(200, length), 1, -1):
+        if length % d == 0:
+            return d
+    raise InvalidReductionsError(
+        f"reductions=[] needs a buffer length with a divisor in [2, 200], got {length} samples; "
+        "change the duration slightly")
+
+
+def _validate_reductions(reductions: object) -> list[int]:
     try:
         if isinstance(reductions, (str, bytes)):
             raise TypeError
@@ -68,8 +101,6 @@ def _validate_reductions(reductions) -> list[int]:
     except TypeError:
         raise InvalidReductionsError(f"reductions must be a sequence of integers, "
                                      f"got {reductions!r}") from None
-    if not values:
-        raise InvalidReductionsError("reductions must hold at least one factor, got []")
     if len(values) > REDUCTION_MAX:
         raise InvalidReductionsError(
             f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
@@ -121,8 +152,11 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
             raise InvalidParameterError(
                 f"duration {duration} s at {fs} Hz gives {length} samples; "
                 f"at least {SAMPLES_PER_PACKET} are needed")
-        step = int(np.prod(red))
+        step = int(np.prod(red)) if red else 1
         length = -(-length // step) * step
+        self._user_reductions = red
+        if not red:
+            red = [_internal_reduction(length)]
         raw_len = length + RAW_MARGIN
         need = raw_len * 5 + ReductionLevels.bytes_for(length, red)
         avail = available_memory_bytes()
@@ -189,7 +223,7 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         return self._length
 
     def __str__(self) -> str:
-        return f"StreamBuffer(length={self._length}, reductions={self._reductions!r})"
+        return f"StreamBuffer(length={self._length}, reductions={self._user_reductions!r})"
 
     @property
     def backend(self) -> str:
@@ -203,7 +237,8 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
 
     @property
     def reductions(self) -> list[int]:
-        return list(self._reductions)
+        """The reduction factors as given (an internal level exists even for ``[]``)."""
+        return list(self._user_reductions)
 
     @property
     def sampling_frequency(self) -> float:
@@ -395,4 +430,30 @@ def warm_up() -> None:
     sb.statistics_get(s0 + 3, s1 - 3)
     sb.samples_get(s0, s1, fields=["current", "voltage"])
     _WARM["done"] = True
-__all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "StreamBuffer", "warm_up"]
+#: What ``joulescope.v0.stream_buffer`` users import: this module is its drop-in.
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FIELD_UNITS",
+    "I_RANGE_MISSING",
+    "NP_STATS_NAMES",
+    "STATS_DTYPE",
+    "STATS_FIELD_COUNT",
+    "STATS_FIELD_NAMES",
+    "SUPPRESS_SAMPLES_MAX",
+    "RawProcessor",
+    "RunningStatistics",
+    "Statistics",
+    "StreamBuffer",
+    "reduction_downsample",
+    "single_stat_to_api",
+    "stats_array_clear",
+    "stats_array_factory",
+    "stats_array_invalidate",
+    "stats_compute",
+    "stats_factory",
+    "stats_invalidate",
+    "stats_to_api",
+    "usb_packet_factory",
+    "usb_packet_factory_signal",
+    "warm_up",
+]

@@ -51,7 +51,7 @@ def test_bad_raw_input_raises_clear_errors(backend):
 
 
 @pytest.mark.parametrize(
-    "reductions", [(), (200, 0), (200, 1.5), (200, -100), (2, 2, 2, 2, 2, 2), "abc", 5]
+    "reductions", [(200, 0), (200, 1.5), (200, -100), (2, 2, 2, 2, 2, 2), "abc", 5]
 )
 def test_invalid_reductions(reductions):
     with pytest.raises(InvalidReductionsError):
