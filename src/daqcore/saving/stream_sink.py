@@ -198,9 +198,14 @@ class StreamSink:
             attrs.update(spec(start) if callable(spec) else spec)
         attrs.update(start.plan.get("attrs", {}))
         attrs.update(start.metadata)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            self.path.unlink()
+        if self.path.is_dir():
+            raise StreamSinkError(f"{self.path} is a directory, not a file to write")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                self.path.unlink()
+        except OSError as exc:
+            raise StreamSinkError(f"cannot create {self.path}: {exc}") from None
         backend = get_backend("h5py")
         if not hasattr(backend, "create_stream_array"):
             raise StreamSinkError("the HDF5 backend cannot write streams")
