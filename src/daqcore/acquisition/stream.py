@@ -402,9 +402,16 @@ class StreamEngine:
         self._started = True
         channels = tuple(self.source.channels)
         dtype = np.dtype(self.source.dtype)
-        pool = [np.empty((len(channels), self.block_samples), dtype=dtype)
-                for _ in range(self.n_buffers)]
-        _prefault(pool)
+        try:
+            pool = [np.empty((len(channels), self.block_samples), dtype=dtype)
+                    for _ in range(self.n_buffers)]
+            _prefault(pool)
+        except MemoryError:
+            self._close_subscribers()
+            self._done.set()
+            size = self.n_buffers * len(channels) * self.block_samples * dtype.itemsize
+            raise StreamError(f"the buffer pool ({size / 2**20:.0f} MiB) does not fit in "
+                              "memory; use fewer or smaller buffers") from None
         self._filler = BlockFiller(pool, channels, self.policy, self.max_samples)
         self._pool = pool
         plan: dict[str, Any] = {"channels": channels, "dtype": dtype.str,
