@@ -14,7 +14,7 @@ its file from the first record to the last:
   holding every block flushed before the kill;
 * **RunStop** writes the final head and ``stream_summary``, closes the SWMR file, reopens it to
   store the run's counts and status as attributes too (skipped when a reader still holds the
-  file locked after ``attrs_timeout``; :attr:`StreamSink.attrs_written` says which), reopens it
+  file locked after ``attrs_timeout``; ``StreamSink.attrs_written`` says which), reopens it
   read-only and checks the stored sample count
   against the producer's count (``n_produced − n_lost_pool − n_lost_write``); a mismatch raises
   :class:`StreamVerificationError` (the run then ends ``failed``).

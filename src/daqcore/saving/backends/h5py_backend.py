@@ -153,9 +153,13 @@ class H5pyBackend(OpenFileMixin):
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
-                      fill_value: Any = None, title: str = "") -> Any:
-        kwargs = dict(self._filters)
-        if kwargs:
+                      fill_value: Any = None, title: str = "",
+                      chunks: tuple[int, ...] | None = None) -> Any:
+        kwargs: dict[str, Any] = dict(self._filters)
+        if chunks is not None and data is None:
+            # chunked: allocated as written, unwritten chunks read as the fill value
+            kwargs["chunks"] = tuple(int(c) for c in chunks)
+        elif kwargs:
             kwargs["chunks"] = True
         if data is not None:
             dset = parent.create_dataset(name, data=data, **kwargs)
@@ -257,6 +261,9 @@ class H5pyBackend(OpenFileMixin):
             rows = np.ascontiguousarray(rows)
         dsid.write(self._memspace(count), fspace, rows.reshape(count))
 
+    def truncate(self, h: Any, n_rows: int) -> None:
+        """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
+        h.resize(int(n_rows), axis=0)
     # ------------------------------------------------------------------ streams
     def create_stream_array(self, parent: Any, name: str, dtype: Any, chunk_rows: int,
                             capacity: int | None = None) -> Any:
