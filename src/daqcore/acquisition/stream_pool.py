@@ -1,4 +1,4 @@
-"""The pool side of the stream engine: counts, results and the producer's :class:`BlockFiller`.
+"""The pool side of the stream engine: counts, results and the producer's block filler.
 
 Split from :mod:`daqcore.acquisition.stream` (which re-exports every name here): a
 :class:`BlockFiller` copies the samples a source delivers into pre-allocated pool buffers and
