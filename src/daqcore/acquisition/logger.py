@@ -22,7 +22,12 @@ from daqcore.acquisition.control import Acquisition, AcquisitionState
 from daqcore.acquisition.errors import OutputPathError, ScanConfigurationError
 from daqcore.acquisition.events import ProgressEvent
 from daqcore.acquisition.output import resolve_output_file, summary_lines
-from daqcore.saving import BufferedTimedSaver, DataToExportTimedSaver, H5SaverLowLevel
+from daqcore.saving import (
+    BufferedTimedSaver,
+    DataToExportTimedSaver,
+    H5SaverLowLevel,
+    backend_capabilities,
+)
 
 
 @dataclass
@@ -161,7 +166,7 @@ class Logger(Acquisition):
         try:
             file_path, exists = resolve_output_file(self.path, "log")
             path_str = str(file_path)
-            use_swmr = self.swmr and self.backend == "h5py" and not exists
+            use_swmr = self.swmr and backend_capabilities(self.backend).swmr and not exists
             try:
                 # one saver per detector group: SWMR starts once all arrays exist (below)
                 h5 = H5SaverLowLevel(save_type="logger", backend=self.backend,

@@ -30,6 +30,7 @@ from daqcore.saving import (
     DataToExportExtendedSaver,
     H5SaverLowLevel,
     PreparedWrite,
+    backend_capabilities,
     write_point_block,
 )
 
@@ -95,7 +96,7 @@ class ScanWriter:
         self.path = file_path
         self.backend = backend
         self.flush_interval = float(flush_interval)
-        self.swmr = bool(swmr) and backend == "h5py" and not exists
+        self.swmr = bool(swmr) and backend_capabilities(backend).swmr and not exists
         try:
             # several groups, one saver each: SWMR starts once all arrays exist (add_point)
             self.h5saver = H5SaverLowLevel(save_type="scan", backend=backend,

@@ -21,6 +21,10 @@ class H5FileError(SavingError, OSError):
     """The file cannot be opened or created (not HDF5, a directory, missing, locked...)."""
 
 
+class DamagedFileError(H5FileError):
+    """The file is truncated or its HDF5 structures are corrupt (names the file and the damage)."""
+
+
 class FileClosedError(SavingError, ValueError):
     """An operation needs an open file but the file is closed."""
 
@@ -77,6 +81,7 @@ __all__ = [
     "AxisError",
     "BackendError",
     "CompressionError",
+    "DamagedFileError",
     "DataShapeError",
     "DtypeOverflowError",
     "EnumValueError",

@@ -16,7 +16,8 @@ import numpy as np
 
 from daqcore import __version__ as DAQCORE_VERSION
 from daqcore.saving import attributes as codec
-from daqcore.saving.backends.base import Compression, H5Backend, get_backend
+from daqcore.saving.backends.base import Compression, H5Backend
+from daqcore.saving.backends.registry import get_backend
 from daqcore.saving.dynamic import check_dynamic
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import (
@@ -58,8 +59,9 @@ class H5File:
     save_type : SaveType or str
         ``scan``, ``detector``, ``logger``, ``custom``, ``actuator`` or ``optimizer``; written
         as the ``type`` attribute of ``/RawData`` in new files.
-    backend : str
-        ``'h5py'`` (default, as PyMoDAQ 5.3) or ``'tables'``.
+    backend : str or H5Backend
+        ``'h5py'`` (default, as PyMoDAQ 5.3), ``'tables'``, the name of a backend registered
+        by a plugin, or a backend object.
     compression : Compression, (library, level) or None
         Compression of every array created afterwards.
     dynamic : str
@@ -76,11 +78,11 @@ class H5File:
         SWMR. Also a public attribute, which may be changed before the first write.
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str = "h5py", *,
+    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py", *,
                  compression: Any = None, dynamic: str = "as_is",
                  flush_period: float | None = 1.0, fill_value: float = np.nan,
                  swmr_auto_start: bool = True) -> None:
-        self.backend: H5Backend = get_backend(backend)
+        self.backend: H5Backend = get_backend(backend) if isinstance(backend, str) else backend
         self.save_type = SaveType.check(save_type)
         self._compression = _as_compression(compression)
         self.backend.set_compression(self._compression)
@@ -214,17 +216,18 @@ class H5File:
             if mode == "r":
                 raise H5FileError(f"{str(fullpath)!r} does not exist")
             new_file = True
-        if swmr_mode and self.backend.name != "h5py":
-            raise SWMRError("SWMR is only available with the 'h5py' backend")
+        if swmr_mode and not self.is_swmr_capable:
+            raise SWMRError(f"SWMR is not available with the {self.backend.name!r} backend")
+        self.close_file()
         if swmr_mode and not new_file and mode != "r":
-            import h5py
-
+            self.backend.open(str(fullpath), "r")
             try:
-                with h5py.File(fullpath, "r") as probe:
-                    compatible = bool(codec.decode(probe.attrs.get("swmr_compatible", "false"))
-                                      in (True, "true"))
-            except OSError as exc:
-                raise H5FileError(f"cannot open {str(fullpath)!r}: {exc}") from None
+                root = self.backend.root()
+                flag = self.backend.get_attr(root, "swmr_compatible") \
+                    if self.backend.has_attr(root, "swmr_compatible") else "false"
+                compatible = codec.decode(flag) in (True, "true")
+            finally:
+                self.backend.close()
             if not compatible:
                 raise SWMRError(f"{str(fullpath)!r} was not created for SWMR; "
                                 "use new_file=True or swmr_mode=False")
@@ -256,7 +259,7 @@ class H5File:
         fullpathname = Path(fullpathname)
         if self.h5_file_name is None or self.file_path != fullpathname:
             self.h5_file_path, self.h5_file_name = fullpathname.parent, fullpathname.name
-        self.backend.open(str(fullpathname), mode, swmr=swmr_mode)
+        self.backend.open(str(fullpathname), mode, swmr=swmr_mode, title=title)
         self._generation += 1
         self._swmr_mode = bool(swmr_mode)
         self._swmr_enabled = False
@@ -265,9 +268,6 @@ class H5File:
         self._last_flush = time.monotonic()
         if mode == "w":
             root = self.backend.root()
-            if self.backend.name == "h5py":
-                self.backend.set_attr(root, "CLASS", "GROUP")
-                self.backend.set_attr(root, "TITLE", str(title))
             self._set_attr_handle(root, "pymodaq_version", PYMODAQ_VERSION)
             self._set_attr_handle(root, "pymodaq_data_version", PYMODAQ_VERSION)
             self._set_attr_handle(root, "daqcore_version", DAQCORE_VERSION)
@@ -334,7 +334,7 @@ class H5File:
 
     @property
     def is_swmr_capable(self) -> bool:
-        return self.backend.name == "h5py"
+        return self.backend.capabilities.swmr
 
     @property
     def is_swmr_compatible(self) -> bool:
@@ -346,7 +346,7 @@ class H5File:
         if self._swmr_enabled:
             return
         if not self.is_swmr_capable:
-            raise SWMRError("SWMR is only available with the 'h5py' backend")
+            raise SWMRError(f"SWMR is not available with the {self.backend.name!r} backend")
         if not self._swmr_mode:
             raise SWMRError("the file was not opened with swmr_mode=True")
         self._check_writable()

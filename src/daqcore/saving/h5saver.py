@@ -57,8 +57,7 @@ class H5SaverLowLevel(H5File):
             shape = backend.shape(handle)
             dtype = backend.dtype(handle)
             klass = "VLARRAY" if dtype.kind == "O" else "CARRAY"
-            if klass == "CARRAY" and self.backend.name == "h5py" and handle.maxshape and \
-                    shape and handle.maxshape[0] is None:
+            if klass == "CARRAY" and shape and backend.is_enlargeable(handle):
                 klass = "EARRAY"
         if klass == "EARRAY":
             return EARRAY(handle, self)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import time
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import h5py
@@ -10,8 +14,12 @@ import numpy as np
 from h5py import h5s
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
+from daqcore.saving.backends.capabilities import BackendCapabilities
+from daqcore.saving.backends.integrity import check_superblock
 from daqcore.saving.errors import (
+    AttributeDecodeError,
     CompressionError,
+    DamagedFileError,
     H5FileError,
     NodeError,
     SWMRError,
@@ -21,9 +29,31 @@ from daqcore.saving.errors import (
 def _open_error(path: str, mode: str, exc: BaseException) -> H5FileError:
     if os.path.isdir(path):
         return H5FileError(f"{path!r} is a directory, not an HDF5 file")
-    if mode in ("r", "r+", "a") and os.path.exists(path) and not h5py.is_hdf5(path):
-        return H5FileError(f"{path!r} is not an HDF5 file")
+    if mode in ("r", "r+", "a") and os.path.exists(path):
+        if not h5py.is_hdf5(path):
+            return H5FileError(f"{path!r} is not an HDF5 file")
+        return DamagedFileError(f"{path!r} is damaged and cannot be opened: {exc}")
     return H5FileError(f"cannot open {path!r} (mode {mode!r}): {exc}")
+
+
+def _open_for_write_flag(exc: BaseException) -> bool:
+    """True if h5py refused the file only because a writer left it marked open (SWMR)."""
+    text = str(exc).lower()
+    return "already open for write" in text or "file close degree" in text
+
+
+def _check_intact(path: str, live: bool) -> None:
+    """Refuse truncated files before HDF5 reads them (see :mod:`.integrity`); a file being
+    written (``live``) gets a few chances to catch up with its superblock."""
+    tries = 5 if live else 1
+    for attempt in range(tries):
+        try:
+            check_superblock(path)
+            return
+        except DamagedFileError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1)
 
 
 def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 1024) -> int:
@@ -45,21 +75,40 @@ class H5pyBackend(OpenFileMixin):
         self._memspaces: dict[tuple[int, ...], Any] = {}
 
     # ------------------------------------------------------------------ file
-    def open(self, path: str, mode: str, swmr: bool = False) -> None:
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        compression = {"zlib"}
+        if importlib.util.find_spec("hdf5plugin") is not None:
+            compression.add("blosc2")
+        return BackendCapabilities(swmr=True, compression=frozenset(compression),
+                                   complex_types=True, vlen_strings=True,
+                                   max_attribute_bytes=32_000, fill_values=True,
+                                   object_identity=True)
+
+    def open(self, path: str, mode: str, swmr: bool = False,
+             title: str = "PyMoDAQ file") -> None:
+        """Open ``path``; read modes check the superblock first (see :mod:`.integrity`).
+
+        A file a killed SWMR writer left marked "open for writing" is opened as an SWMR
+        reader, but only once its superblock shows it is not truncated.
+        """
         path = os.fspath(path)
         if os.path.isdir(path):
             raise H5FileError(f"{path!r} is a directory, not an HDF5 file")
+        if os.path.exists(path) and mode in ("r", "r+", "a") and not h5py.is_hdf5(path):
+            raise H5FileError(f"{path!r} is not an HDF5 file")
         kwargs: dict[str, Any] = {}
         if swmr and mode in ("w", "a", "r+", "w-", "x"):
             kwargs["libver"] = "latest"
         elif swmr and mode == "r":
             kwargs["swmr"] = True
+            # an SWMR reader skips HDF5's truncation check: never let it near a cut file
+            _check_intact(path, live=True)
         try:
             self._file = h5py.File(path, mode, **kwargs)
         except (OSError, ValueError) as exc:
-            if mode == "r" and not swmr and h5py.is_hdf5(path):
-                # a file left by a writer killed in SWMR mode keeps its "open for writing"
-                # flag; SWMR readers are allowed to open it anyway
+            if mode == "r" and not swmr and _open_for_write_flag(exc):
+                _check_intact(path, live=False)
                 try:
                     self._file = h5py.File(path, "r", swmr=True)
                 except (OSError, ValueError):
@@ -68,6 +117,20 @@ class H5pyBackend(OpenFileMixin):
                 raise _open_error(path, mode, exc) from None
         self._mode = "r" if mode == "r" else "a"
         self._swmr_file = bool(swmr)
+        if mode in ("w", "w-", "x"):
+            root = self._file["/"]
+            root.attrs["CLASS"] = "GROUP"
+            root.attrs["TITLE"] = str(title)
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
+        try:
+            yield
+        except (OSError, RuntimeError, SystemError) as exc:
+            name = self._file.filename if self._file is not None else "?"
+            raise DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): "
+                                   f"{exc}") from None
 
     @staticmethod
     def _is_valid(file: h5py.File) -> bool:
@@ -115,21 +178,47 @@ class H5pyBackend(OpenFileMixin):
 
     def get(self, path: str) -> Any:
         try:
-            return self.file[path]
+            with self._reading(f"node {path!r}"):
+                return self.file[path]
         except (KeyError, ValueError, TypeError) as exc:
             raise NodeError(f"node {path!r} does not exist in {self.file.filename!r}: {exc}") \
                 from None
 
     def child(self, group: Any, name: str) -> Any | None:
         try:
-            return group[name] if name in group else None
+            with self._reading(f"child {name!r} of {group.name!r}"):
+                return group[name] if name in group else None
         except (KeyError, ValueError):
             return None
 
     def children(self, group: Any) -> list[tuple[str, Any]]:
         if not isinstance(group, h5py.Group):
             return []
-        return [(name, group[name]) for name in sorted(group.keys())]
+        with self._reading(f"the children of {group.name!r}"):
+            names = sorted(group.keys())
+        out = []
+        for name in names:
+            try:
+                with self._reading(f"node {group.name.rstrip('/')}/{name}"):
+                    out.append((name, group[name]))
+            except KeyError:
+                raise NodeError(f"{group.name.rstrip('/')}/{name} in {self.file.filename!r} is a "
+                                "dangling link (its target does not exist)") from None
+        return out
+
+    def link_names(self, group: Any) -> list[str]:
+        """Names of the links of ``group`` (even dangling ones)."""
+        with self._reading(f"the children of {group.name!r}"):
+            return sorted(group.keys())
+
+    def object_key(self, h: Any) -> Hashable:
+        """The object's file number and header address: equal for every hard link to it."""
+        info = h5py.h5o.get_info(h.id)
+        return (info.fileno, info.addr)
+
+    def is_enlargeable(self, h: Any) -> bool:
+        maxshape = getattr(h, "maxshape", None)
+        return bool(maxshape) and maxshape[0] is None
 
     def is_group(self, h: Any) -> bool:
         return isinstance(h, h5py.Group)
@@ -186,16 +275,15 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ attributes
     def attr_names(self, h: Any) -> list[str]:
-        return list(h.attrs.keys())
+        with self._reading(f"the attributes of {h.name!r}"):
+            return list(h.attrs.keys())
 
     def get_attr(self, h: Any, name: str) -> Any:
         try:
             value = h.attrs[name]
         except KeyError:
             raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
-        except OSError as exc:
-            from daqcore.saving.errors import AttributeDecodeError
-
+        except (OSError, RuntimeError) as exc:
             raise AttributeDecodeError(
                 f"attribute {name!r} of node {h.name!r} cannot be read: {exc}") from None
         return value
@@ -204,7 +292,8 @@ class H5pyBackend(OpenFileMixin):
         h.attrs[name] = value
 
     def has_attr(self, h: Any, name: str) -> bool:
-        return name in h.attrs
+        with self._reading(f"the attributes of {h.name!r}"):
+            return name in h.attrs
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
@@ -214,9 +303,10 @@ class H5pyBackend(OpenFileMixin):
         return h.dtype
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
-        if h.shape == ():
-            return np.asarray(h[()])
-        return np.asarray(h[selection])
+        with self._reading(f"the data of {h.name!r}"):
+            if h.shape == ():
+                return np.asarray(h[()])
+            return np.asarray(h[selection])
 
     def write(self, h: Any, selection: Any, value: np.ndarray) -> None:
         h[selection] = value
@@ -261,7 +351,8 @@ class H5pyBackend(OpenFileMixin):
         h[n_old] = row
 
     def vl_read(self, h: Any) -> list[np.ndarray]:
-        return [np.asarray(r) for r in h[:]]
+        with self._reading(f"the rows of {h.name!r}"):
+            return [np.asarray(r) for r in h[:]]
 
 
 __all__ = ["H5pyBackend", "chunk_rows"]
