@@ -131,7 +131,7 @@ _FORBIDDEN = [re.compile(p) for p in (
 
 def test_no_code_outside_backends_imports_a_library_or_branches_on_a_name():
     offenders = []
-    for folder in ("saving", "acquisition"):
+    for folder in ("saving", "acquisition", "cli"):
         for path in (SRC / folder).rglob("*.py"):
             if "backends" in path.parts:
                 continue

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
 from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
 
 _DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
+#: Tree walks stop this deep (a guard for backends that cannot identify hard-linked objects).
+MAX_WALK_DEPTH = 64
 
 
 class H5SaverLowLevel(H5File):
@@ -108,33 +111,40 @@ class H5SaverLowLevel(H5File):
         lname = name.lower()
         return any(child.lower() == lname for child, _ in self.backend.children(handle))
 
-    def walk_groups(self, where: Any) -> Iterator[GROUP]:
-        start = self.get_node(where)
-        if not isinstance(start, GROUP):
-            return
-        stack = [start.node]
-        while stack:
-            handle = stack.pop(0)
-            yield GROUP(handle, self)
-            stack.extend(h for _, h in self.backend.children(handle) if self.backend.is_group(h))
+    def walk_groups(self, where: Node | str) -> Iterator[GROUP]:
+        """``where`` and every group below it, each HDF5 object once."""
+        for node in self.walk_nodes(where, only_groups=True):
+            if isinstance(node, GROUP):
+                yield node
 
-    def walk_nodes(self, where: Any = "/", depth: int | None = None,
+    def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Yield ``where`` then every node below it (down to ``depth`` levels)."""
+        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first.
+
+        Each group is entered once even if hard links make the tree a graph (loops included);
+        a backend without object identity stops at :data:`MAX_WALK_DEPTH` levels.
+        """
         start = self.get_node(where)
         if not only_groups or isinstance(start, GROUP):
             yield start
         if depth == 0 or not isinstance(start, GROUP):
             return
         backend = self.backend
-        queue: list[tuple[Any, int]] = [(start.node, 1)]
+        limit = MAX_WALK_DEPTH if depth is None else min(depth, MAX_WALK_DEPTH)
+        seen = {backend.object_key(start.node)}
+        queue: deque[tuple[Any, int]] = deque([(start.node, 1)])
         while queue:
-            handle, level = queue.pop(0)
+            handle, level = queue.popleft()
             for _, child in backend.children(handle):
                 is_group = backend.is_group(child)
+                if is_group:
+                    key = backend.object_key(child)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 if is_group or not only_groups:
                     yield self.wrap(child)
-                if is_group and (depth is None or level < depth):
+                if is_group and level < limit:
                     queue.append((child, level + 1))
 
     def read(self, array: Any, *args: Any, **kwargs: Any) -> np.ndarray:

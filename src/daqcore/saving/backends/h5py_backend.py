@@ -11,7 +11,7 @@ from typing import Any
 
 import h5py
 import numpy as np
-from h5py import h5s
+from h5py import h5a, h5s, h5t
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
 from daqcore.saving.backends.capabilities import BackendCapabilities
@@ -54,6 +54,15 @@ def _check_intact(path: str, live: bool) -> None:
             if attempt == tries - 1:
                 raise
             time.sleep(0.1)
+
+
+#: HDF5 type classes attributes of daqcore / PyMoDAQ files use (h5py bools are enums).
+_PLAIN_ATTRIBUTE_CLASSES = frozenset({h5t.INTEGER, h5t.FLOAT, h5t.STRING, h5t.ENUM})
+
+
+def _sort_key(name: str | bytes) -> str:
+    """Names are str, or bytes when a (damaged) file stores invalid UTF-8."""
+    return name if isinstance(name, str) else name.decode("utf-8", errors="replace")
 
 
 def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 1024) -> int:
@@ -127,7 +136,7 @@ class H5pyBackend(OpenFileMixin):
         """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
         try:
             yield
-        except (OSError, RuntimeError, SystemError) as exc:
+        except (OSError, RuntimeError, SystemError, ValueError) as exc:
             name = self._file.filename if self._file is not None else "?"
             raise DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): "
                                    f"{exc}") from None
@@ -174,7 +183,12 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ tree
     def root(self) -> h5py.Group:
-        return self.file["/"]
+        try:
+            with self._reading("the root group"):
+                return self.file["/"]
+        except KeyError as exc:
+            raise DamagedFileError(f"{self.file.filename!r}: the root group cannot be read (the "
+                                   f"file is damaged): {exc}") from None
 
     def get(self, path: str) -> Any:
         try:
@@ -187,7 +201,8 @@ class H5pyBackend(OpenFileMixin):
     def child(self, group: Any, name: str) -> Any | None:
         try:
             with self._reading(f"child {name!r} of {group.name!r}"):
-                return group[name] if name in group else None
+                found = group[name] if name in group else None
+            return found if isinstance(found, h5py.Group | h5py.Dataset) else None
         except (KeyError, ValueError):
             return None
 
@@ -195,12 +210,14 @@ class H5pyBackend(OpenFileMixin):
         if not isinstance(group, h5py.Group):
             return []
         with self._reading(f"the children of {group.name!r}"):
-            names = sorted(group.keys())
+            names = sorted(group.keys(), key=_sort_key)
         out = []
         for name in names:
             try:
                 with self._reading(f"node {group.name.rstrip('/')}/{name}"):
-                    out.append((name, group[name]))
+                    found = group[name]
+                if isinstance(found, h5py.Group | h5py.Dataset):  # not committed datatypes
+                    out.append((name, found))
             except KeyError:
                 raise NodeError(f"{group.name.rstrip('/')}/{name} in {self.file.filename!r} is a "
                                 "dangling link (its target does not exist)") from None
@@ -209,11 +226,12 @@ class H5pyBackend(OpenFileMixin):
     def link_names(self, group: Any) -> list[str]:
         """Names of the links of ``group`` (even dangling ones)."""
         with self._reading(f"the children of {group.name!r}"):
-            return sorted(group.keys())
+            return sorted(group.keys(), key=_sort_key)
 
     def object_key(self, h: Any) -> Hashable:
         """The object's file number and header address: equal for every hard link to it."""
-        info = h5py.h5o.get_info(h.id)
+        with self._reading(f"node {h.name!r}"):
+            info = h5py.h5o.get_info(h.id)
         return (info.fileno, info.addr)
 
     def is_enlargeable(self, h: Any) -> bool:
@@ -276,14 +294,28 @@ class H5pyBackend(OpenFileMixin):
     # ------------------------------------------------------------------ attributes
     def attr_names(self, h: Any) -> list[str]:
         with self._reading(f"the attributes of {h.name!r}"):
-            return list(h.attrs.keys())
+            names = list(h.attrs.keys())
+        # a damaged file may store names in invalid UTF-8: keep them readable (round trip)
+        return [n if isinstance(n, str) else n.decode("utf-8", "surrogateescape")
+                for n in names]
 
     def get_attr(self, h: Any, name: str) -> Any:
+        """The stored value; only plain types are read (a corrupt file can declare types that
+        crash the HDF5 conversion code)."""
         try:
-            value = h.attrs[name]
+            with self._reading(f"attribute {name!r} of {h.name!r}"):
+                raw_name = name.encode("utf-8", "surrogateescape")
+                type_class = h5a.open(h.id, raw_name).get_type().get_class()
         except KeyError:
             raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
-        except (OSError, RuntimeError) as exc:
+        if type_class not in _PLAIN_ATTRIBUTE_CLASSES:
+            raise AttributeDecodeError(f"attribute {name!r} of node {h.name!r} has an HDF5 type "
+                                       f"(class {type_class}) no daqcore or PyMoDAQ file uses")
+        try:
+            value = h.attrs[name] if name.isascii() else h.attrs[raw_name]
+        except KeyError:
+            raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
             raise AttributeDecodeError(
                 f"attribute {name!r} of node {h.name!r} cannot be read: {exc}") from None
         return value
@@ -297,10 +329,12 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
-        return tuple(h.shape)
+        with self._reading(f"the shape of {h.name!r}"):
+            return tuple(h.shape)
 
     def dtype(self, h: Any) -> np.dtype:
-        return h.dtype
+        with self._reading(f"the type of {h.name!r}"):
+            return h.dtype
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
         with self._reading(f"the data of {h.name!r}"):

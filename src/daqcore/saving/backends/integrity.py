@@ -31,6 +31,13 @@ def _find_signature(handle: object, size: int) -> int | None:
     return None
 
 
+def has_hdf5_signature(path: str | os.PathLike[str]) -> bool:
+    """True if ``path`` carries the HDF5 signature (at 0 or after a user block)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        return _find_signature(handle, size) is not None
+
+
 def stored_end_of_file(path: str | os.PathLike[str]) -> tuple[int, int]:
     """``(end of file address stored in the superblock, actual file size)``, in bytes.
 
@@ -84,4 +91,4 @@ def check_superblock(path: str | os.PathLike[str]) -> None:
             "cut short)")
 
 
-__all__ = ["SIGNATURE", "check_superblock", "stored_end_of_file"]
+__all__ = ["SIGNATURE", "check_superblock", "has_hdf5_signature", "stored_end_of_file"]

@@ -68,7 +68,7 @@ class TablesBackend(OpenFileMixin):
         """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
         try:
             yield
-        except (OSError, RuntimeError, SystemError, tables.HDF5ExtError) as exc:
+        except (OSError, RuntimeError, SystemError, ValueError, tables.HDF5ExtError) as exc:
             name = self._file.filename if self._file is not None else "?"
             raise DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): "
                                    f"{exc}") from None
@@ -107,7 +107,8 @@ class TablesBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ tree
     def root(self) -> Any:
-        return self.file.root
+        with self._reading("the root group"):
+            return self.file.root
 
     def get(self, path: str) -> Any:
         try:
@@ -205,10 +206,12 @@ class TablesBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
-        return tuple(h.shape)
+        with self._reading(f"the shape of {h._v_pathname!r}"):
+            return tuple(h.shape)
 
     def dtype(self, h: Any) -> np.dtype:
-        return h.atom.dtype if hasattr(h, "atom") else h.dtype
+        with self._reading(f"the type of {h._v_pathname!r}"):
+            return h.atom.dtype if hasattr(h, "atom") else h.dtype
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
         with self._reading(f"the data of {h._v_pathname!r}"):
