@@ -28,7 +28,7 @@ from typing import Any
 from daqcore.saving.backends.base import H5Backend
 from daqcore.saving.errors import DamagedFileError, H5FileError, NodeError, SavingError
 from daqcore.saving.h5saver import H5SaverLowLevel
-from daqcore.saving.nodes import CARRAY, GROUP, Node
+from daqcore.saving.nodes import GROUP, ArrayNode, Node
 
 #: Attributes shown by default (when present), in this order.
 KEY_ATTRIBUTES = (
@@ -138,7 +138,7 @@ class _Walk:
             return _fmt(node.attrs[key])
         except SavingError as exc:
             try:  # show what is stored when it cannot be decoded
-                return _fmt(node.saver.backend.get_attr(node.node, key))
+                return _fmt(node.file.backend.get_attr(node.node, key))
             except SavingError:
                 return f"<unreadable: {_fmt(str(exc), 80)}>"
 
@@ -148,10 +148,10 @@ class _Walk:
         kind = ""
         if self.backend.has_attr(node.node, "CLASS"):
             kind = _fmt(self.backend.get_attr(node.node, "CLASS"))
-        if isinstance(node, CARRAY):
+        if isinstance(node, ArrayNode):
             shape = "x".join(str(s) for s in node.shape) or "scalar"
             return f"[{kind or 'dataset'} {shape} {node.dtype}]"
-        return f"[{kind or 'dataset'}]"  # pragma: no cover - every array is a CARRAY
+        return f"[{kind or 'dataset'}]"  # pragma: no cover - every array is a ArrayNode
 
     def walk(self, group: GROUP, prefix: str, depth: int) -> None:
         try:

@@ -1,14 +1,16 @@
-"""The file layer of :class:`~daqcore.saving.h5saver.H5SaverLowLevel`: open/create/close,
-root attributes, attribute encoding, SWMR (and its start policy, ``swmr_auto_start``) and
-flushing.
+"""The file object the savers hold (:class:`H5File`): open/create/close, root attributes,
+attribute encoding, SWMR (and its start policy, ``swmr_auto_start``), flushing, and the
+tree basics a file needs on its own (nodes, groups, the ``Logger`` array, walking).
 
-See :mod:`daqcore.saving.h5saver` for the whole public API and its daqcore extras.
+:class:`~daqcore.saving.h5saver.H5SaverLowLevel` and :class:`~daqcore.saving.h5saver.H5Saver`
+hold one ``H5File`` (``saver.file``) and add PyMoDAQ's group and array API on top.
 """
 
 from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -29,6 +31,7 @@ from daqcore.saving.errors import (
     SWMRError,
 )
 from daqcore.saving.nodes import EARRAY, GROUP, VLARRAY, Node, StringARRAY
+from daqcore.saving.tree import walk, wrap
 
 #: ``pymodaq_version`` written in the root: the PyMoDAQ file-format generation we follow
 #: (PyMoDAQ's H5Browser refuses files below 4.0.0).
@@ -399,8 +402,85 @@ class H5File:
         backend = self.backend
         backend.set_attr(backend.root(), "swmr_active", np.uint8(0))
         for node in self.walk_nodes("/"):
-            if isinstance(node, (EARRAY, VLARRAY)):
+            if isinstance(node, EARRAY | VLARRAY | StringARRAY):
                 self._reconcile_handle(node.node)
+
+    # ================================================================== tree basics
+    def wrap(self, handle: Any) -> Node:
+        """Wrap a library handle in the node class its ``CLASS`` attribute names."""
+        return wrap(self, handle)
+
+    def _handle(self, where: Node | str | Path | Any) -> Any:
+        if isinstance(where, Node):
+            return where.node
+        if isinstance(where, (str, Path)):
+            return self.backend.get(str(where).replace("\\", "/"))
+        if where is None:
+            raise NodeError("no node given")
+        return where
+
+    def get_node(self, where: Node | str | Path | Any, name: str | None = None) -> Node:
+        """The node at ``where`` (path, Node or library handle), or its child ``name``."""
+        if not self.backend.isopen:
+            raise FileClosedError("the HDF5 file is closed")
+        handle = self._handle(where)
+        if name is not None:
+            child = self.backend.child(handle, name)
+            if child is None:
+                raise NodeError(f"node {self.backend.path(handle)!r} has no child {name!r}")
+            handle = child
+        return self.wrap(handle)
+
+    def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
+                   only_groups: bool = False) -> Iterator[Node]:
+        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
+        each group once, whatever hard links lead to it (see :func:`~.tree.walk`)."""
+        return walk(self, self.get_node(where), depth, only_groups)
+
+    def get_set_group(self, where: Node | str, name: str, title: str = "",
+                      **kwargs: Any) -> GROUP:
+        """The group ``name`` under ``where``, created (with ``title`` and raw ``kwargs``
+        attributes such as ``origin``) if absent."""
+        parent = self._handle(where)
+        handle = self.backend.child(parent, name)
+        if handle is None:
+            self._check_can_create()
+            handle = self.backend.create_group(parent, name, title=title)
+            for key, value in kwargs.items():
+                self.backend.set_attr(handle, key, value if isinstance(value, (str, bool, int))
+                                      else str(value))
+        elif self.backend.is_group(handle) is False:
+            raise NodeError(f"{self.backend.path(handle)!r} exists and is not a group")
+        self._current_group = GROUP(handle, self)
+        return self._current_group
+
+    def add_string_array(self, where: Node | str, name: str, title: str = "",
+                         metadata: dict | None = None) -> StringARRAY:
+        """A ``StringARRAY`` (pickled strings, PyMoDAQ's ``Logger`` layout) under ``where``."""
+        self._check_can_create()
+        handle = self.backend.create_vlarray(self._handle(where), name, np.uint8, title=title)
+        for key, value in {"shape": (0,), "data_type": "strings", "dtype": "uint8",
+                           "subdtype": "string", "backend": self.backend.name,
+                           **(metadata or {})}.items():
+            self._set_attr_handle(handle, key, value)
+        return StringARRAY(handle, self)
+
+    def get_set_logger(self, where: Node | str | None = None) -> StringARRAY:
+        """The ``Logger`` string array under ``where`` (``/RawData``), created if absent."""
+        where = self._raw_group_path if where is None else where
+        handle = self.backend.child(self._handle(where), "Logger")
+        if handle is None:
+            self._logger_array = self.add_string_array(where, "Logger")
+            self._logger_array.attrs["type"] = "log"
+        else:
+            self._logger_array = StringARRAY(handle, self)
+        return self._logger_array
+
+    def add_log(self, msg: str) -> None:
+        """Append a message to the ``Logger`` array."""
+        logger = self._logger_array if self._logger_array is not None else \
+            self.get_set_logger()
+        logger.append(msg)
 
     # ================================================================== attributes
     def _check_writable(self) -> None:

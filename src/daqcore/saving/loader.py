@@ -16,7 +16,7 @@ from daqcore.data import Axis, DataToExport, DataWithAxes
 from daqcore.saving.backends.base import H5Backend
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import NavSelectionError, NodeError
-from daqcore.saving.h5saver import H5SaverLowLevel
+from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel
 from daqcore.saving.management import (
     SPECIAL_GROUP_NAMES,
     AxisSaverLoader,
@@ -25,7 +25,7 @@ from daqcore.saving.management import (
     ErrorSaverLoader,
     H5SaverClient,
 )
-from daqcore.saving.nodes import CARRAY, GROUP, Node
+from daqcore.saving.nodes import GROUP, ArrayNode, Node
 from daqcore.saving.selection import NavSelection, Selection
 
 
@@ -52,7 +52,7 @@ class DataLoader(H5SaverClient):
     Loads never write to the file; arrays are read once into the returned objects (no copy).
     """
 
-    def __init__(self, h5saver: H5SaverLowLevel | Path | str, swmr_mode: bool = False,
+    def __init__(self, h5saver: H5SaverCore | Path | str, swmr_mode: bool = False,
                  backend: str | H5Backend = "h5py", *,
                  max_read_bytes: int | None = None) -> None:
         if isinstance(h5saver, (str, Path)):
@@ -63,7 +63,7 @@ class DataLoader(H5SaverClient):
             self.max_read_bytes = int(max_read_bytes)
 
     @H5SaverClient.h5saver.setter  # type: ignore[attr-defined]
-    def h5saver(self, h5saver: H5SaverLowLevel) -> None:
+    def h5saver(self, h5saver: H5SaverCore) -> None:
         self._h5saver = h5saver
         self._axis_loader = AxisSaverLoader(h5saver)
         self._loaders: dict[DataType, DataSaverLoader] = {
@@ -169,11 +169,11 @@ class DataLoader(H5SaverClient):
     def _nav_axes(self, nav_group: GROUP, dwa: DataWithAxes, selection: Selection,
                   node: Node) -> list[Axis]:
         """The navigation axes of ``nav_group`` cut like the data by ``selection``."""
-        assert isinstance(node, CARRAY)
+        assert isinstance(node, ArrayNode)
         stored_nav = DataSaverLoader._nav_of(node)
         out = []
         for axis_node in self._axis_loader._get_nodes_from_data_type(nav_group):
-            if not isinstance(axis_node, CARRAY) or "index" not in axis_node.attrs:
+            if not isinstance(axis_node, ArrayNode) or "index" not in axis_node.attrs:
                 continue
             position = axis_node.attrs["index"]
             if not isinstance(position, int) or not 0 <= position < len(stored_nav):

@@ -22,8 +22,8 @@ from daqcore.data import Axis, DataWithAxes
 from daqcore.errors import DaqcoreError
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import AttributeDecodeError, AxisError, DataTooLargeError, NodeError
-from daqcore.saving.h5saver import H5SaverLowLevel, capitalize
-from daqcore.saving.nodes import CARRAY, GROUP, Node
+from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel, capitalize
+from daqcore.saving.nodes import GROUP, ArrayNode, Node
 from daqcore.saving.selection import (
     NavSelection,
     Selection,
@@ -41,14 +41,14 @@ _NOT_EXTRA = frozenset({"TITLE", "CLASS", "VERSION", "backend", "source", "data_
 
 def as_h5saver(h5saver: Any, save_type: SaveType | str = SaveType.custom, new_file: bool = False,
                metadata: dict | None = None, swmr_mode: bool = False, mode: str = "a",
-               backend: str = "h5py") -> H5SaverLowLevel:
+               backend: str = "h5py") -> H5SaverCore:
     """Return ``h5saver`` itself, or a saver opened on it when it is a path."""
     if isinstance(h5saver, (str, Path)):
         return H5SaverLowLevel.from_file(h5saver, save_type, new_file=new_file,
                                          metadata=metadata, swmr_mode=swmr_mode, mode=mode,
                                          backend=backend)
-    if not isinstance(h5saver, H5SaverLowLevel):
-        raise TypeError(f"expected an H5SaverLowLevel, a Path or a str, got {h5saver!r}")
+    if not isinstance(h5saver, H5SaverCore):
+        raise TypeError(f"expected an H5SaverLowLevel/H5Saver, a Path or a str, got {h5saver!r}")
     return h5saver
 
 
@@ -99,14 +99,14 @@ class H5SaverClient:
     (an :class:`H5SaverLowLevel`): the ``h5saver`` property, ``raw_group``, context manager
     (closes the file), ``close_file``/``close`` and ``isopen``."""
 
-    _h5saver: H5SaverLowLevel
+    _h5saver: H5SaverCore
 
     @property
-    def h5saver(self) -> H5SaverLowLevel:
+    def h5saver(self) -> H5SaverCore:
         return self._h5saver
 
     @h5saver.setter
-    def h5saver(self, h5saver: H5SaverLowLevel) -> None:
+    def h5saver(self, h5saver: H5SaverCore) -> None:
         self._h5saver = h5saver
 
     @property
@@ -206,7 +206,7 @@ class AxisSaverLoader(DataManagement):
 
     data_type = DataType.axis
 
-    def add_axis(self, where: Any, axis: Axis, enlargeable: bool = False) -> CARRAY:
+    def add_axis(self, where: Any, axis: Axis, enlargeable: bool = False) -> ArrayNode:
         """Write ``axis`` (full values + label/units/index/spread_order...) under ``where``."""
         values = np.asarray(axis.get_data()) if axis.size else np.zeros((0,))
         linear = bool(axis.is_axis_linear()) if axis.size else False
@@ -227,7 +227,7 @@ class AxisSaverLoader(DataManagement):
         node = self._get_node(where)
         if self._node_data_type(node) != "axis":
             raise AxisError(f"node {node.path!r} is not an axis node")
-        if not isinstance(node, CARRAY):
+        if not isinstance(node, ArrayNode):
             raise AxisError(f"node {node.path!r} is a group, not an axis array")
         attrs = node.attrs
         if node.dtype.kind not in "biuf":
@@ -297,15 +297,15 @@ class DataSaverLoader(DataManagement):
     def _nav_of(node: Node) -> tuple[int, ...]:
         if "nav_indexes" not in node.attrs:
             return ()
-        shape = node.shape if isinstance(node, CARRAY) else ()
+        shape = node.shape if isinstance(node, ArrayNode) else ()
         return parse_nav_indexes(node.attrs["nav_indexes"], len(shape), node.path)
 
     def _selection(self, node: Node, nav: NavSelection | None) -> Selection:
-        if not isinstance(node, CARRAY):
+        if not isinstance(node, ArrayNode):
             raise NodeError(f"node {node.path!r} is a group, not a data array")
         return resolve_selection(nav, node.shape, self._nav_of(node), node.path)
 
-    def _read(self, node: CARRAY, selection: Selection) -> np.ndarray:
+    def _read(self, node: ArrayNode, selection: Selection) -> np.ndarray:
         """Read ``selection`` of ``node``, refusing reads larger than :attr:`max_read_bytes`."""
         if node.dtype.kind not in "biufc":
             raise NodeError(f"{node.path!r} in {self._h5saver.filename!r} holds {node.dtype} "
@@ -325,10 +325,10 @@ class DataSaverLoader(DataManagement):
                     selection: Selection | None = None) -> np.ndarray:
         if selection is None:
             selection = self._selection(node, None)
-        assert isinstance(node, CARRAY)
+        assert isinstance(node, ArrayNode)
         array = self._read(node, selection)
         if bkg is not None:
-            if not isinstance(bkg, CARRAY) or bkg.shape != node.shape:
+            if not isinstance(bkg, ArrayNode) or bkg.shape != node.shape:
                 raise NodeError(f"background {bkg.path!r} does not match {node.path!r}")
             array = array - self._read(bkg, selection)
         return squeeze_signal(array, selection.nav_indexes)
@@ -377,7 +377,7 @@ class DataSaverLoader(DataManagement):
                 errors = self._error_saver._get_nodes_from_data_type(parent)
                 error_node = errors[0] if errors else None
         else:
-            if not isinstance(data_node, CARRAY):
+            if not isinstance(data_node, ArrayNode):
                 return None
             data_nodes = [data_node]
             index = self.get_index_from_node_name(data_node)
@@ -388,7 +388,7 @@ class DataSaverLoader(DataManagement):
                     error_node = None
         selection = self._selection(data_node, nav)
         for other in data_nodes[1:]:
-            if not isinstance(other, CARRAY) or other.shape != data_node.shape:
+            if not isinstance(other, ArrayNode) or other.shape != data_node.shape:
                 raise NodeError(f"{other.path!r} does not have the shape of {data_node.path!r}")
         arrays = self.get_data_arrays(data_node, with_bkg=with_bkg, load_all=load_all, nav=nav)
         axes = [self._move_signal_axis(axis, selection, parent.path)
