@@ -213,7 +213,7 @@ def _has_running_status(saver: H5SaverLowLevel) -> bool:
         for name in backend.link_names(raw.node):
             handle = backend.child(raw.node, name)
             if handle is not None and backend.is_group(handle):
-                candidates.append(GROUP(handle, saver))
+                candidates.append(GROUP(handle, saver.file))
     for node in candidates:
         try:
             if backend.has_attr(node.node, "status") and node.attrs["status"] == "running":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+from typing import Self
 
 from daqcore.saving.errors import EnumValueError
 
 
 class _NamedEnum(enum.Enum):
     @classmethod
-    def check(cls, value: object) -> _NamedEnum:
+    def check(cls, value: object) -> Self:
         """Return the member for ``value`` given as member, name, (PyMoDAQ) value."""
         if isinstance(value, cls):
             return value

@@ -173,7 +173,10 @@ class H5File:
     @property
     def raw_group(self) -> GROUP:
         """The ``/RawData`` group where data are saved."""
-        return self.get_node(self._raw_group_path)
+        node = self.get_node(self._raw_group_path)
+        if not isinstance(node, GROUP):
+            raise NodeError(f"{self._raw_group_path!r} is not a group")
+        return node
 
     def root(self) -> GROUP:
         return GROUP(self.backend.root(), self)

@@ -335,43 +335,44 @@ class H5SaverCore:
             group.attrs[key] = value
         return group
 
-    def add_scan_group(self, where: Any = "/RawData", title: str = "", settings_as_xml: str = "",
+    def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
+                       settings_as_xml: str = "",
                        metadata: dict | None = None) -> GROUP:
         """Add a ``ScanNNN`` group (attributes ``type='scan'``, ``description=''``)."""
         return self.add_generic_group(where, title, settings_as_xml, metadata, GroupType.scan)
 
-    def add_generic_group(self, where: Any = "/RawData", title: str = "",
+    def add_generic_group(self, where: Node | str = "/RawData", title: str = "",
                           settings_as_xml: str = "", metadata: dict | None = None,
                           group_type: GroupType | str = GroupType.scan) -> GROUP:
         metadata = dict(metadata or {})
         metadata.setdefault("description", "")
         return self.add_incremental_group(group_type, where, title, settings_as_xml, metadata)
 
-    def add_det_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_det_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                       metadata: dict | None = None) -> GROUP:
         """Add a ``DetectorNNN`` group."""
         return self.add_incremental_group("detector", where, title, settings_as_xml, metadata)
 
-    def add_act_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_act_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                       metadata: dict | None = None) -> GROUP:
         """Add an ``ActuatorNNN`` group."""
         return self.add_incremental_group("actuator", where, title, settings_as_xml, metadata)
 
     add_move_group = add_act_group
 
-    def add_ch_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_ch_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                      metadata: dict | None = None) -> GROUP:
         return self.add_incremental_group("ch", where, title, settings_as_xml, metadata)
 
-    def add_data_group(self, where: Any, data_dim: Any, title: str = "",
+    def add_data_group(self, where: Node | str, data_dim: Any, title: str = "",
                        settings_as_xml: str = "", metadata: dict | None = None,
                        group_name: str | None = None) -> GROUP:
-        name = group_name or getattr(data_dim, "name", str(data_dim))
+        name = str(group_name or getattr(data_dim, "name", data_dim))
         metadata = dict(metadata or {})
         metadata["settings"] = settings_as_xml
         return self.add_group(name, GroupType.data, where, title, metadata)
 
-    def get_groups(self, where: Any, group_type: GroupType | str) -> list[GROUP]:
+    def get_groups(self, where: Node | str, group_type: GroupType | str) -> list[GROUP]:
         gtype = (group_type.name if isinstance(group_type, GroupType) else str(group_type)).lower()
         out = []
         for node in self.get_children(where).values():
@@ -380,23 +381,24 @@ class H5SaverCore:
                 out.append(node)
         return out
 
-    def get_last_group(self, where: Any, group_type: GroupType | str) -> GROUP | None:
+    def get_last_group(self, where: Node | str, group_type: GroupType | str) -> GROUP | None:
         groups = self.get_groups(where, group_type)
         return groups[-1] if groups else None
 
-    def get_node_from_attribute_match(self, where: Any, attr_name: str,
+    def get_node_from_attribute_match(self, where: Node | str, attr_name: str,
                                       attr_value: Any) -> Node | None:
         for node in self.walk_nodes(where):
             if attr_name in node.attrs and node.attrs[attr_name] == attr_value:
                 return node
         return None
 
-    def get_node_from_title(self, where: Any, title: str) -> Node | None:
+    def get_node_from_title(self, where: Node | str, title: str) -> Node | None:
         return self.get_node_from_attribute_match(where, "TITLE", title)
 
     # ================================================================== arrays
-    def add_array(self, where: Any, name: str, data_type: DataType | str,
-                  array_to_save: np.ndarray | None = None, data_shape: tuple | None = None,
+    def add_array(self, where: Node | str, name: str, data_type: DataType | str,
+                  array_to_save: np.ndarray | None = None,
+                  data_shape: tuple[int, ...] | None = None,
                   array_type: Any = None, fill_value: Any = None, data_dimension: Any = None,
                   scan_shape: tuple = (), add_scan_dim: bool = False, enlargeable: bool = False,
                   title: str = "", metadata: dict | None = None) -> ArrayNode:
@@ -407,11 +409,11 @@ class H5SaverCore:
         :class:`~daqcore.saving.errors.DtypeOverflowError`.
         """
         self._check_can_create()
-        data_type = DataType.check(data_type)
+        kind = DataType.check(data_type)
         dim_name = getattr(data_dimension, "name", data_dimension)
         parent = self._handle(where)
         name = capitalize(name)
-        dynamic = self.dynamic_dtype if data_type in _DATA_KINDS else None
+        dynamic = self.dynamic_dtype if kind in _DATA_KINDS else None
         if array_to_save is not None:
             array_to_save = np.asarray(array_to_save)
         if array_type is None:
@@ -422,11 +424,10 @@ class H5SaverCore:
             row_shape = tuple(data_shape) if data_shape is not None else ()
             handle = self.backend.create_earray(parent, name, dtype, row_shape, title=title)
         elif add_scan_dim:
-            shape = list(scan_shape)
-            if not (len(data_shape) == 1 and data_shape[0] == 1):
-                shape.extend(data_shape)
+            row = tuple(data_shape) if data_shape is not None else (1,)
+            full_shape = tuple(scan_shape) + (() if row == (1,) else row)
             fill = fill_value_for(dtype, self.fill_value if fill_value is None else fill_value)
-            handle = self.backend.create_carray(parent, name, shape=tuple(shape), dtype=dtype,
+            handle = self.backend.create_carray(parent, name, shape=full_shape, dtype=dtype,
                                                 fill_value=fill, title=title)
         else:
             if array_to_save is None:
@@ -438,11 +439,13 @@ class H5SaverCore:
         shape = self.backend.shape(handle)
         attrs = {"shape": tuple(int(s) for s in shape), "dtype": np.dtype(dtype).name,
                  "subdtype": "", "backend": self.backend.name,
-                 "data_type": data_type.name, "data_dimension": dim_name}
+                 "data_type": kind.name, "data_dimension": dim_name}
         attrs.update(metadata or {})
         for key, value in attrs.items():
             self._set_attr_handle(handle, key, value)
-        return self.wrap(handle)
+        node = self.wrap(handle)
+        assert isinstance(node, ArrayNode)
+        return node
 
     def add_string_array(self, where: Node | str, name: str, title: str = "",
                          metadata: dict | None = None) -> StringARRAY:
@@ -561,9 +564,10 @@ class H5Saver(H5SaverCore):
             if file_name is not None:
                 raise H5FileError(
                     f"init_file got two file names: {str(update_h5)!r} and {str(file_name)!r}")
-            update_h5, file_name = False, Path(update_h5)
+            file_name = Path(update_h5)
+            update_h5 = False
         path = addhoc_file_path or file_name
-        create = bool(update_h5 or new_file)
+        create = bool(update_h5) or bool(new_file)
         if path is None:
             if self.file_path is not None and not create:
                 path = self.file_path
@@ -576,7 +580,8 @@ class H5Saver(H5SaverCore):
         return self.file.init_file(path, new_file=create, metadata=metadata,
                                    swmr_mode=kwargs.pop("swmr_mode", self.swmr), **kwargs)
 
-    def add_scan_group(self, where: Any = "/RawData", title: str = "", settings_as_xml: str = "",
+    def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
+                       settings_as_xml: str = "",
                        metadata: dict | None = None) -> GROUP:
         group = super().add_scan_group(where, title, settings_as_xml, metadata)
         self.current_scan_group = group

@@ -205,7 +205,8 @@ class DataLoader(H5SaverClient):
         if nav_group is None:
             raise NodeError(f"{node.path!r} has no NavAxes group above it")
         for axis_node in self._axis_loader._get_nodes_from_data_type(nav_group):
-            if "index" in axis_node.attrs and axis_node.attrs["index"] == axis:
+            if isinstance(axis_node, ArrayNode) and "index" in axis_node.attrs and \
+                    axis_node.attrs["index"] == axis:
                 values = np.atleast_1d(np.squeeze(axis_node.read()))
                 first = 0 if start is None else int(np.searchsorted(values, start, "left"))
                 last = len(values) if stop is None else int(np.searchsorted(values, stop,

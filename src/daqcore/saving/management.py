@@ -156,7 +156,7 @@ class DataManagement(ForwardingH5SaverClient):
     def _node_name(self, ind: int) -> str:
         return f"{capitalize(self.data_type.value)}{ind:02d}"
 
-    def _get_node(self, where: Any) -> Node:
+    def _get_node(self, where: Node | str) -> Node:
         return self._h5saver.get_node(where)
 
     def _node_data_type(self, node: Node) -> str | None:
@@ -165,38 +165,40 @@ class DataManagement(ForwardingH5SaverClient):
             return None
         return node.attrs["data_type"]
 
-    def _is_node_of_data_type(self, where: Any) -> bool:
+    def _is_node_of_data_type(self, where: Node | str) -> bool:
         return self._node_data_type(self._get_node(where)) == self.data_type.name
 
-    def _get_next_data_type_index_in_group(self, where: Any) -> int:
+    def _get_next_data_type_index_in_group(self, where: Node | str) -> int:
         return sum(1 for node in self._h5saver.walk_nodes(where)
                    if self._node_data_type(node) == self.data_type.name)
 
-    def _get_next_node_name(self, where: Any) -> str:
+    def _get_next_node_name(self, where: Node | str) -> str:
         return self._node_name(self._get_next_data_type_index_in_group(where))
 
-    def get_last_node_name(self, where: Any) -> str | None:
+    def get_last_node_name(self, where: Node | str) -> str | None:
         """Name of the last node of this data type under ``where`` (None if there is none)."""
         index = self._get_next_data_type_index_in_group(where) - 1
         return None if index < 0 else self._node_name(index)
 
-    def get_node_from_index(self, where: Any, index: int) -> Node:
+    def get_node_from_index(self, where: Node | str, index: int) -> Node:
         return self._h5saver.get_node(where, self._node_name(index))
 
-    def get_index_from_node_name(self, where: Any) -> int | None:
+    def get_index_from_node_name(self, where: Node | str) -> int | None:
         name = self._get_node(where).name
         prefix = capitalize(self.data_type.value)
         if not name.startswith(prefix) or not name[len(prefix):].isdigit():
             return None
         return int(name[len(prefix):])
 
-    def _get_nodes(self, where: Any) -> list[Node]:
+    def _get_nodes(self, where: Node | str) -> list[Node]:
         node = self._get_node(where)
         return list(self._h5saver.walk_nodes(node)) if isinstance(node, GROUP) else [node]
 
-    def _get_nodes_from_data_type(self, where: Any) -> list[Node]:
+    def _get_nodes_from_data_type(self, where: Node | str) -> list[Node]:
         node = self._get_node(where)
         parent = node if isinstance(node, GROUP) else node.parent_node
+        if parent is None:
+            return []
         return [child for child in self._h5saver.walk_nodes(parent)
                 if self._node_data_type(child) == self.data_type.name]
 
@@ -206,7 +208,7 @@ class AxisSaverLoader(DataManagement):
 
     data_type = DataType.axis
 
-    def add_axis(self, where: Any, axis: Axis, enlargeable: bool = False) -> ArrayNode:
+    def add_axis(self, where: Node | str, axis: Axis, enlargeable: bool = False) -> ArrayNode:
         """Write ``axis`` (full values + label/units/index/spread_order...) under ``where``."""
         values = np.asarray(axis.get_data()) if axis.size else np.zeros((0,))
         linear = bool(axis.is_axis_linear()) if axis.size else False
@@ -245,7 +247,7 @@ class AxisSaverLoader(DataManagement):
         except (KeyError, TypeError, ValueError, DaqcoreError) as exc:
             raise AxisError(f"node {node.path!r} cannot be read as an Axis: {exc}") from None
 
-    def get_axes(self, where: Any) -> list[Axis]:
+    def get_axes(self, where: Node | str) -> list[Axis]:
         """Axes of every axis node hanging from (or beside) ``where``."""
         return [self.load_axis(node) for node in self._get_nodes_from_data_type(where)]
 
@@ -271,7 +273,7 @@ class DataSaverLoader(DataManagement):
         if self.data_type != DataType.error:
             self._error_saver = ErrorSaverLoader(self._h5saver)
 
-    def add_data(self, where: Any, data: DataWithAxes, save_axes: bool = True,
+    def add_data(self, where: Node | str, data: DataWithAxes, save_axes: bool = True,
                  **kwargs: Any) -> None:
         """Write every channel of ``data`` as ``DataNN`` nodes, then its axes and errors."""
         for ind in range(len(data)):
@@ -286,10 +288,10 @@ class DataSaverLoader(DataManagement):
         if data.errors is not None and self.data_type == DataType.data:
             self._error_saver.add_data(where, data.errors_as_dwa(), save_axes=False)
 
-    def get_axes(self, where: Any) -> list[Axis]:
+    def get_axes(self, where: Node | str) -> list[Axis]:
         return self._axis_saver.get_axes(where)
 
-    def get_bkg_nodes(self, where: Any) -> list[Node]:
+    def get_bkg_nodes(self, where: Node | str) -> list[Node]:
         return [node for node in self._h5saver.walk_nodes(where)
                 if self._node_data_type(node) == "bkg"]
 
@@ -387,6 +389,7 @@ class DataSaverLoader(DataManagement):
                 except NodeError:
                     error_node = None
         selection = self._selection(data_node, nav)
+        assert isinstance(data_node, ArrayNode)  # checked by _selection
         for other in data_nodes[1:]:
             if not isinstance(other, ArrayNode) or other.shape != data_node.shape:
                 raise NodeError(f"{other.path!r} does not have the shape of {data_node.path!r}")

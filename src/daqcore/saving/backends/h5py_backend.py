@@ -175,7 +175,7 @@ class H5pyBackend(OpenFileMixin):
 
     @property
     def swmr_active(self) -> bool:
-        return self.isopen and bool(self._file.swmr_mode)
+        return self.isopen and bool(self.file.swmr_mode)
 
     def refresh(self, h: Any) -> None:
         if isinstance(h, h5py.Dataset):
@@ -235,8 +235,8 @@ class H5pyBackend(OpenFileMixin):
         return (info.fileno, info.addr)
 
     def is_enlargeable(self, h: Any) -> bool:
-        maxshape = getattr(h, "maxshape", None)
-        return bool(maxshape) and maxshape[0] is None
+        maxshape: tuple[int | None, ...] | None = getattr(h, "maxshape", None)
+        return maxshape is not None and len(maxshape) > 0 and maxshape[0] is None
 
     def is_group(self, h: Any) -> bool:
         return isinstance(h, h5py.Group)
@@ -265,6 +265,8 @@ class H5pyBackend(OpenFileMixin):
         if data is not None:
             dset = parent.create_dataset(name, data=data, **kwargs)
         else:
+            if shape is None:
+                raise NodeError(f"array {name!r}: give data or a shape")
             dset = parent.create_dataset(name, shape=tuple(shape), dtype=np.dtype(dtype),
                                          fillvalue=fill_value, **kwargs)
         dset.attrs["CLASS"] = "CARRAY"

@@ -86,7 +86,8 @@ class H5BackendRecord:
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"HDF5 backend {self.name!r} cannot be loaded from "
                                f"{self.factory!r}: {type(exc).__name__}: {exc}") from None
-        return obj  # type: ignore[no-any-return]  # resolved by name at run time
+        factory: Callable[[], H5Backend] = obj  # resolved by name at run time
+        return factory
 
     def create(self) -> H5Backend:
         """A new backend object."""

@@ -79,7 +79,7 @@ class TablesBackend(OpenFileMixin):
 
     @property
     def writable(self) -> bool:
-        return self.isopen and self._file.mode != "r"
+        return self.isopen and self.file.mode != "r"
 
     @property
     def filename(self) -> str:
@@ -166,6 +166,8 @@ class TablesBackend(OpenFileMixin):
             data = np.ascontiguousarray(data)
             return self.file.create_carray(parent, name, obj=data, title=str(title),
                                            filters=self._filters)
+        if shape is None:
+            raise NodeError(f"array {name!r}: give data or a shape")
         dtype = np.dtype(dtype)
         atom = tables.Atom.from_dtype(dtype, dflt=fill_value if fill_value is not None else 0)
         return self.file.create_carray(parent, name, atom=atom, shape=tuple(shape),
