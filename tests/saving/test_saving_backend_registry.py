@@ -139,3 +139,69 @@ def test_no_code_outside_backends_imports_a_library_or_branches_on_a_name():
                 if any(p.search(line) for p in _FORBIDDEN):
                     offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+PLUGIN_FILE = '''
+import numpy as np
+from daqcore.data import DataRaw, DataToExport, Axis
+from daqcore.plugins import ReaderRecord, hookimpl
+from daqcore.saving import BackendCapabilities, H5BackendRecord
+from daqcore.saving.backends.h5py_backend import H5pyBackend
+
+
+class LabBackend(H5pyBackend):
+    name = "lab_h5"
+
+    @property
+    def capabilities(self):
+        return BackendCapabilities(swmr=False)
+
+
+def read_xyz(path):
+    values = np.loadtxt(path)
+    return DataToExport("xyz", data=[DataRaw("counts", units="Hz", data=[values],
+                                             axes=[Axis("n", "", np.arange(len(values)),
+                                                        index=0)])])
+
+
+@hookimpl
+def daqcore_register_h5_backends(register):
+    register(H5BackendRecord("lab_h5", LabBackend, description="a lab's backend"))
+
+
+@hookimpl
+def daqcore_register_readers(register):
+    register(ReaderRecord("xyz", (".xyz",), factory=read_xyz))
+'''
+
+
+@pytest.mark.timeout(120)
+def test_cli_uses_a_third_party_backend_and_reader(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "labplugin.py").write_text(PLUGIN_FILE)
+    h5 = tmp_path / "snap.h5"
+    saver = H5SaverLowLevel(save_type="custom")
+    saver.init_file(h5, new_file=True)
+    DataToExportSaver(saver).add_data("/RawData", _dte())
+    saver.close_file()
+    xyz = tmp_path / "counts.xyz"
+    xyz.write_text("1\n2\n3\n")
+    env = {**os.environ, "DAQCORE_PLUGINS_DIR": str(plugins)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "daqcore", *args], capture_output=True,
+                              text=True, env=env, timeout=60)
+
+    res = cli("browse", str(h5), str(xyz), "--backend", "lab_h5")
+    assert res.returncode == 0, res.stderr
+    assert "Data00  [CARRAY 5 float64]" in res.stdout and "units=V" in res.stdout
+    assert "counts.xyz  [DataToExport 'xyz', 1 items]" in res.stdout
+    assert "counts  [Data1D 3] units=Hz" in res.stdout
+    res = cli("browse", str(h5), "--backend", "nope")
+    assert res.returncode == 1 and "unknown HDF5 backend 'nope'" in res.stderr
+    assert "'lab_h5'" in res.stderr
