@@ -149,6 +149,8 @@ def test_truncated_file_fails_fast_with_a_daqcore_error(originals, tmp_path, kin
     with pytest.raises(DamagedFileError):
         tree_of(path)
     assert time.perf_counter() - start < TIME_BOUND
+    with pytest.raises(DamagedFileError):  # PyTables as reader too
+        DataLoader(path, backend="tables")
 
 
 @pytest.mark.timeout(120)

@@ -65,6 +65,38 @@ def _sort_key(name: str | bytes) -> str:
     return name if isinstance(name, str) else name.decode("utf-8", errors="replace")
 
 
+def check_attribute_types(path: str) -> None:
+    """Raise :class:`DamagedFileError` if an object or attribute of ``path`` cannot be opened
+    or has an attribute of an HDF5 type no PyMoDAQ file uses.
+
+    Libraries that read every attribute of a node when they open it (PyTables) crash on such
+    files; this walk opens objects and attribute types without converting any value.
+    """
+    try:
+        with h5py.File(path, "r") as f:
+            seen: set[tuple[int, int]] = set()
+            stack: list[Any] = [f.id]
+            while stack:
+                obj = stack.pop()
+                info = h5py.h5o.get_info(obj)
+                if (info.fileno, info.addr) in seen:
+                    continue
+                seen.add((info.fileno, info.addr))
+                for index in range(h5a.get_num_attrs(obj)):
+                    type_class = h5a.open(obj, index=index).get_type().get_class()
+                    if type_class not in _PLAIN_ATTRIBUTE_CLASSES:
+                        raise DamagedFileError(f"{path!r} is damaged: an attribute has an HDF5 "
+                                               f"type (class {type_class}) no PyMoDAQ file uses")
+                if isinstance(obj, h5py.h5g.GroupID):
+                    for name in obj:
+                        if obj.links.get_info(name).type == h5py.h5l.TYPE_HARD:
+                            stack.append(h5py.h5o.open(obj, name))
+    except DamagedFileError:
+        raise
+    except (OSError, RuntimeError, SystemError, ValueError, KeyError, TypeError) as exc:
+        raise DamagedFileError(f"{path!r} is damaged: {exc}") from None
+
+
 def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 1024) -> int:
     """Rows per chunk of an enlargeable array so that a chunk holds about ``target`` bytes."""
     row_bytes = max(1, int(np.prod(row_shape, dtype=np.int64)) * itemsize)

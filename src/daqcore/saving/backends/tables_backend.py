@@ -13,6 +13,7 @@ import tables
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
 from daqcore.saving.backends.capabilities import BackendCapabilities
+from daqcore.saving.backends.h5py_backend import check_attribute_types
 from daqcore.saving.errors import (
     AttributeDecodeError,
     DamagedFileError,
@@ -23,6 +24,21 @@ from daqcore.saving.errors import (
 
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
 warnings.filterwarnings("ignore", category=tables.FlavorWarning)
+
+
+def _close_leftovers(path: str) -> None:
+    """Close what a failed ``tables.open_file`` left registered for ``path``."""
+    registry = getattr(tables.file, "_open_files", None)
+    if registry is None:  # pragma: no cover - PyTables internals changed
+        return
+    target = os.path.abspath(path)
+    for handler in list(getattr(registry, "handlers", ())):
+        if os.path.abspath(str(getattr(handler, "filename", ""))) != target:
+            continue
+        try:
+            handler.close()
+        except Exception:  # best effort on a file that failed to open
+            pass
 
 
 class TablesBackend(OpenFileMixin):
@@ -52,12 +68,17 @@ class TablesBackend(OpenFileMixin):
         if mode in ("r", "a", "r+") and os.path.exists(path):
             if not tables.is_hdf5_file(path):
                 raise H5FileError(f"{path!r} is not an HDF5 file")
+            if mode == "r":
+                # PyTables reads every attribute of a node it opens and crashes on some
+                # corrupt ones: check their types first (no value is converted)
+                check_attribute_types(path)
         try:
             if mode == "w":
                 self._file = tables.open_file(path, "w", title=str(title))
             else:
                 self._file = tables.open_file(path, mode)
-        except (OSError, ValueError, tables.HDF5ExtError) as exc:
+        except (OSError, ValueError, SystemError, tables.HDF5ExtError) as exc:
+            _close_leftovers(path)
             if mode in ("r", "a", "r+") and os.path.exists(path):
                 raise DamagedFileError(f"{path!r} is damaged and cannot be opened: {exc}") \
                     from None
@@ -204,7 +225,8 @@ class TablesBackend(OpenFileMixin):
         h._v_attrs[name] = value
 
     def has_attr(self, h: Any, name: str) -> bool:
-        return name in h._v_attrs._v_attrnames
+        with self._reading(f"the attributes of {h._v_pathname!r}"):
+            return name in h._v_attrs._v_attrnames
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
