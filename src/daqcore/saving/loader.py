@@ -185,7 +185,8 @@ class DataLoader(H5SaverClient):
                 continue  # the dimension was selected away
             if axis_node.shape[:1] < (length,):
                 continue  # shorter than the data (a writer behind): an index axis instead
-            axis = self._axis_loader.load_axis(axis_node, selection=item)
+            whole = item.start == 0 and item.step == 1 and item.stop >= axis_node.shape[0]
+            axis = self._axis_loader.load_axis(axis_node, selection=None if whole else item)
             new_dim = selection.dims[dim]
             assert new_dim is not None
             axis.index = new_dim

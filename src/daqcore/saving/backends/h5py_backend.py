@@ -56,6 +56,8 @@ def _check_intact(path: str, live: bool) -> None:
             time.sleep(0.1)
 
 
+#: What h5py raises on a damaged file (KeyError, for missing names, is handled apart).
+_READ_ERRORS = (OSError, RuntimeError, SystemError, ValueError)
 #: HDF5 type classes attributes of daqcore / PyMoDAQ files use (h5py bools are enums).
 _PLAIN_ATTRIBUTE_CLASSES = frozenset({h5t.INTEGER, h5t.FLOAT, h5t.STRING, h5t.ENUM})
 
@@ -168,10 +170,12 @@ class H5pyBackend(OpenFileMixin):
         """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
         try:
             yield
-        except (OSError, RuntimeError, SystemError, ValueError) as exc:
-            name = self._file.filename if self._file is not None else "?"
-            raise DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): "
-                                   f"{exc}") from None
+        except _READ_ERRORS as exc:
+            raise self._damaged(what, exc) from None
+
+    def _damaged(self, what: str, exc: BaseException) -> DamagedFileError:
+        name = self._file.filename if self._file is not None else "?"
+        return DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): {exc}")
 
     @staticmethod
     def _is_valid(file: h5py.File) -> bool:
@@ -336,12 +340,13 @@ class H5pyBackend(OpenFileMixin):
     def get_attr(self, h: Any, name: str) -> Any:
         """The stored value; only plain types are read (a corrupt file can declare types that
         crash the HDF5 conversion code)."""
+        raw_name = name.encode("utf-8", "surrogateescape")
         try:
-            with self._reading(f"attribute {name!r} of {h.name!r}"):
-                raw_name = name.encode("utf-8", "surrogateescape")
-                type_class = h5a.open(h.id, raw_name).get_type().get_class()
+            type_class = h5a.open(h.id, raw_name).get_type().get_class()
         except KeyError:
             raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"attribute {name!r} of {h.name!r}", exc) from None
         if type_class not in _PLAIN_ATTRIBUTE_CLASSES:
             raise AttributeDecodeError(f"attribute {name!r} of node {h.name!r} has an HDF5 type "
                                        f"(class {type_class}) no daqcore or PyMoDAQ file uses")
@@ -358,17 +363,23 @@ class H5pyBackend(OpenFileMixin):
         h.attrs[name] = value
 
     def has_attr(self, h: Any, name: str) -> bool:
-        with self._reading(f"the attributes of {h.name!r}"):
+        try:
             return name in h.attrs
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the attributes of {h.name!r}", exc) from None
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
-        with self._reading(f"the shape of {h.name!r}"):
+        try:
             return tuple(h.shape)
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the shape of {h.name!r}", exc) from None
 
     def dtype(self, h: Any) -> np.dtype:
-        with self._reading(f"the type of {h.name!r}"):
+        try:
             return h.dtype
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the type of {h.name!r}", exc) from None
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
         with self._reading(f"the data of {h.name!r}"):
