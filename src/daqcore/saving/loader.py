@@ -170,7 +170,7 @@ class DataLoader(H5SaverClient):
                   node: Node) -> list[Axis]:
         """The navigation axes of ``nav_group`` cut like the data by ``selection``."""
         assert isinstance(node, ArrayNode)
-        stored_nav = DataSaverLoader._nav_of(node)
+        stored_nav = selection.stored_nav_indexes
         out = []
         for axis_node in self._axis_loader._get_nodes_from_data_type(nav_group):
             if not isinstance(axis_node, ArrayNode) or "index" not in axis_node.attrs:

@@ -347,7 +347,14 @@ class DataSaverLoader(DataManagement):
             found = self.get_bkg_nodes(parent) if parent is not None else []
             if found:
                 bkgs = (found + [None] * len(nodes))[:len(nodes)]
-        return [self._read_array(n, b, self._selection(n, nav)) for n, b in zip(nodes, bkgs)]
+        return self._arrays(nodes, bkgs, nav)
+
+    def _arrays(self, nodes: list[Node], bkgs: list[Node | None], nav: NavSelection | None,
+                first: Selection | None = None) -> list[np.ndarray]:
+        """Read ``nodes`` (``first``: the selection of ``nodes[0]``, already resolved)."""
+        return [self._read_array(n, b, first if i == 0 and first is not None
+                                 else self._selection(n, nav))
+                for i, (n, b) in enumerate(zip(nodes, bkgs))]
 
     def load_data(self, where: Node | str, with_bkg: bool = False,
                   load_all: bool = False, *, nav: NavSelection | None = None
@@ -393,7 +400,12 @@ class DataSaverLoader(DataManagement):
         for other in data_nodes[1:]:
             if not isinstance(other, ArrayNode) or other.shape != data_node.shape:
                 raise NodeError(f"{other.path!r} does not have the shape of {data_node.path!r}")
-        arrays = self.get_data_arrays(data_node, with_bkg=with_bkg, load_all=load_all, nav=nav)
+        bkgs: list[Node | None] = [None] * len(data_nodes)
+        if with_bkg:
+            found = self.get_bkg_nodes(parent)
+            if found:
+                bkgs = (found + [None] * len(data_nodes))[:len(data_nodes)]
+        arrays = self._arrays(data_nodes, bkgs, nav, first=selection)
         axes = [self._move_signal_axis(axis, selection, parent.path)
                 for axis in self.get_axes(parent)]
         error_arrays = None

@@ -90,6 +90,8 @@ class Selection:
         Shape of the result (before length-1 signal dimensions are squeezed).
     nav_items : dict
         Stored navigation dimension -> the index or normalised slice applied to it.
+    stored_nav_indexes : tuple of int
+        Navigation indexes of the stored array.
     """
 
     key: tuple[int | slice, ...]
@@ -97,6 +99,7 @@ class Selection:
     nav_indexes: tuple[int, ...]
     shape: tuple[int, ...]
     nav_items: dict[int, int | slice]
+    stored_nav_indexes: tuple[int, ...] = ()
 
     @property
     def is_everything(self) -> bool:
@@ -160,7 +163,8 @@ def resolve_selection(nav: NavSelection | None, shape: tuple[int, ...],
         else:
             dims.append(None)
     new_nav = tuple(d for d in (dims[i] for i in nav_indexes) if d is not None)
-    return Selection(tuple(key), tuple(dims), new_nav, tuple(out_shape), nav_items)
+    return Selection(tuple(key), tuple(dims), new_nav, tuple(out_shape), nav_items,
+                     tuple(nav_indexes))
 
 
 __all__ = ["NavItem", "NavSelection", "Selection", "parse_nav_indexes", "resolve_selection"]
