@@ -67,6 +67,25 @@ def _sort_key(name: str | bytes) -> str:
     return name if isinstance(name, str) else name.decode("utf-8", errors="replace")
 
 
+def _read_attribute(attr: Any) -> Any:
+    """Value of an opened plain attribute, as h5py's ``attrs[name]`` gives it."""
+    shape = attr.shape
+    if shape is None:  # an empty (null) dataspace
+        return h5py.Empty(attr.dtype)
+    dtype = attr.dtype
+    memory_type = h5t.py_create(dtype)
+    if dtype.subdtype is not None:  # array-typed elements: numpy wants them as dimensions
+        dtype, extra = dtype.subdtype
+        shape = shape + extra
+    values = np.zeros(shape, dtype=dtype)
+    attr.read(values, mtype=memory_type)
+    info = h5t.check_string_dtype(dtype)
+    if info is not None and info.length is None:  # variable-length strings come as bytes
+        values = np.array([b.decode("utf-8", "surrogateescape") for b in values.flat],
+                          dtype=dtype).reshape(values.shape)
+    return values[()] if values.ndim == 0 else values
+
+
 def check_attribute_types(path: str) -> None:
     """Raise :class:`DamagedFileError` if an object or attribute of ``path`` cannot be opened
     or has an attribute of an HDF5 type no PyMoDAQ file uses.
@@ -339,10 +358,10 @@ class H5pyBackend(OpenFileMixin):
 
     def get_attr(self, h: Any, name: str) -> Any:
         """The stored value; only plain types are read (a corrupt file can declare types that
-        crash the HDF5 conversion code)."""
-        raw_name = name.encode("utf-8", "surrogateescape")
+        crash the HDF5 conversion code), through one low-level open of the attribute."""
         try:
-            type_class = h5a.open(h.id, raw_name).get_type().get_class()
+            attr = h5a.open(h.id, name.encode("utf-8", "surrogateescape"))
+            type_class = attr.get_type().get_class()
         except KeyError:
             raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
         except _READ_ERRORS as exc:
@@ -351,13 +370,10 @@ class H5pyBackend(OpenFileMixin):
             raise AttributeDecodeError(f"attribute {name!r} of node {h.name!r} has an HDF5 type "
                                        f"(class {type_class}) no daqcore or PyMoDAQ file uses")
         try:
-            value = h.attrs[name] if name.isascii() else h.attrs[raw_name]
-        except KeyError:
-            raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
+            return _read_attribute(attr)
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
             raise AttributeDecodeError(
                 f"attribute {name!r} of node {h.name!r} cannot be read: {exc}") from None
-        return value
 
     def set_attr(self, h: Any, name: str, value: Any) -> None:
         h.attrs[name] = value
