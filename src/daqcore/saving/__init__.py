@@ -16,8 +16,9 @@ See ``docs/file_format.md`` for the file layout. daqcore extras: ``backend="h5py
 savers; ``swmr_mode`` in ``init_file`` and the ``swmr_auto_start`` policy of
 ``H5SaverLowLevel`` (False: the caller calls ``enable_swmr`` once every saver has created its
 arrays); ``set_swmr_flush_interval(n)``; :class:`BufferedTimedSaver` for high-rate logging;
-``DataToExportExtendedSaver.prepare_point`` / ``write_points`` and :func:`write_point_block`
-to validate scan points one by one and write them in blocks (:mod:`daqcore.saving.blocks`).
+the acquisition sinks :class:`~daqcore.saving.sinks.ScanSink` and
+:class:`~daqcore.saving.sinks.LogSink` (records in, a PyMoDAQ-layout file out, see
+:mod:`daqcore.saving.sinks`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
         backend_capabilities,
         backends_available,
     )
-    from daqcore.saving.blocks import PreparedWrite, coalesce_point_writes, write_point_block
     from daqcore.saving.buffered import BufferedTimedSaver
     from daqcore.saving.enums import DataType, GroupType, SaveType
     from daqcore.saving.errors import AxisError
@@ -71,9 +71,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "backend_capabilities": ("backends.registry", "backend_capabilities"),
     "BackendCapabilities": ("backends.capabilities", "BackendCapabilities"),
     "H5BackendRecord": ("backends.records", "H5BackendRecord"),
-    "PreparedWrite": ("blocks", "PreparedWrite"),
-    "coalesce_point_writes": ("blocks", "coalesce_point_writes"),
-    "write_point_block": ("blocks", "write_point_block"),
     "BufferedTimedSaver": ("buffered", "BufferedTimedSaver"),
     "DataType": ("enums", "DataType"),
     "GroupType": ("enums", "GroupType"),
@@ -145,14 +142,11 @@ __all__ = [
     "H5Saver",
     "H5SaverLowLevel",
     "Node",
-    "PreparedWrite",
     "SaveType",
     "StringARRAY",
     "available_backends",
     "backend_capabilities",
     "backends_available",
-    "coalesce_point_writes",
     "decode_attribute",
     "encode_attribute",
-    "write_point_block",
 ]

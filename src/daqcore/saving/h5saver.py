@@ -37,6 +37,7 @@ from typing import Any, Self
 import numpy as np
 
 from daqcore.saving.backends.base import Compression, H5Backend
+from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import H5FileError, NodeError
@@ -427,8 +428,10 @@ class H5SaverCore:
             row = tuple(data_shape) if data_shape is not None else (1,)
             full_shape = tuple(scan_shape) + (() if row == (1,) else row)
             fill = fill_value_for(dtype, self.fill_value if fill_value is None else fill_value)
+            # chunked, no pre-fill: the file grows with the points written
+            chunks = scan_chunk_shape(full_shape, len(scan_shape), np.dtype(dtype).itemsize)
             handle = self.backend.create_carray(parent, name, shape=full_shape, dtype=dtype,
-                                                fill_value=fill, title=title)
+                                                fill_value=fill, title=title, chunks=chunks)
         else:
             if array_to_save is None:
                 raise NodeError(f"no data given to create the fixed-size array {name!r}")

@@ -3,6 +3,8 @@
 * :class:`StreamBuffer`: drop-in for joulescope's v0 ``StreamBuffer`` (same methods, same
   ``STATS_DTYPE`` records), storing raw words and computing calibrated data on demand.
 * :class:`SimulatedJoulescope`: a JS110-like device streaming into a StreamBuffer.
+* :class:`DataRecorder` / :class:`DataReader`: JLS v1 recordings (joulescope's format),
+  :func:`open_recording` for any recording (JLS v1 or HDF5, chosen from the content).
 * Statistics helpers: ``STATS_DTYPE``, ``STATS_FIELD_COUNT``, ``STATS_FIELD_NAMES``,
   :func:`stats_to_api`.
 
@@ -24,7 +26,15 @@ from . import errors as _errors  # light: no numba, no vendor package
 # the package (e.g. for plugin discovery) does not compile or load the numba kernels.
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(_errors.__all__, "errors"),
+    "DataReader": "reader",
+    "DataRecorder": "recorder",
+    "RawProcessor": "raw_processor",
+    "RecoveredRecordingWarning": "jls_index",
+    "RunningStatistics": "stats_v0",
+    "Statistics": "stats_v0",
+    "encode_calibration": "jls_calibration",
     "encode_words": "raw_format",
+    "open_recording": "recording",
     "usb_packets": "raw_format",
     "SimulatedJoulescope": "sim_device",
     "STATS_DTYPE": "stats",

@@ -4,27 +4,33 @@ Each ``grab_data`` waits for (sim, real time) or produces (sim, ``sim_realtime``
 integration ``window`` of samples, then returns:
 
 * 0D ``current`` (A), ``voltage`` (V), ``power`` (W): means over the window (missing samples
-  excluded), and ``charge`` (C), ``energy`` (J): the device accumulators (completed
-  reduction entries on the simulated backend; grabbed windows on the real backend);
+  excluded), and ``charge`` (C), ``energy`` (J): the StreamBuffer accumulators (completed
+  reduction entries, integer pico-units);
 * 1D ``current_trace`` (A) and ``voltage_trace`` (V): the window reduced to
   ``display_points`` means by ``StreamBuffer.data_get``, with a ``time`` axis (s, from the
   window start).
 
 Backends: ``sim`` (:class:`~daqcore_plugins.joulescope.sim_device.SimulatedJoulescope`) and
-``real`` (the vendor package, imported lazily; unavailable with "driver not installed" or
-"no device").
+``real`` (:class:`~daqcore_plugins.joulescope.real_device.RealJoulescope`: the vendor package,
+imported lazily; unavailable with "driver not installed" or "no device"). Both implement
+:class:`~daqcore_plugins.joulescope.device.JoulescopeDevice` and fill a daqcore StreamBuffer,
+so the detector's methods do not depend on the backend.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from daqcore.data import Axis, DataDim, DataFromPlugins, DataToExport
 from daqcore.instruments import SIM, Backend, Detector, Setting, SettingValueError
 
+from .device import JoulescopeDevice
 from .raw_format import I_RANGE_NAMES
 from .sim_device import REDUCTION_FREQUENCIES, SAMPLING_FREQUENCIES, SimulatedJoulescope
-from .sim_model import pulsed_load, sleep_wake_load, steady_load
+from .sim_model import Load, pulsed_load, sleep_wake_load, steady_load
 from .stream_buffer import warm_up
 
 
@@ -70,12 +76,13 @@ class JoulescopeDetector(Detector):
                 title="Sim: USB packet loss"),
     )
 
-    def __init__(self, backend: str = "sim", *, title: str | None = None, **settings):
+    def __init__(self, backend: str = "sim", *, title: str | None = None,
+                 **settings: Any) -> None:
         super().__init__(backend, title=title, **settings)
-        self.device = None
+        self.device: JoulescopeDevice | None = None
 
     # ------------------------------------------------------------------ device
-    def _make_load(self):
+    def make_load(self) -> Load:
         s = self.settings
         if s["sim_load"] == "steady":
             return steady_load(s["sim_current"])
@@ -83,24 +90,19 @@ class JoulescopeDetector(Detector):
             return pulsed_load(s["sim_current"], s["sim_current"] / 100.0, 0.01, 0.5)
         return sleep_wake_load()
 
-    def _open_device(self) -> str:
+    def device_parameters(self) -> dict[str, Any]:
         s = self.settings
-        params = dict(sampling_frequency=float(s["sampling_frequency"]), i_range=s["i_range"],
-                      v_range=s["v_range"], buffer_duration=s["buffer_duration"],
-                      reduction_frequency=s["reduction_frequency"])
-        if self.backend == "real":
-            from .real_device import RealJoulescope
+        return dict(sampling_frequency=float(s["sampling_frequency"]), i_range=s["i_range"],
+                    v_range=s["v_range"], buffer_duration=s["buffer_duration"],
+                    reduction_frequency=s["reduction_frequency"])
 
-            self.device = RealJoulescope(**params).open()
-            return "Joulescope (real device)"
-        warm_up()
-        dev = SimulatedJoulescope(load=self._make_load(),
-                                  drop_probability=s["sim_drop_probability"], **params)
-        dev.open()
-        if s["sim_realtime"]:
-            dev.start()
-        self.device = dev
-        return f"simulated Joulescope at {params['sampling_frequency']:g} Hz"
+    def _open_device(self) -> str:
+        device, realtime, label = _DEVICE_FACTORIES[self.backend](self)
+        device.open()
+        if realtime:
+            device.start()
+        self.device = device
+        return label
 
     def _ini_detector(self) -> str:
         return self._open_device()
@@ -128,20 +130,14 @@ class JoulescopeDetector(Detector):
         return n
 
     def _grab_data(self, naverage: int) -> DataToExport:
-        if self.backend == "real":
-            return self._grab_real()
-        dev = self.device
+        dev = self._require_device()
         fs = dev.sampling_frequency
         n = self._window_samples(fs)
         sb = dev.stream_buffer
         start = sb.sample_id_range[1]
         end = start + n
-        if dev.is_streaming:
-            if not dev.wait_for_samples(end, timeout=self.settings["window"] + 10.0):
-                raise SettingValueError(f"simulated stream stopped: {dev.stream_error!r}")
-        else:
-            while sb.sample_id_range[1] < end:
-                dev.generate(end - sb.sample_id_range[1] + 126)
+        if not dev.fill_to(end, timeout=self.settings["window"] + 10.0):
+            raise SettingValueError(f"Joulescope stream stopped: {dev.stream_error!r}")
         points = min(self.settings["display_points"], n)
         inc = max(1, n // points)
         with dev.lock:
@@ -155,23 +151,10 @@ class JoulescopeDetector(Detector):
         return self._package(means[0], means[1], means[2], acc["charge"]["value"],
                              acc["energy"]["value"], t, trace_i, trace_v)
 
-    def _grab_real(self) -> DataToExport:  # pragma: no cover - needs hardware
-        dev = self.device
-        fs = dev.sampling_frequency
-        n = self._window_samples(fs)
-        data = dev.read(n / fs).astype(np.float64)
-        cur, volt = data[:, 0], data[:, 1]
-        power = cur * volt
-        mi, mv, mp = np.nanmean(cur), np.nanmean(volt), np.nanmean(power)
-        dev._charge += mi * n / fs
-        dev._energy += mp * n / fs
-        points = min(self.settings["display_points"], len(cur))
-        inc = max(1, len(cur) // points)
-        m = (len(cur) // inc) * inc
-        trace_i = np.nanmean(cur[:m].reshape(-1, inc), axis=1)
-        trace_v = np.nanmean(volt[:m].reshape(-1, inc), axis=1)
-        t = (np.arange(len(trace_i)) * inc + inc / 2.0) / fs
-        return self._package(mi, mv, mp, dev._charge, dev._energy, t, trace_i, trace_v)
+    def _require_device(self) -> JoulescopeDevice:
+        if self.device is None:
+            raise SettingValueError("the Joulescope is not open")
+        return self.device
 
     def _package(self, i_mean, v_mean, p_mean, charge, energy, t, trace_i, trace_v):
         origin = self.title
@@ -191,5 +174,28 @@ class JoulescopeDetector(Detector):
         ]
         return DataToExport(self.title, data=zero_d + one_d)
 
+
+def _simulated(det: JoulescopeDetector) -> tuple[JoulescopeDevice, bool, str]:
+    warm_up()
+    s = det.settings
+    params = det.device_parameters()
+    dev = SimulatedJoulescope(load=det.make_load(),
+                              drop_probability=s["sim_drop_probability"], **params)
+    return dev, bool(s["sim_realtime"]), (
+        f"simulated Joulescope at {params['sampling_frequency']:g} Hz")
+
+
+def _real(det: JoulescopeDetector) -> tuple[JoulescopeDevice, bool, str]:
+    from .real_device import RealJoulescope
+
+    return RealJoulescope(**det.device_parameters()), True, "Joulescope (real device)"
+
+
+#: backend name -> factory of (device, stream in real time, description)
+_DEVICE_FACTORIES: dict[str, Callable[[JoulescopeDetector],
+                                      tuple[JoulescopeDevice, bool, str]]] = {
+    "sim": _simulated,
+    "real": _real,
+}
 
 __all__ = ["REAL", "JoulescopeDetector"]

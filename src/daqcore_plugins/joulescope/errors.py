@@ -41,6 +41,16 @@ class CalibrationError(JoulescopeError, ValueError):
     """Calibration vectors that are too short or not finite."""
 
 
+class JlsFormatError(JoulescopeError, ValueError):
+    """A file that is not a JLS v1 recording, or a corrupted / truncated one (the message
+    names the byte offset)."""
+
+
+class RecordingError(JoulescopeError, ValueError):
+    """A recording that cannot be written or read as asked (closed file, wrong format,
+    samples already overwritten in the stream buffer, times outside the file)."""
+
+
 class DeviceNotAvailableError(JoulescopeError, RuntimeError):
     """The real device cannot be used: driver not installed or no device found."""
 
@@ -52,7 +62,9 @@ __all__ = [
     "InvalidParameterError",
     "InvalidRawDataError",
     "InvalidReductionsError",
+    "JlsFormatError",
     "JoulescopeError",
     "OutputArrayError",
+    "RecordingError",
     "SampleRangeError",
 ]

@@ -17,15 +17,15 @@ Differences from joulescope (all deliberate, see ``docs/joulescope.md``):
   the skipped samples are no longer reported in ``sample_id_range``.
 * A ``data_get`` window that starts before the oldest held sample is computed over the held
   part only (joulescope reads stale ring slots on its raw paths).
-* joulescope's ``mean_*``/``nan_*`` suppression modes are not implemented; its 64-sample
-  suppression FIFO limit does not exist here (long runs of switches are interpolated whole).
+* joulescope's 64-sample suppression FIFO limit does not exist here (long runs of switches
+  are suppressed whole). Every suppression mode (interp, mean, nan, off) is supported.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -46,8 +46,30 @@ from .memory import available_memory_bytes
 from .processing import ProcessingMixin
 from .queries import DEFAULT_FIELDS, FIELD_UNITS, QueryMixin
 from .raw_format import I_RANGE_OFF, SAMPLES_PER_PACKET
+from .raw_processor import I_RANGE_MISSING, SUPPRESS_SAMPLES_MAX, RawProcessor
 from .reductions import (
     ReductionLevels,
+)
+from .stats import (
+    NP_STATS_NAMES,
+    STATS_DTYPE,
+    STATS_FIELD_COUNT,
+    STATS_FIELD_NAMES,
+    single_stat_to_api,
+    stats_array_factory,
+    stats_invalidate,
+    stats_to_api,
+)
+from .stats_v0 import (
+    RunningStatistics,
+    Statistics,
+    reduction_downsample,
+    stats_array_clear,
+    stats_array_invalidate,
+    stats_compute,
+    stats_factory,
+    usb_packet_factory,
+    usb_packet_factory_signal,
 )
 from .usb import UsbInputMixin
 
@@ -60,16 +82,22 @@ RAW_MARGIN = 1 << 16
 #: Fraction of the available memory a buffer may use.
 MEMORY_FRACTION = 0.8
 
-def _validate_reductions(reductions) -> list[int]:
-    try:
-        if isinstance(reductions, (str, bytes)):
-            raise TypeError
-        values = list(reductions)
-    except TypeError:
+def _internal_reduction(length: int) -> int:
+    """Level-0 size used internally when the user asks for no reductions: the largest
+    divisor of ``length`` in [2, 200] (statistics then still combine blocks)."""
+    for d in range(min(200, length), 1, -1):
+        if length % d == 0:
+            return d
+    raise InvalidReductionsError(
+        f"reductions=[] needs a buffer length with a divisor in [2, 200], got {length} samples; "
+        "change the duration slightly")
+
+
+def _validate_reductions(reductions: object) -> list[int]:
+    if not isinstance(reductions, Iterable) or isinstance(reductions, (str, bytes)):
         raise InvalidReductionsError(f"reductions must be a sequence of integers, "
-                                     f"got {reductions!r}") from None
-    if not values:
-        raise InvalidReductionsError("reductions must hold at least one factor, got []")
+                                     f"got {reductions!r}")
+    values = list(reductions)
     if len(values) > REDUCTION_MAX:
         raise InvalidReductionsError(
             f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
@@ -121,8 +149,11 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
             raise InvalidParameterError(
                 f"duration {duration} s at {fs} Hz gives {length} samples; "
                 f"at least {SAMPLES_PER_PACKET} are needed")
-        step = int(np.prod(red))
+        step = int(np.prod(red)) if red else 1
         length = -(-length // step) * step
+        self._user_reductions = red
+        if not red:
+            red = [_internal_reduction(length)]
         raw_len = length + RAW_MARGIN
         need = raw_len * 5 + ReductionLevels.bytes_for(length, red)
         avail = available_memory_bytes()
@@ -145,7 +176,7 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         self._levels = ReductionLevels(length, red)
         self._cal = CalibrationHistory()
         self._view = RingView(self._raw, self._flags, self._cal)
-        self._suppress_name, self._suppress_table = parse_suppress_mode("interp_1_n_1")
+        self._suppress = parse_suppress_mode("interp_1_n_1")
         self._callback: Callable[[dict], object] | None = None
         self._voltage_range = 0
         self._win_starts = np.empty(0, dtype=np.int64)
@@ -189,7 +220,7 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         return self._length
 
     def __str__(self) -> str:
-        return f"StreamBuffer(length={self._length}, reductions={self._reductions!r})"
+        return f"StreamBuffer(length={self._length}, reductions={self._user_reductions!r})"
 
     @property
     def backend(self) -> str:
@@ -203,7 +234,8 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
 
     @property
     def reductions(self) -> list[int]:
-        return list(self._reductions)
+        """The reduction factors as given (an internal level exists even for ``[]``)."""
+        return list(self._user_reductions)
 
     @property
     def sampling_frequency(self) -> float:
@@ -292,13 +324,13 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
 
     @property
     def suppress_mode(self) -> str:
-        """Range-switch glitch suppression: ``'interp_1_n_1'`` (default), ``'interp_1_m_1'``
-        or ``'off'``."""
-        return self._suppress_name
+        """Range-switch glitch suppression: ``'interp_1_n_1'`` (default) or any of
+        joulescope's modes (``'mean_1_n_1'``, ``'nan_0_m_0'``, ``'interp_1_5_1'``, ``'off'``...)."""
+        return self._suppress.name
 
     @suppress_mode.setter
     def suppress_mode(self, value) -> None:
-        self._suppress_name, self._suppress_table = parse_suppress_mode(value)
+        self._suppress = parse_suppress_mode(value)
 
     def status(self) -> dict:
         """Counters, each ``{'value': ..., 'units': ...}``."""
@@ -322,6 +354,12 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
                       voltage_offset, voltage_gain)
         self._cal.forget_before(self._oldest())
         self._refresh_kernel_args()
+
+    def calibration_get(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The calibration applied to new samples: (current_offset (7), current_gain (7),
+        voltage_offset (2), voltage_gain (2)), float32 copies."""
+        ioff, igain, voff, vgain = self._cal.current
+        return ioff[:7].copy(), igain[:7].copy(), voff.copy(), vgain.copy()
 
     # ------------------------------------------------------------------ input
     def _check_stop(self) -> bool:
@@ -395,4 +433,30 @@ def warm_up() -> None:
     sb.statistics_get(s0 + 3, s1 - 3)
     sb.samples_get(s0, s1, fields=["current", "voltage"])
     _WARM["done"] = True
-__all__ = ["DEFAULT_FIELDS", "FIELD_UNITS", "StreamBuffer", "warm_up"]
+#: What ``joulescope.v0.stream_buffer`` users import: this module is its drop-in.
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FIELD_UNITS",
+    "I_RANGE_MISSING",
+    "NP_STATS_NAMES",
+    "STATS_DTYPE",
+    "STATS_FIELD_COUNT",
+    "STATS_FIELD_NAMES",
+    "SUPPRESS_SAMPLES_MAX",
+    "RawProcessor",
+    "RunningStatistics",
+    "Statistics",
+    "StreamBuffer",
+    "reduction_downsample",
+    "single_stat_to_api",
+    "stats_array_clear",
+    "stats_array_factory",
+    "stats_array_invalidate",
+    "stats_compute",
+    "stats_factory",
+    "stats_invalidate",
+    "stats_to_api",
+    "usb_packet_factory",
+    "usb_packet_factory_signal",
+    "warm_up",
+]
