@@ -48,7 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
         DataToExportSaver,
         DataToExportTimedSaver,
     )
-    from daqcore.saving.h5saver import H5Saver, H5SaverLowLevel
+    from daqcore.saving.h5file import H5File
+    from daqcore.saving.h5saver import H5Saver, H5SaverCore, H5SaverLowLevel
     from daqcore.saving.loader import DataLoader
     from daqcore.saving.management import (
         SPECIAL_GROUP_NAMES,
@@ -58,7 +59,15 @@ if TYPE_CHECKING:  # pragma: no cover
         DataSaverLoader,
         ErrorSaverLoader,
     )
-    from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
+    from daqcore.saving.nodes import (
+        CARRAY,
+        EARRAY,
+        GROUP,
+        VLARRAY,
+        ArrayNode,
+        Node,
+        StringARRAY,
+    )
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "DataEnlargeableSaver": ("array_savers", "DataEnlargeableSaver"),
@@ -83,6 +92,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "DataToExportTimedSaver": ("export_savers", "DataToExportTimedSaver"),
     "H5Saver": ("h5saver", "H5Saver"),
     "H5SaverLowLevel": ("h5saver", "H5SaverLowLevel"),
+    "H5SaverCore": ("h5saver", "H5SaverCore"),
+    "H5File": ("h5file", "H5File"),
+    "ArrayNode": ("nodes", "ArrayNode"),
     "DataLoader": ("loader", "DataLoader"),
     "SPECIAL_GROUP_NAMES": ("management", "SPECIAL_GROUP_NAMES"),
     "AxisSaverLoader": ("management", "AxisSaverLoader"),
@@ -119,6 +131,7 @@ __all__ = [
     "GROUP",
     "SPECIAL_GROUP_NAMES",
     "VLARRAY",
+    "ArrayNode",
     "AxisError",
     "AxisSaverLoader",
     "BackendCapabilities",
@@ -139,7 +152,9 @@ __all__ = [
     "ErrorSaverLoader",
     "GroupType",
     "H5BackendRecord",
+    "H5File",
     "H5Saver",
+    "H5SaverCore",
     "H5SaverLowLevel",
     "Node",
     "SaveType",

@@ -437,7 +437,7 @@ class H5File:
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
         """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
-        each group once, whatever hard links lead to it (see :func:`~.tree.walk`)."""
+        each group once, whatever hard links lead to it (see ``daqcore.saving.tree.walk``)."""
         return walk(self, self.get_node(where), depth, only_groups)
 
     def get_set_group(self, where: Node | str, name: str, title: str = "",

@@ -492,7 +492,7 @@ class H5SaverLowLevel(H5SaverCore):
                   new_file: bool = False, metadata: dict | None = None,
                   swmr_mode: bool = False, mode: str = "a") -> bool:
         """Create (``new_file`` or missing file) or open a file and set up ``/RawData``
-        (see :meth:`H5File.init_file`). Returns True if a new file was created."""
+        (see ``H5File.init_file``). Returns True if a new file was created."""
         return self.file.init_file(file_name, raw_group_name, new_file, metadata, swmr_mode,
                                    mode)
 
@@ -513,7 +513,7 @@ class H5Saver(H5SaverCore):
     swmr : bool
         h5py backend: create files for SWMR readers.
     flush_interval : int
-        Flush every N points (see :meth:`H5SaverLowLevel.set_swmr_flush_interval`).
+        Flush every N points (see :meth:`H5SaverCore.set_swmr_flush_interval`).
 
     Notes
     -----
@@ -561,7 +561,7 @@ class H5Saver(H5SaverCore):
         A path given as first positional argument is taken as ``file_name`` (the first
         argument of :meth:`H5SaverLowLevel.init_file`), not as a truthy ``update_h5``.
         Other keyword arguments (``swmr_mode``, ``mode``, ``raw_group_name``) are those of
-        :meth:`H5File.init_file`.
+        ``H5File.init_file``.
         """
         if isinstance(update_h5, (str, os.PathLike)):
             if file_name is not None:

@@ -154,7 +154,7 @@ class DataLoader(H5SaverClient):
         if loader is None:
             raise NodeError(f"node {node.path!r} has data_type {data_type.name!r}, which "
                             "cannot be loaded as DataWithAxes")
-        loaded = loader.load_with_selection(node, with_bkg=with_bkg, load_all=load_all, nav=nav)
+        loaded = loader._load_with_selection(node, with_bkg=with_bkg, load_all=load_all, nav=nav)
         if loaded is None:
             raise NodeError(f"node {node.path!r} is not a data array")
         dwa, selection = loaded

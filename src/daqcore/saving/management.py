@@ -363,15 +363,15 @@ class DataSaverLoader(DataManagement):
         signal axes and error bars; navigation axes stored elsewhere are not included.
 
         ``nav`` selects navigation indexes or slices (see
-        :func:`~daqcore.saving.selection.resolve_selection`): only those points are read.
+        ``resolve_selection`` in ``daqcore.saving.selection``): only those points are read.
         """
-        loaded = self.load_with_selection(where, with_bkg, load_all, nav=nav)
+        loaded = self._load_with_selection(where, with_bkg, load_all, nav=nav)
         return None if loaded is None else loaded[0]
 
-    def load_with_selection(self, where: Node | str, with_bkg: bool = False,
+    def _load_with_selection(self, where: Node | str, with_bkg: bool = False,
                             load_all: bool = False, *, nav: NavSelection | None = None
                             ) -> tuple[DataWithAxes, Selection] | None:
-        """:meth:`load_data` and the :class:`Selection` applied to the stored arrays."""
+        """:meth:`load_data` and the ``Selection`` applied to the stored arrays."""
         data_node = self._get_node(where)
         parent = data_node.parent_node
         if parent is None:
