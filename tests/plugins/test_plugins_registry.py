@@ -19,6 +19,7 @@ from daqcore.plugins import (
     hookimpl,
 )
 from daqcore.plugins import hookspecs as hookspecs_module
+from daqcore.saving.backends.records import H5BackendRecord
 from daqcore_plugins.mock import Mock0D, MockActuator, SimulatedStage
 
 
@@ -44,6 +45,11 @@ class SamplePlugin:
     def daqcore_register_readers(self, register):
         register(ReaderRecord("sample_reader", ("CSVX", ".abc"), factory=lambda path: path))
 
+    @hookimpl
+    def daqcore_register_h5_backends(self, register):
+        register(H5BackendRecord("sample_backend",
+                                 "daqcore.saving.backends.h5py_backend:H5pyBackend"))
+
 
 @pytest.fixture
 def registry(make_registry):
@@ -55,8 +61,9 @@ HOOK_NAMES = sorted(n for n in dir(hookspecs_module) if n.startswith("daqcore_re
 
 def test_hook_list_is_the_documented_contract():
     assert HOOK_NAMES == sorted(hookspecs_module.HOOK_RECORD_TYPES)
-    assert HOOK_NAMES == ["daqcore_register_commands", "daqcore_register_instruments",
-                          "daqcore_register_panels", "daqcore_register_readers"]
+    assert HOOK_NAMES == ["daqcore_register_commands", "daqcore_register_h5_backends",
+                          "daqcore_register_instruments", "daqcore_register_panels",
+                          "daqcore_register_readers"]
 
 
 @pytest.mark.parametrize("hook_name", HOOK_NAMES)
@@ -73,6 +80,8 @@ def test_every_hook_collects_its_records(registry, hook_name):
         "daqcore_register_commands": registry.commands,
         "daqcore_register_panels": registry.panels,
         "daqcore_register_readers": registry.readers,
+        "daqcore_register_h5_backends": {n: r for n, r in registry.h5_backends.items()
+                                         if r.plugin == "sample"},
     }[hook_name]
     assert table, f"{hook_name} collected nothing"
     assert all(r.plugin == "sample" for r in table.values())

@@ -1,9 +1,10 @@
-"""``daqcore browse FILE``: print the tree of an HDF5 file (PyMoDAQ layout aware).
+"""``daqcore browse FILE...``: print the tree of HDF5 files (PyMoDAQ layout aware), or a
+summary of any file a plugin's reader opens (``daqcore_register_readers``).
 
-Each node shows its kind, shape and dtype (arrays), and the attributes that matter when
-reading a PyMoDAQ / daqcore file (title, type, label, units, nav_indexes, scan progress...),
-decoded safely (never ``eval``). ``--attrs`` shows every attribute. Files being written in
-SWMR mode are opened as SWMR readers, so a running scan can be browsed.
+The tree is read through the saving layer (:mod:`daqcore.saving.browse`): attributes decoded
+safely (never ``eval``), large attributes shown as their values, control characters escaped,
+damaged files reported at once with what is damaged, interrupted runs flagged. Files being
+written in SWMR mode can be browsed while the writer runs.
 """
 
 from __future__ import annotations
@@ -13,126 +14,99 @@ from typing import Any
 
 import click
 
-#: Attributes shown by default (when present), in this order.
-KEY_ATTRIBUTES = (
-    "type", "label", "units", "data_type", "data_dimension", "distribution", "nav_indexes",
-    "index", "spread_order", "origin", "n_points", "n_points_done", "n_samples_done",
-    "status", "error", "scan_type", "scan_subtype", "naverage", "date", "time",
-    "daqcore_version", "pymodaq_data_version",
-)
-_HIDDEN = frozenset({"CLASS", "TITLE", "VERSION", "PYTABLES_FORMAT_VERSION", "EXTDIM"})
+from daqcore.plugins import get_registry
+from daqcore.plugins.errors import UnknownInstrumentError
+from daqcore.saving.backends.integrity import has_hdf5_signature
+from daqcore.saving.browse import escape_text, tree_of
+from daqcore.saving.errors import SavingError
 
 
-def _decode(raw: Any) -> Any:
-    from daqcore.saving.attributes import decode
+def _reader_summary(path: Path, dte: Any) -> str:
+    lines = [f"{escape_text(path.name)}  [{escape_text(type(dte).__name__)} "
+             f"{escape_text(str(getattr(dte, 'name', '')))!r}, {len(dte)} items]"]
+    items = list(dte)
+    for i, dwa in enumerate(items):
+        branch = "└── " if i == len(items) - 1 else "├── "
+        axes = ", ".join(f"{escape_text(a.label)} [{escape_text(a.units)}]" for a in dwa.axes)
+        lines.append(f"{branch}{escape_text(dwa.name)}  [{dwa.dim.name} "
+                     f"{'x'.join(str(s) for s in dwa.shape)}] units={escape_text(dwa.units)}"
+                     f" labels={escape_text(str(list(dwa.labels)))}"
+                     + (f" axes: {axes}" if axes else ""))
+    return "\n".join(lines)
 
+
+def describe_file(path: Path, *, show_all: bool = False, max_depth: int | None = None,
+                  backend: str = "h5py") -> tuple[str, str | None]:
+    """``(text, error)`` for one file: the tree (possibly partial) and what went wrong."""
+    if not path.exists():
+        return "", f"{str(path)!r} does not exist"
+    if path.is_dir():
+        return "", f"{str(path)!r} is a directory, not an HDF5 file"
     try:
-        return decode(raw)
-    except Exception:  # show undecodable attributes as stored rather than failing the listing
-        return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode(errors="replace")
-    return str(value)
-
-
-def _fmt(value: Any, width: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _attrs(node: Any, show_all: bool) -> tuple[str, str]:
-    raw_title = node.attrs.get("TITLE", "")
-    title = _decode(raw_title)
-    title = _text(title)
-    parts = []
-    names = sorted(k for k in node.attrs if k not in _HIDDEN) if show_all else [
-        k for k in KEY_ATTRIBUTES if k in node.attrs
-    ]
-    for key in names:
+        is_h5 = has_hdf5_signature(path)
+    except OSError as exc:
+        return "", f"cannot read {str(path)!r}: {exc}"
+    if not is_h5:
         try:
-            value = _decode(node.attrs[key])
-        except Exception as exc:  # unreadable attribute (e.g. unsupported type)
-            value = f"<unreadable: {type(exc).__name__}>"
-        if key in ("settings", "settings]") and not show_all:
-            continue
-        parts.append(f"{key}={_fmt(value)}")
-    return title, " ".join(parts)
+            record = get_registry().reader_for(path)
+        except UnknownInstrumentError as exc:
+            return "", (f"{str(path)!r} is not an HDF5 file (no HDF5 signature) and no plugin "
+                        f"reads it: {exc}")
+        try:
+            return _reader_summary(path, record.load()(path)), None
+        except Exception as exc:  # a plugin's reader failing on this file
+            return "", f"reader {record.name!r} cannot read {str(path)!r}: " \
+                       f"{type(exc).__name__}: {exc}"
+    try:
+        tree = tree_of(path, show_all=show_all, max_depth=max_depth, backend=backend)
+    except SavingError as exc:
+        return "", str(exc)
+    if tree.damaged:
+        return tree.text, (f"{str(path)!r} is damaged: {len(tree.damaged)} node(s) cannot be "
+                           "read (shown as <damaged: ...>)")
+    return tree.text, None
 
 
 def render_tree(path: str | Path, *, show_all: bool = False, max_depth: int | None = None) -> str:
-    """The text tree of ``path`` (see module docstring).
+    """The text tree of ``path``.
 
     Raises
     ------
     click.ClickException
-        For a missing file, a file that is not HDF5, or an unreadable one.
+        For a missing, non-HDF5, unreadable or damaged file.
     """
-    import h5py
-
-    p = Path(path)
-    if not p.exists():
-        raise click.ClickException(f"{str(p)!r} does not exist")
-    if p.is_dir():
-        raise click.ClickException(f"{str(p)!r} is a directory, not an HDF5 file")
-    try:
-        is_h5 = h5py.is_hdf5(str(p))
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {str(p)!r}: {exc}") from exc
-    if not is_h5:
-        raise click.ClickException(
-            f"{str(p)!r} is not an HDF5 file (no HDF5 signature); "
-            "daqcore browse reads .h5 files written by daqcore, PyMoDAQ or any HDF5 tool"
-        )
-    try:
-        f = h5py.File(str(p), "r", swmr=True)
-    except OSError:
-        try:
-            f = h5py.File(str(p), "r")
-        except OSError as exc:
-            raise click.ClickException(f"cannot open {str(p)!r}: {exc}") from exc
-    lines: list[str] = []
-    with f:
-        title, attrs = _attrs(f, show_all)
-        lines.append(f"{p.name}  [file] {title!r} {attrs}".rstrip())
-
-        def walk(group: Any, prefix: str, depth: int) -> None:
-            names = sorted(group.keys())
-            for i, name in enumerate(names):
-                last = i == len(names) - 1
-                branch = "└── " if last else "├── "
-                try:
-                    node = group[name]
-                except (KeyError, OSError) as exc:
-                    lines.append(f"{prefix}{branch}{name}  <unreadable: {exc}>")
-                    continue
-                title, attrs = _attrs(node, show_all)
-                label = f" {title!r}" if title and title != name else ""
-                if isinstance(node, h5py.Dataset):
-                    kind = _text(node.attrs.get("CLASS", ""))
-                    shape = "x".join(str(s) for s in node.shape) or "scalar"
-                    desc = f"[{kind or 'dataset'} {shape} {node.dtype}]"
-                else:
-                    desc = f"[group, {len(node)} items]"
-                lines.append(f"{prefix}{branch}{name}  {desc}{label} {attrs}".rstrip())
-                if isinstance(node, h5py.Group) and (max_depth is None or depth < max_depth):
-                    walk(node, prefix + ("    " if last else "│   "), depth + 1)
-
-        walk(f, "", 1)
-    return "\n".join(lines)
+    text, error = describe_file(Path(path), show_all=show_all, max_depth=max_depth)
+    if error:
+        raise click.ClickException(error)
+    return text
 
 
 @click.command("browse")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--attrs", "show_all", is_flag=True, help="Show every attribute of every node.")
 @click.option("--depth", "max_depth", type=click.IntRange(min=1), default=None,
               help="Only show this many levels below the root.")
-def browse(file: Path, show_all: bool, max_depth: int | None) -> None:
-    """Print the tree of an HDF5 FILE with shapes, dtypes, units and key attributes."""
-    click.echo(render_tree(file, show_all=show_all, max_depth=max_depth))
+@click.option("--backend", default="h5py", show_default=True,
+              help="HDF5 backend reading the files (a registered backend name).")
+def browse(files: tuple[Path, ...], show_all: bool, max_depth: int | None, backend: str) -> None:
+    """Print the tree of HDF5 FILES with shapes, dtypes, units and key attributes.
+
+    Several files (e.g. a shell glob) are printed one after the other; the command fails
+    (exit code 1) if any of them cannot be read, after printing the others.
+    """
+    failures = 0
+    for i, path in enumerate(files):
+        text, error = describe_file(path, show_all=show_all, max_depth=max_depth,
+                                    backend=backend)
+        if i and text:
+            click.echo("")
+        if text:
+            click.echo(text)
+        if error:
+            failures += 1
+            click.echo(f"Error: {escape_text(error)}", err=True)
+    if failures:
+        raise SystemExit(1)
 
 
-__all__ = ["browse", "render_tree"]
+__all__ = ["browse", "describe_file", "render_tree"]

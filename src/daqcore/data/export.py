@@ -1,10 +1,10 @@
 """``DataToExport``: a named collection of DataWithAxes, the unit detectors emit and savers write.
 
 Semantics follow pymodaq_data: construction sets the ``origin`` of every DWA that has none to
-the collection's name (in place, no copy); :meth:`DataToExport.append` stores a deep copy and
-*replaces* an item with the same ``origin/name``; look-ups by name, origin, full name, dim and
-source; arithmetic with a number or another DataToExport of the same length pairs items by
-position.
+the collection's name (in place, no copy); :meth:`DataToExport.append` stores a deep copy
+(``copy=False``: the object itself) and *replaces* an item with the same ``origin/name``;
+look-ups by name, origin, full name, dim and source; arithmetic with a number or another
+DataToExport of the same length pairs items by position.
 """
 
 from __future__ import annotations
@@ -127,20 +127,28 @@ class DataToExport(DataLowLevel):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------- add / remove
-    def append(self, data: DataWithAxes | list[DataWithAxes] | DataToExport) -> None:
-        """Append a deep copy of ``data`` (a DWA, a list of them or a DataToExport).
+    def append(self, data: DataWithAxes | list[DataWithAxes] | DataToExport, *,
+               copy: bool = True) -> None:
+        """Append ``data`` (a DWA, a list of them or a DataToExport), by default a deep copy.
 
         An item with the same full name (``origin/name``) is removed and the new one appended
-        at the end (PyMoDAQ's order). A DWA without origin
-        gets this collection's name as origin (on the copy).
+        at the end (PyMoDAQ's order). A DWA without origin gets this collection's name as
+        origin (on the copy).
+
+        Parameters
+        ----------
+        copy : bool
+            Store a deep copy (PyMoDAQ's behaviour: later changes to ``data`` do not reach the
+            collection). ``copy=False`` stores the objects themselves -- for code that has
+            just built them, such as a loader, where a copy would double memory and time.
         """
         if isinstance(data, DataToExport):
             data = data.data
         if isinstance(data, list | tuple):
             for item in data:
-                self.append(item)
+                self.append(item, copy=copy)
             return
-        item = _check_dwa(data).deepcopy()
+        item = _check_dwa(data).deepcopy() if copy else _check_dwa(data)
         if not item.origin:
             item.origin = self._name
         for index, existing in enumerate(self._data):

@@ -28,6 +28,7 @@ from typing import Any
 import pluggy
 
 from daqcore.plugins.records import CommandRecord, InstrumentRecord, PanelRecord, ReaderRecord
+from daqcore.saving.backends.records import H5BackendRecord
 
 PROJECT_NAME = "daqcore"
 """The pluggy project name, also the entry-point group plugins are found in."""
@@ -88,6 +89,21 @@ def daqcore_register_readers(register: Callable[[ReaderRecord], None]) -> None:
 
 
 @hookspec
+def daqcore_register_h5_backends(register: Callable[[H5BackendRecord], None]) -> None:
+    """Register HDF5 backends (the library that reads and writes the files).
+
+    Parameters
+    ----------
+    register : callable
+        Call ``register(H5BackendRecord(name, "package.module:BackendClass"))``. The class
+        follows :class:`daqcore.saving.backends.H5Backend` (a zero-argument constructor, a
+        ``capabilities`` property...); users select it with ``backend=name`` in the savers and
+        ``--backend name`` on the command line. The built-in ``h5py`` and ``tables`` backends
+        are registered by the first-party plugin ``daqcore.saving.backends.builtin``.
+    """
+
+
+@hookspec
 def daqcore_scanners() -> Iterable[Any]:
     """Offer scanners (where a scan goes), usable by name from ``daqcore scan``, TOML and Python.
 
@@ -108,6 +124,7 @@ HOOK_RECORD_TYPES: dict[str, type] = {
     "daqcore_register_commands": CommandRecord,
     "daqcore_register_panels": PanelRecord,
     "daqcore_register_readers": ReaderRecord,
+    "daqcore_register_h5_backends": H5BackendRecord,
 }
 """Each hook and the record type its ``register`` accepts."""
 
@@ -115,6 +132,7 @@ __all__ = [
     "HOOK_RECORD_TYPES",
     "PROJECT_NAME",
     "daqcore_register_commands",
+    "daqcore_register_h5_backends",
     "daqcore_register_instruments",
     "daqcore_register_panels",
     "daqcore_register_readers",

@@ -28,12 +28,15 @@ from daqcore.plugins.manager import (
     plugin_dirs_from_env,
 )
 from daqcore.plugins.records import CommandRecord, InstrumentRecord, PanelRecord, ReaderRecord
+from daqcore.saving.backends.records import H5BackendRecord
+from daqcore.saving.backends.registry import set_plugin_source
 
 _SECTIONS: dict[str, str] = {
     "daqcore_register_instruments": "instruments",
     "daqcore_register_commands": "commands",
     "daqcore_register_panels": "panels",
     "daqcore_register_readers": "readers",
+    "daqcore_register_h5_backends": "h5_backends",
 }
 
 
@@ -55,6 +58,7 @@ class Registry:
         self.commands: dict[str, CommandRecord] = {}
         self.panels: dict[str, PanelRecord] = {}
         self.readers: dict[str, ReaderRecord] = {}
+        self.h5_backends: dict[str, H5BackendRecord] = {}
         self._reserved_commands = frozenset(reserved_commands)
         for hook_name in HOOK_RECORD_TYPES:
             self._collect(hook_name)
@@ -220,6 +224,7 @@ class Registry:
             "commands": sorted(self.commands),
             "panels": sorted(self.panels),
             "readers": {n: list(r.extensions) for n, r in sorted(self.readers.items())},
+            "h5_backends": sorted(self.h5_backends),
             "failures": [f.to_dict() for f in self.failures],
             "skipped": sorted(self.manager.skipped),
         }
@@ -288,6 +293,13 @@ def set_registry(registry: Registry | None) -> Registry | None:
         previous, _registry = _registry, registry
         return previous
 
+
+def _plugin_h5_backends() -> dict[str, H5BackendRecord]:
+    return get_registry().h5_backends
+
+
+# the saving layer finds backends registered by plugins through the process-wide registry
+set_plugin_source(_plugin_h5_backends)
 
 __all__ = [
     "Registry",

@@ -10,7 +10,8 @@ Layers: :mod:`~daqcore.saving.backends` (one protocol, ``tables`` and ``h5py``) 
 :mod:`~daqcore.saving.h5saver` (``H5SaverLowLevel``: groups, arrays, nodes; ``H5Saver``) <
 :mod:`~daqcore.saving.management` / :mod:`~daqcore.saving.array_savers` (one channel group) <
 :mod:`~daqcore.saving.export_savers` (whole DataToExport) and :mod:`~daqcore.saving.loader`.
-See ``docs/file_format.md`` for the file layout. daqcore extras: ``backend='h5py'|'tables'``,
+Names are imported on first use (``import daqcore.saving`` loads no HDF5 library).
+See ``docs/file_format.md`` for the file layout. daqcore extras: ``backend="h5py"|"tables"``,
 ``compression=(library, level)``, ``dynamic=<dtype>``, ``flush_period`` (seconds) on the
 savers; ``swmr_mode`` in ``init_file`` and the ``swmr_auto_start`` policy of
 ``H5SaverLowLevel`` (False: the caller calls ``enable_swmr`` once every saver has created its
@@ -20,38 +21,147 @@ the acquisition sinks :class:`~daqcore.saving.sinks.ScanSink` and
 :mod:`daqcore.saving.sinks`).
 """
 
-from daqcore.saving.array_savers import DataEnlargeableSaver, DataExtendedSaver
-from daqcore.saving.attributes import decode as decode_attribute
-from daqcore.saving.attributes import encode as encode_attribute
-from daqcore.saving.backends import Compression, backends_available
-from daqcore.saving.buffered import BufferedTimedSaver
-from daqcore.saving.enums import DataType, GroupType, SaveType
-from daqcore.saving.errors import AxisError
-from daqcore.saving.export_savers import (
-    DataBundle,
-    DataToExportEnlargeableSaver,
-    DataToExportExtendedSaver,
-    DataToExportSaver,
-    DataToExportTimedSaver,
-)
-from daqcore.saving.h5saver import H5Saver, H5SaverLowLevel
-from daqcore.saving.loader import DataLoader
-from daqcore.saving.management import (
-    SPECIAL_GROUP_NAMES,
-    AxisSaverLoader,
-    BkgSaver,
-    DataManagement,
-    DataSaverLoader,
-    ErrorSaverLoader,
-)
-from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from daqcore.saving.array_savers import DataEnlargeableSaver, DataExtendedSaver
+    from daqcore.saving.attributes import decode as decode_attribute
+    from daqcore.saving.attributes import encode as encode_attribute
+    from daqcore.saving.backends.base import Compression
+    from daqcore.saving.backends.capabilities import BackendCapabilities
+    from daqcore.saving.backends.records import H5BackendRecord
+    from daqcore.saving.backends.registry import (
+        available_backends,
+        backend_capabilities,
+        backends_available,
+    )
+    from daqcore.saving.buffered import BufferedTimedSaver
+    from daqcore.saving.enums import DataType, GroupType, SaveType
+    from daqcore.saving.errors import AxisError
+    from daqcore.saving.export_savers import (
+        DataBundle,
+        DataToExportEnlargeableSaver,
+        DataToExportExtendedSaver,
+        DataToExportSaver,
+        DataToExportTimedSaver,
+    )
+    from daqcore.saving.h5file import H5File
+    from daqcore.saving.h5saver import H5Saver, H5SaverCore, H5SaverLowLevel
+    from daqcore.saving.loader import DataLoader
+    from daqcore.saving.management import (
+        SPECIAL_GROUP_NAMES,
+        AxisSaverLoader,
+        BkgSaver,
+        DataManagement,
+        DataSaverLoader,
+        ErrorSaverLoader,
+    )
+    from daqcore.saving.nodes import (
+        CARRAY,
+        EARRAY,
+        GROUP,
+        VLARRAY,
+        ArrayNode,
+        Node,
+        StringARRAY,
+    )
+
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "DataEnlargeableSaver": ("array_savers", "DataEnlargeableSaver"),
+    "DataExtendedSaver": ("array_savers", "DataExtendedSaver"),
+    "decode_attribute": ("attributes", "decode"),
+    "encode_attribute": ("attributes", "encode"),
+    "Compression": ("backends.base", "Compression"),
+    "backends_available": ("backends.registry", "backends_available"),
+    "available_backends": ("backends.registry", "available_backends"),
+    "backend_capabilities": ("backends.registry", "backend_capabilities"),
+    "BackendCapabilities": ("backends.capabilities", "BackendCapabilities"),
+    "H5BackendRecord": ("backends.records", "H5BackendRecord"),
+    "BufferedTimedSaver": ("buffered", "BufferedTimedSaver"),
+    "DataType": ("enums", "DataType"),
+    "GroupType": ("enums", "GroupType"),
+    "SaveType": ("enums", "SaveType"),
+    "AxisError": ("errors", "AxisError"),
+    "DataBundle": ("export_savers", "DataBundle"),
+    "DataToExportEnlargeableSaver": ("export_savers", "DataToExportEnlargeableSaver"),
+    "DataToExportExtendedSaver": ("export_savers", "DataToExportExtendedSaver"),
+    "DataToExportSaver": ("export_savers", "DataToExportSaver"),
+    "DataToExportTimedSaver": ("export_savers", "DataToExportTimedSaver"),
+    "H5Saver": ("h5saver", "H5Saver"),
+    "H5SaverLowLevel": ("h5saver", "H5SaverLowLevel"),
+    "H5SaverCore": ("h5saver", "H5SaverCore"),
+    "H5File": ("h5file", "H5File"),
+    "ArrayNode": ("nodes", "ArrayNode"),
+    "DataLoader": ("loader", "DataLoader"),
+    "SPECIAL_GROUP_NAMES": ("management", "SPECIAL_GROUP_NAMES"),
+    "AxisSaverLoader": ("management", "AxisSaverLoader"),
+    "BkgSaver": ("management", "BkgSaver"),
+    "DataManagement": ("management", "DataManagement"),
+    "DataSaverLoader": ("management", "DataSaverLoader"),
+    "ErrorSaverLoader": ("management", "ErrorSaverLoader"),
+    "CARRAY": ("nodes", "CARRAY"),
+    "EARRAY": ("nodes", "EARRAY"),
+    "GROUP": ("nodes", "GROUP"),
+    "VLARRAY": ("nodes", "VLARRAY"),
+    "Node": ("nodes", "Node"),
+    "StringARRAY": ("nodes", "StringARRAY"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
-    "CARRAY", "EARRAY", "GROUP", "SPECIAL_GROUP_NAMES", "VLARRAY",
-    "AxisError", "AxisSaverLoader", "BkgSaver", "BufferedTimedSaver", "Compression", "DataBundle",
-    "DataEnlargeableSaver", "DataExtendedSaver", "DataLoader", "DataManagement",
-    "DataSaverLoader", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
-    "DataToExportSaver", "DataToExportTimedSaver", "DataType", "ErrorSaverLoader",
-    "GroupType", "H5Saver", "H5SaverLowLevel", "Node", "SaveType",
-    "StringARRAY", "backends_available", "decode_attribute", "encode_attribute",
+    "CARRAY",
+    "EARRAY",
+    "GROUP",
+    "SPECIAL_GROUP_NAMES",
+    "VLARRAY",
+    "ArrayNode",
+    "AxisError",
+    "AxisSaverLoader",
+    "BackendCapabilities",
+    "BkgSaver",
+    "BufferedTimedSaver",
+    "Compression",
+    "DataBundle",
+    "DataEnlargeableSaver",
+    "DataExtendedSaver",
+    "DataLoader",
+    "DataManagement",
+    "DataSaverLoader",
+    "DataToExportEnlargeableSaver",
+    "DataToExportExtendedSaver",
+    "DataToExportSaver",
+    "DataToExportTimedSaver",
+    "DataType",
+    "ErrorSaverLoader",
+    "GroupType",
+    "H5BackendRecord",
+    "H5File",
+    "H5Saver",
+    "H5SaverCore",
+    "H5SaverLowLevel",
+    "Node",
+    "SaveType",
+    "StringARRAY",
+    "available_backends",
+    "backend_capabilities",
+    "backends_available",
+    "decode_attribute",
+    "encode_attribute",
 ]

@@ -124,10 +124,11 @@ def _eval_node(node: ast.AST, source: str) -> Any:
     if isinstance(node, ast.Set):
         return {_eval_node(n, source) for n in node.elts}
     if isinstance(node, ast.Dict):
-        if any(k is None for k in node.keys):
+        keys = [k for k in node.keys if k is not None]
+        if len(keys) != len(node.keys):  # ``{**other}``
             raise _unsafe(source)
         return {_eval_node(k, source): _eval_node(v, source)
-                for k, v in zip(node.keys, node.values)}
+                for k, v in zip(keys, node.values)}
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _eval_node(node.operand, source)
         if isinstance(operand, (int, float, complex)) and not isinstance(operand, bool):

@@ -8,13 +8,14 @@ like its name, so it can be looked up in a dict keyed by names.
 from __future__ import annotations
 
 import enum
+from typing import Self
 
 from daqcore.saving.errors import EnumValueError
 
 
 class _NamedEnum(enum.Enum):
     @classmethod
-    def check(cls, value: object) -> _NamedEnum:
+    def check(cls, value: object) -> Self:
         """Return the member for ``value`` given as member, name, (PyMoDAQ) value."""
         if isinstance(value, cls):
             return value

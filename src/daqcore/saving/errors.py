@@ -21,6 +21,18 @@ class H5FileError(SavingError, OSError):
     """The file cannot be opened or created (not HDF5, a directory, missing, locked...)."""
 
 
+class DamagedFileError(H5FileError):
+    """The file is truncated or its HDF5 structures are corrupt (names the file and the damage)."""
+
+
+class DataTooLargeError(SavingError, MemoryError):
+    """Reading would need more memory than the loader allows (load a slice instead)."""
+
+
+class NavSelectionError(SavingError, IndexError):
+    """A navigation selection (``nav=`` of a load) that does not fit the data."""
+
+
 class FileClosedError(SavingError, ValueError):
     """An operation needs an open file but the file is closed."""
 
@@ -81,12 +93,15 @@ __all__ = [
     "AxisError",
     "BackendError",
     "CompressionError",
+    "DamagedFileError",
     "DataShapeError",
+    "DataTooLargeError",
     "DtypeOverflowError",
     "EnumValueError",
     "ExtendedIndexError",
     "FileClosedError",
     "H5FileError",
+    "NavSelectionError",
     "NodeError",
     "ReadOnlyFileError",
     "SWMRError",

@@ -1,14 +1,16 @@
-"""The file layer of :class:`~daqcore.saving.h5saver.H5SaverLowLevel`: open/create/close,
-root attributes, attribute encoding, SWMR (and its start policy, ``swmr_auto_start``) and
-flushing.
+"""The file object the savers hold (:class:`H5File`): open/create/close, root attributes,
+attribute encoding, SWMR (and its start policy, ``swmr_auto_start``), flushing, and the
+tree basics a file needs on its own (nodes, groups, the ``Logger`` array, walking).
 
-See :mod:`daqcore.saving.h5saver` for the whole public API and its daqcore extras.
+:class:`~daqcore.saving.h5saver.H5SaverLowLevel` and :class:`~daqcore.saving.h5saver.H5Saver`
+hold one ``H5File`` (``saver.file``) and add PyMoDAQ's group and array API on top.
 """
 
 from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -16,7 +18,8 @@ import numpy as np
 
 from daqcore import __version__ as DAQCORE_VERSION
 from daqcore.saving import attributes as codec
-from daqcore.saving.backends.base import Compression, H5Backend, get_backend
+from daqcore.saving.backends.base import Compression, H5Backend
+from daqcore.saving.backends.registry import get_backend
 from daqcore.saving.dynamic import check_dynamic
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import (
@@ -28,6 +31,7 @@ from daqcore.saving.errors import (
     SWMRError,
 )
 from daqcore.saving.nodes import EARRAY, GROUP, VLARRAY, Node, StringARRAY
+from daqcore.saving.tree import walk, wrap
 
 #: ``pymodaq_version`` written in the root: the PyMoDAQ file-format generation we follow
 #: (PyMoDAQ's H5Browser refuses files below 4.0.0).
@@ -58,8 +62,9 @@ class H5File:
     save_type : SaveType or str
         ``scan``, ``detector``, ``logger``, ``custom``, ``actuator`` or ``optimizer``; written
         as the ``type`` attribute of ``/RawData`` in new files.
-    backend : str
-        ``'h5py'`` (default, as PyMoDAQ 5.3) or ``'tables'``.
+    backend : str or H5Backend
+        ``'h5py'`` (default, as PyMoDAQ 5.3), ``'tables'``, the name of a backend registered
+        by a plugin, or a backend object.
     compression : Compression, (library, level) or None
         Compression of every array created afterwards.
     dynamic : str
@@ -76,11 +81,11 @@ class H5File:
         SWMR. Also a public attribute, which may be changed before the first write.
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str = "h5py", *,
+    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py", *,
                  compression: Any = None, dynamic: str = "as_is",
                  flush_period: float | None = 1.0, fill_value: float = np.nan,
                  swmr_auto_start: bool = True) -> None:
-        self.backend: H5Backend = get_backend(backend)
+        self.backend: H5Backend = get_backend(backend) if isinstance(backend, str) else backend
         self.save_type = SaveType.check(save_type)
         self._compression = _as_compression(compression)
         self.backend.set_compression(self._compression)
@@ -168,7 +173,10 @@ class H5File:
     @property
     def raw_group(self) -> GROUP:
         """The ``/RawData`` group where data are saved."""
-        return self.get_node(self._raw_group_path)
+        node = self.get_node(self._raw_group_path)
+        if not isinstance(node, GROUP):
+            raise NodeError(f"{self._raw_group_path!r} is not a group")
+        return node
 
     def root(self) -> GROUP:
         return GROUP(self.backend.root(), self)
@@ -214,17 +222,18 @@ class H5File:
             if mode == "r":
                 raise H5FileError(f"{str(fullpath)!r} does not exist")
             new_file = True
-        if swmr_mode and self.backend.name != "h5py":
-            raise SWMRError("SWMR is only available with the 'h5py' backend")
+        if swmr_mode and not self.is_swmr_capable:
+            raise SWMRError(f"SWMR is not available with the {self.backend.name!r} backend")
+        self.close_file()
         if swmr_mode and not new_file and mode != "r":
-            import h5py
-
+            self.backend.open(str(fullpath), "r")
             try:
-                with h5py.File(fullpath, "r") as probe:
-                    compatible = bool(codec.decode(probe.attrs.get("swmr_compatible", "false"))
-                                      in (True, "true"))
-            except OSError as exc:
-                raise H5FileError(f"cannot open {str(fullpath)!r}: {exc}") from None
+                root = self.backend.root()
+                flag = self.backend.get_attr(root, "swmr_compatible") \
+                    if self.backend.has_attr(root, "swmr_compatible") else "false"
+                compatible = codec.decode(flag) in (True, "true")
+            finally:
+                self.backend.close()
             if not compatible:
                 raise SWMRError(f"{str(fullpath)!r} was not created for SWMR; "
                                 "use new_file=True or swmr_mode=False")
@@ -256,7 +265,7 @@ class H5File:
         fullpathname = Path(fullpathname)
         if self.h5_file_name is None or self.file_path != fullpathname:
             self.h5_file_path, self.h5_file_name = fullpathname.parent, fullpathname.name
-        self.backend.open(str(fullpathname), mode, swmr=swmr_mode)
+        self.backend.open(str(fullpathname), mode, swmr=swmr_mode, title=title)
         self._generation += 1
         self._swmr_mode = bool(swmr_mode)
         self._swmr_enabled = False
@@ -265,9 +274,6 @@ class H5File:
         self._last_flush = time.monotonic()
         if mode == "w":
             root = self.backend.root()
-            if self.backend.name == "h5py":
-                self.backend.set_attr(root, "CLASS", "GROUP")
-                self.backend.set_attr(root, "TITLE", str(title))
             self._set_attr_handle(root, "pymodaq_version", PYMODAQ_VERSION)
             self._set_attr_handle(root, "pymodaq_data_version", PYMODAQ_VERSION)
             self._set_attr_handle(root, "daqcore_version", DAQCORE_VERSION)
@@ -334,7 +340,7 @@ class H5File:
 
     @property
     def is_swmr_capable(self) -> bool:
-        return self.backend.name == "h5py"
+        return self.backend.capabilities.swmr
 
     @property
     def is_swmr_compatible(self) -> bool:
@@ -346,7 +352,7 @@ class H5File:
         if self._swmr_enabled:
             return
         if not self.is_swmr_capable:
-            raise SWMRError("SWMR is only available with the 'h5py' backend")
+            raise SWMRError(f"SWMR is not available with the {self.backend.name!r} backend")
         if not self._swmr_mode:
             raise SWMRError("the file was not opened with swmr_mode=True")
         self._check_writable()
@@ -399,8 +405,85 @@ class H5File:
         backend = self.backend
         backend.set_attr(backend.root(), "swmr_active", np.uint8(0))
         for node in self.walk_nodes("/"):
-            if isinstance(node, (EARRAY, VLARRAY)):
+            if isinstance(node, EARRAY | VLARRAY | StringARRAY):
                 self._reconcile_handle(node.node)
+
+    # ================================================================== tree basics
+    def wrap(self, handle: Any) -> Node:
+        """Wrap a library handle in the node class its ``CLASS`` attribute names."""
+        return wrap(self, handle)
+
+    def _handle(self, where: Node | str | Path | Any) -> Any:
+        if isinstance(where, Node):
+            return where.node
+        if isinstance(where, (str, Path)):
+            return self.backend.get(str(where).replace("\\", "/"))
+        if where is None:
+            raise NodeError("no node given")
+        return where
+
+    def get_node(self, where: Node | str | Path | Any, name: str | None = None) -> Node:
+        """The node at ``where`` (path, Node or library handle), or its child ``name``."""
+        if not self.backend.isopen:
+            raise FileClosedError("the HDF5 file is closed")
+        handle = self._handle(where)
+        if name is not None:
+            child = self.backend.child(handle, name)
+            if child is None:
+                raise NodeError(f"node {self.backend.path(handle)!r} has no child {name!r}")
+            handle = child
+        return self.wrap(handle)
+
+    def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
+                   only_groups: bool = False) -> Iterator[Node]:
+        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
+        each group once, whatever hard links lead to it (see ``daqcore.saving.tree.walk``)."""
+        return walk(self, self.get_node(where), depth, only_groups)
+
+    def get_set_group(self, where: Node | str, name: str, title: str = "",
+                      **kwargs: Any) -> GROUP:
+        """The group ``name`` under ``where``, created (with ``title`` and raw ``kwargs``
+        attributes such as ``origin``) if absent."""
+        parent = self._handle(where)
+        handle = self.backend.child(parent, name)
+        if handle is None:
+            self._check_can_create()
+            handle = self.backend.create_group(parent, name, title=title)
+            for key, value in kwargs.items():
+                self.backend.set_attr(handle, key, value if isinstance(value, (str, bool, int))
+                                      else str(value))
+        elif self.backend.is_group(handle) is False:
+            raise NodeError(f"{self.backend.path(handle)!r} exists and is not a group")
+        self._current_group = GROUP(handle, self)
+        return self._current_group
+
+    def add_string_array(self, where: Node | str, name: str, title: str = "",
+                         metadata: dict | None = None) -> StringARRAY:
+        """A ``StringARRAY`` (pickled strings, PyMoDAQ's ``Logger`` layout) under ``where``."""
+        self._check_can_create()
+        handle = self.backend.create_vlarray(self._handle(where), name, np.uint8, title=title)
+        for key, value in {"shape": (0,), "data_type": "strings", "dtype": "uint8",
+                           "subdtype": "string", "backend": self.backend.name,
+                           **(metadata or {})}.items():
+            self._set_attr_handle(handle, key, value)
+        return StringARRAY(handle, self)
+
+    def get_set_logger(self, where: Node | str | None = None) -> StringARRAY:
+        """The ``Logger`` string array under ``where`` (``/RawData``), created if absent."""
+        where = self._raw_group_path if where is None else where
+        handle = self.backend.child(self._handle(where), "Logger")
+        if handle is None:
+            self._logger_array = self.add_string_array(where, "Logger")
+            self._logger_array.attrs["type"] = "log"
+        else:
+            self._logger_array = StringARRAY(handle, self)
+        return self._logger_array
+
+    def add_log(self, msg: str) -> None:
+        """Append a message to the ``Logger`` array."""
+        logger = self._logger_array if self._logger_array is not None else \
+            self.get_set_logger()
+        logger.append(msg)
 
     # ================================================================== attributes
     def _check_writable(self) -> None:

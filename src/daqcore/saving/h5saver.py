@@ -1,4 +1,10 @@
-"""``H5SaverLowLevel`` and ``H5Saver``: PyMoDAQ-compatible HDF5 files on either backend.
+"""``H5SaverLowLevel`` and ``H5Saver``: PyMoDAQ-compatible HDF5 files on any registered backend.
+
+Both hold an :class:`~daqcore.saving.h5file.H5File` (``saver.file``: opening, attributes,
+SWMR, flushing) and share PyMoDAQ's group and array API through :class:`H5SaverCore`. They
+differ only in ``init_file``: ``H5SaverLowLevel.init_file(file_name, ...)`` opens a given
+file, ``H5Saver.init_file(update_h5, custom_naming, addhoc_file_path, metadata)`` names files
+as PyMoDAQ's GUI saver does. Neither overrides the other.
 
 :class:`H5SaverLowLevel` has PyMoDAQ's methods (``init_file``, ``raw_group``,
 ``add_scan_group``, ``add_det_group``, ``add_act_group``, ``get_node``, ``walk_nodes``,
@@ -26,138 +32,276 @@ import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
-from daqcore.saving import attributes as codec
+from daqcore.saving.backends.base import Compression, H5Backend
 from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
-from daqcore.saving.errors import FileClosedError, H5FileError, NodeError
+from daqcore.saving.errors import H5FileError, NodeError
 from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
-from daqcore.saving.nodes import CARRAY, EARRAY, GROUP, VLARRAY, Node, StringARRAY
+from daqcore.saving.nodes import GROUP, ArrayNode, Node, StringARRAY
 
 _DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
 
 
-class H5SaverLowLevel(H5File):
-    """Create, append to or read a PyMoDAQ-convention HDF5 file (see :class:`H5File` for the
-    constructor arguments): groups, arrays, nodes and tree walking."""
+class H5SaverCore:
+    """PyMoDAQ's group, array and node API over the :class:`H5File` it holds (``.file``).
+
+    Parameters are those of :class:`H5File` (``save_type``, ``backend``, ``compression``,
+    ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``).
+    """
+
+    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py",
+                 **kwargs: Any) -> None:
+        self.file = H5File(save_type, backend, **kwargs)
+
+    # ================================================================== the file (delegated)
+    @property
+    def backend(self) -> H5Backend:
+        return self.file.backend
+
+    @property
+    def backend_name(self) -> str:
+        return self.file.backend_name
+
+    @property
+    def save_type(self) -> SaveType:
+        return self.file.save_type
+
+    @property
+    def h5_file(self) -> Any:
+        """The library's file object (``h5py.File`` / ``tables.File``)."""
+        return self.file.h5_file
+
+    h5file = h5_file
+
+    @property
+    def filename(self) -> str:
+        return self.file.filename
+
+    @property
+    def file_path(self) -> Path | None:
+        return self.file.file_path
+
+    @property
+    def h5_file_path(self) -> Path | None:
+        return self.file.h5_file_path
+
+    @property
+    def h5_file_name(self) -> str | None:
+        return self.file.h5_file_name
+
+    @property
+    def file_loaded(self) -> bool:
+        return self.file.file_loaded
+
+    @property
+    def writable(self) -> bool:
+        return self.file.writable
+
+    @property
+    def raw_group(self) -> GROUP:
+        return self.file.raw_group
+
+    @property
+    def dynamic(self) -> str:
+        return self.file.dynamic
+
+    @dynamic.setter
+    def dynamic(self, value: str) -> None:
+        self.file.dynamic = value
+
+    @property
+    def dynamic_dtype(self) -> np.dtype | None:
+        return self.file.dynamic_dtype
+
+    @property
+    def compression(self) -> Compression | None:
+        return self.file.compression
+
+    @property
+    def fill_value(self) -> float:
+        return self.file.fill_value
+
+    @fill_value.setter
+    def fill_value(self, value: float) -> None:
+        self.file.fill_value = value
+
+    @property
+    def flush_period(self) -> float | None:
+        return self.file.flush_period
+
+    @flush_period.setter
+    def flush_period(self, value: float | None) -> None:
+        self.file.flush_period = value
+
+    @property
+    def swmr_auto_start(self) -> bool:
+        return self.file.swmr_auto_start
+
+    @swmr_auto_start.setter
+    def swmr_auto_start(self, value: bool) -> None:
+        self.file.swmr_auto_start = bool(value)
+
+    @property
+    def swmr_mode(self) -> bool:
+        return self.file.swmr_mode
+
+    @property
+    def is_swmr_active(self) -> bool:
+        return self.file.is_swmr_active
+
+    @property
+    def is_swmr_capable(self) -> bool:
+        return self.file.is_swmr_capable
+
+    @property
+    def is_swmr_compatible(self) -> bool:
+        return self.file.is_swmr_compatible
+
+    @property
+    def flush_interval(self) -> int:
+        return self.file.flush_interval
+
+    @property
+    def _generation(self) -> int:
+        """Incremented on every open: savers drop the node handles they cached."""
+        return self.file._generation
+
+    @property
+    def _swmr_mode(self) -> bool:
+        return self.file._swmr_mode
+
+    @property
+    def _swmr_enabled(self) -> bool:
+        return self.file._swmr_enabled
+
+    @property
+    def _last_flush(self) -> float:
+        """``time.monotonic()`` of the last flush."""
+        return self.file._last_flush
+
+    def define_compression(self, compression: str, compression_opts: int) -> None:
+        self.file.define_compression(compression, compression_opts)
+
+    def open_file(self, fullpathname: Path | str, mode: str = "r", title: str = "PyMoDAQ file",
+                  swmr_mode: bool = False, **kwargs: Any) -> Any:
+        return self.file.open_file(fullpathname, mode, title, swmr_mode, **kwargs)
+
+    def isopen(self) -> bool:
+        return self.file.isopen()
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def tick_flush(self) -> None:
+        self.file.tick_flush()
+
+    def close_file(self) -> None:
+        self.file.close_file()
+
+    close = close_file
+
+    def finalize_swmr(self, keep_open: bool = False) -> None:
+        self.file.finalize_swmr(keep_open)
+
+    def enable_swmr(self) -> None:
+        self.file.enable_swmr()
+
+    def set_swmr_flush_interval(self, interval: int) -> None:
+        self.file.set_swmr_flush_interval(interval)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_file()
+
+    def get_attr(self, node: Node | str, attr_name: str | None = None) -> Any:
+        return self.file.get_attr(node, attr_name)
+
+    def set_attr(self, node: Node | str, attr_name: str, attr_value: Any) -> None:
+        self.file.set_attr(node, attr_name, attr_value)
+
+    def has_attr(self, node: Node | str, attr_name: str) -> bool:
+        return self.file.has_attr(node, attr_name)
+
+    def where_key(self, where: Node | str | Path | Any) -> str:
+        return self.file.where_key(where)
+
+    def _check_writable(self) -> None:
+        self.file._check_writable()
+
+    def _check_can_create(self) -> None:
+        self.file._check_can_create()
+
+    def _mark_stale(self, handle: Any) -> None:
+        self.file._mark_stale(handle)
+
+    def _set_attr_handle(self, handle: Any, name: str, value: Any) -> None:
+        self.file._set_attr_handle(handle, name, value)
 
     # ================================================================== nodes
+    def root(self) -> GROUP:
+        return self.file.root()
+
     def wrap(self, handle: Any) -> Node:
         """Wrap a library handle in the node class its ``CLASS`` attribute names."""
-        backend = self.backend
-        if backend.is_group(handle):
-            return GROUP(handle, self)
-        klass = ""
-        if backend.has_attr(handle, "CLASS"):
-            klass = codec.decode(backend.get_attr(handle, "CLASS"))
-        if not isinstance(klass, str) or "ARRAY" not in klass:
-            shape = backend.shape(handle)
-            dtype = backend.dtype(handle)
-            klass = "VLARRAY" if dtype.kind == "O" else "CARRAY"
-            if klass == "CARRAY" and self.backend.name == "h5py" and handle.maxshape and \
-                    shape and handle.maxshape[0] is None:
-                klass = "EARRAY"
-        if klass == "EARRAY":
-            return EARRAY(handle, self)
-        if klass == "VLARRAY":
-            if backend.has_attr(handle, "subdtype") and \
-                    codec.decode(backend.get_attr(handle, "subdtype")) == "string":
-                return StringARRAY(handle, self)
-            return VLARRAY(handle, self)
-        return CARRAY(handle, self)
+        return self.file.wrap(handle)
 
-    def _handle(self, where: Any) -> Any:
-        if isinstance(where, Node):
-            return where.node
-        if isinstance(where, (str, Path)):
-            return self.backend.get(str(where).replace("\\", "/"))
-        if where is None:
-            raise NodeError("no node given")
-        return where
+    def _handle(self, where: Node | str | Path | Any) -> Any:
+        return self.file._handle(where)
 
-    def get_node(self, where: Any, name: str | None = None) -> Node:
+    def get_node(self, where: Node | str | Path | Any, name: str | None = None) -> Node:
         """The node at ``where`` (path, Node or library handle), or its child ``name``."""
-        if not self.backend.isopen:
-            raise FileClosedError("the HDF5 file is closed")
-        handle = self._handle(where)
-        if name is not None:
-            child = self.backend.child(handle, name)
-            if child is None:
-                raise NodeError(f"node {self.backend.path(handle)!r} has no child {name!r}")
-            handle = child
-        return self.wrap(handle)
+        return self.file.get_node(where, name)
 
-    def get_node_name(self, node: Any) -> str:
+    def get_node_name(self, node: Node | str) -> str:
         return self.get_node(node).name
 
-    def get_node_path(self, node: Any) -> str:
+    def get_node_path(self, node: Node | str) -> str:
         return self.get_node(node).path
 
-    def get_parent_node(self, node: Any) -> GROUP | None:
+    def get_parent_node(self, node: Node | str) -> GROUP | None:
         return self.get_node(node).parent_node
 
-    def get_children(self, where: Any) -> dict[str, Node]:
+    def get_children(self, where: Node | str) -> dict[str, Node]:
         node = self.get_node(where)
         return node.children() if isinstance(node, GROUP) else {}
 
-    def is_node_in_group(self, where: Any, name: str) -> bool:
+    def is_node_in_group(self, where: Node | str, name: str) -> bool:
         """True if ``where`` has a child called ``name`` (case-insensitive, as PyMoDAQ)."""
         handle = self._handle(where)
         lname = name.lower()
         return any(child.lower() == lname for child, _ in self.backend.children(handle))
 
-    def walk_groups(self, where: Any) -> Iterator[GROUP]:
-        start = self.get_node(where)
-        if not isinstance(start, GROUP):
-            return
-        stack = [start.node]
-        while stack:
-            handle = stack.pop(0)
-            yield GROUP(handle, self)
-            stack.extend(h for _, h in self.backend.children(handle) if self.backend.is_group(h))
+    def walk_groups(self, where: Node | str) -> Iterator[GROUP]:
+        """``where`` and every group below it, each HDF5 object once."""
+        for node in self.walk_nodes(where, only_groups=True):
+            if isinstance(node, GROUP):
+                yield node
 
-    def walk_nodes(self, where: Any = "/", depth: int | None = None,
+    def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Yield ``where`` then every node below it (down to ``depth`` levels)."""
-        start = self.get_node(where)
-        if not only_groups or isinstance(start, GROUP):
-            yield start
-        if depth == 0 or not isinstance(start, GROUP):
-            return
-        backend = self.backend
-        queue: list[tuple[Any, int]] = [(start.node, 1)]
-        while queue:
-            handle, level = queue.pop(0)
-            for _, child in backend.children(handle):
-                is_group = backend.is_group(child)
-                if is_group or not only_groups:
-                    yield self.wrap(child)
-                if is_group and (depth is None or level < depth):
-                    queue.append((child, level + 1))
+        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
+        each group once, whatever hard links lead to it."""
+        return self.file.walk_nodes(where, depth, only_groups)
 
-    def read(self, array: Any, *args: Any, **kwargs: Any) -> np.ndarray:
-        return self.get_node(array).read()
+    def read(self, array: Node | str, *args: Any, **kwargs: Any) -> Any:
+        node = self.get_node(array)
+        if not isinstance(node, ArrayNode):
+            raise NodeError(f"{node.path!r} is a group, not an array")
+        return node.read()
 
     # ================================================================== groups
-    def get_set_group(self, where: Any, name: str, title: str = "", **kwargs: Any) -> GROUP:
+    def get_set_group(self, where: Node | str, name: str, title: str = "",
+                      **kwargs: Any) -> GROUP:
         """The group ``name`` under ``where``, created (with ``title`` and raw ``kwargs``
         attributes such as ``origin``) if absent."""
-        parent = self._handle(where)
-        handle = self.backend.child(parent, name)
-        if handle is None:
-            self._check_can_create()
-            handle = self.backend.create_group(parent, name, title=title)
-            for key, value in kwargs.items():
-                self.backend.set_attr(handle, key, value if isinstance(value, (str, bool, int))
-                                      else str(value))
-        elif self.backend.is_group(handle) is False:
-            raise NodeError(f"{self.backend.path(handle)!r} exists and is not a group")
-        self._current_group = GROUP(handle, self)
-        return self._current_group
+        return self.file.get_set_group(where, name, title, **kwargs)
 
     def add_group(self, group_name: str, group_type: GroupType | str, where: Any,
                   title: str = "", metadata: dict | None = None) -> GROUP:
@@ -192,43 +336,44 @@ class H5SaverLowLevel(H5File):
             group.attrs[key] = value
         return group
 
-    def add_scan_group(self, where: Any = "/RawData", title: str = "", settings_as_xml: str = "",
+    def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
+                       settings_as_xml: str = "",
                        metadata: dict | None = None) -> GROUP:
         """Add a ``ScanNNN`` group (attributes ``type='scan'``, ``description=''``)."""
         return self.add_generic_group(where, title, settings_as_xml, metadata, GroupType.scan)
 
-    def add_generic_group(self, where: Any = "/RawData", title: str = "",
+    def add_generic_group(self, where: Node | str = "/RawData", title: str = "",
                           settings_as_xml: str = "", metadata: dict | None = None,
                           group_type: GroupType | str = GroupType.scan) -> GROUP:
         metadata = dict(metadata or {})
         metadata.setdefault("description", "")
         return self.add_incremental_group(group_type, where, title, settings_as_xml, metadata)
 
-    def add_det_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_det_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                       metadata: dict | None = None) -> GROUP:
         """Add a ``DetectorNNN`` group."""
         return self.add_incremental_group("detector", where, title, settings_as_xml, metadata)
 
-    def add_act_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_act_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                       metadata: dict | None = None) -> GROUP:
         """Add an ``ActuatorNNN`` group."""
         return self.add_incremental_group("actuator", where, title, settings_as_xml, metadata)
 
     add_move_group = add_act_group
 
-    def add_ch_group(self, where: Any, title: str = "", settings_as_xml: str = "",
+    def add_ch_group(self, where: Node | str, title: str = "", settings_as_xml: str = "",
                      metadata: dict | None = None) -> GROUP:
         return self.add_incremental_group("ch", where, title, settings_as_xml, metadata)
 
-    def add_data_group(self, where: Any, data_dim: Any, title: str = "",
+    def add_data_group(self, where: Node | str, data_dim: Any, title: str = "",
                        settings_as_xml: str = "", metadata: dict | None = None,
                        group_name: str | None = None) -> GROUP:
-        name = group_name or getattr(data_dim, "name", str(data_dim))
+        name = str(group_name or getattr(data_dim, "name", data_dim))
         metadata = dict(metadata or {})
         metadata["settings"] = settings_as_xml
         return self.add_group(name, GroupType.data, where, title, metadata)
 
-    def get_groups(self, where: Any, group_type: GroupType | str) -> list[GROUP]:
+    def get_groups(self, where: Node | str, group_type: GroupType | str) -> list[GROUP]:
         gtype = (group_type.name if isinstance(group_type, GroupType) else str(group_type)).lower()
         out = []
         for node in self.get_children(where).values():
@@ -237,26 +382,27 @@ class H5SaverLowLevel(H5File):
                 out.append(node)
         return out
 
-    def get_last_group(self, where: Any, group_type: GroupType | str) -> GROUP | None:
+    def get_last_group(self, where: Node | str, group_type: GroupType | str) -> GROUP | None:
         groups = self.get_groups(where, group_type)
         return groups[-1] if groups else None
 
-    def get_node_from_attribute_match(self, where: Any, attr_name: str,
+    def get_node_from_attribute_match(self, where: Node | str, attr_name: str,
                                       attr_value: Any) -> Node | None:
         for node in self.walk_nodes(where):
             if attr_name in node.attrs and node.attrs[attr_name] == attr_value:
                 return node
         return None
 
-    def get_node_from_title(self, where: Any, title: str) -> Node | None:
+    def get_node_from_title(self, where: Node | str, title: str) -> Node | None:
         return self.get_node_from_attribute_match(where, "TITLE", title)
 
     # ================================================================== arrays
-    def add_array(self, where: Any, name: str, data_type: DataType | str,
-                  array_to_save: np.ndarray | None = None, data_shape: tuple | None = None,
+    def add_array(self, where: Node | str, name: str, data_type: DataType | str,
+                  array_to_save: np.ndarray | None = None,
+                  data_shape: tuple[int, ...] | None = None,
                   array_type: Any = None, fill_value: Any = None, data_dimension: Any = None,
                   scan_shape: tuple = (), add_scan_dim: bool = False, enlargeable: bool = False,
-                  title: str = "", metadata: dict | None = None) -> CARRAY:
+                  title: str = "", metadata: dict | None = None) -> ArrayNode:
         """Create an array node with PyMoDAQ's attributes (see ``pymodaq_data``'s method).
 
         Data arrays (``data``, ``data_enlargeable``, ``bkg``) are stored with the saving
@@ -264,28 +410,27 @@ class H5SaverLowLevel(H5File):
         :class:`~daqcore.saving.errors.DtypeOverflowError`.
         """
         self._check_can_create()
-        data_type = DataType.check(data_type)
+        kind = DataType.check(data_type)
         dim_name = getattr(data_dimension, "name", data_dimension)
         parent = self._handle(where)
         name = capitalize(name)
-        dynamic = self._dynamic if data_type in _DATA_KINDS else None
+        dynamic = self.dynamic_dtype if kind in _DATA_KINDS else None
         if array_to_save is not None:
             array_to_save = np.asarray(array_to_save)
         if array_type is None:
             array_type = array_to_save.dtype if array_to_save is not None else \
-                (self._dynamic or np.dtype(np.float64))
+                (self.dynamic_dtype or np.dtype(np.float64))
         dtype = dynamic if dynamic is not None else np.dtype(array_type)
         if enlargeable:
             row_shape = tuple(data_shape) if data_shape is not None else ()
             handle = self.backend.create_earray(parent, name, dtype, row_shape, title=title)
         elif add_scan_dim:
-            shape = list(scan_shape)
-            if not (len(data_shape) == 1 and data_shape[0] == 1):
-                shape.extend(data_shape)
+            row = tuple(data_shape) if data_shape is not None else (1,)
+            full_shape = tuple(scan_shape) + (() if row == (1,) else row)
             fill = fill_value_for(dtype, self.fill_value if fill_value is None else fill_value)
             # chunked, no pre-fill: the file grows with the points written
-            chunks = scan_chunk_shape(tuple(shape), len(scan_shape), np.dtype(dtype).itemsize)
-            handle = self.backend.create_carray(parent, name, shape=tuple(shape), dtype=dtype,
+            chunks = scan_chunk_shape(full_shape, len(scan_shape), np.dtype(dtype).itemsize)
+            handle = self.backend.create_carray(parent, name, shape=full_shape, dtype=dtype,
                                                 fill_value=fill, title=title, chunks=chunks)
         else:
             if array_to_save is None:
@@ -297,38 +442,25 @@ class H5SaverLowLevel(H5File):
         shape = self.backend.shape(handle)
         attrs = {"shape": tuple(int(s) for s in shape), "dtype": np.dtype(dtype).name,
                  "subdtype": "", "backend": self.backend.name,
-                 "data_type": data_type.name, "data_dimension": dim_name}
+                 "data_type": kind.name, "data_dimension": dim_name}
         attrs.update(metadata or {})
         for key, value in attrs.items():
             self._set_attr_handle(handle, key, value)
-        return self.wrap(handle)
+        node = self.wrap(handle)
+        assert isinstance(node, ArrayNode)
+        return node
 
-    def add_string_array(self, where: Any, name: str, title: str = "",
+    def add_string_array(self, where: Node | str, name: str, title: str = "",
                          metadata: dict | None = None) -> StringARRAY:
-        self._check_can_create()
-        handle = self.backend.create_vlarray(self._handle(where), name, np.uint8, title=title)
-        for key, value in {"shape": (0,), "data_type": "strings", "dtype": "uint8",
-                           "subdtype": "string", "backend": self.backend.name,
-                           **(metadata or {})}.items():
-            self._set_attr_handle(handle, key, value)
-        return StringARRAY(handle, self)
+        return self.file.add_string_array(where, name, title, metadata)
 
-    def get_set_logger(self, where: Any = None) -> StringARRAY:
+    def get_set_logger(self, where: Node | str | None = None) -> StringARRAY:
         """The ``Logger`` string array under ``where`` (``/RawData``), created if absent."""
-        where = self._raw_group_path if where is None else where
-        handle = self.backend.child(self._handle(where), "Logger")
-        if handle is None:
-            self._logger_array = self.add_string_array(where, "Logger")
-            self._logger_array.attrs["type"] = "log"
-        else:
-            self._logger_array = StringARRAY(handle, self)
-        return self._logger_array
+        return self.file.get_set_logger(where)
 
     def add_log(self, msg: str) -> None:
         """Append a message to the ``Logger`` array."""
-        if self._logger_array is None:
-            self.get_set_logger()
-        self._logger_array.append(msg)
+        self.file.add_log(msg)
 
     def save_file(self, filename: Path | str | None = None) -> None:
         """Copy the current file to ``filename`` (after a flush)."""
@@ -340,7 +472,32 @@ class H5SaverLowLevel(H5File):
         shutil.copyfile(self.backend.filename, os.fspath(filename))
 
 
-class H5Saver(H5SaverLowLevel):
+
+class H5SaverLowLevel(H5SaverCore):
+    """Create, append to or read a PyMoDAQ-convention HDF5 file (see :class:`H5File` for the
+    constructor arguments): groups, arrays, nodes and tree walking."""
+
+    @classmethod
+    def from_file(cls, path: Path | str, save_type: SaveType | str = "scan",
+                  new_file: bool = False, metadata: dict | None = None,
+                  swmr_mode: bool = False, mode: str = "a",
+                  backend: str | H5Backend = "h5py", **kwargs: Any) -> Self:
+        """Build a saver and call :meth:`init_file` on ``path`` (PyMoDAQ's ``from_file``)."""
+        saver = cls(save_type, backend=backend, **kwargs)
+        saver.init_file(Path(path), new_file=new_file, metadata=metadata, swmr_mode=swmr_mode,
+                        mode=mode)
+        return saver
+
+    def init_file(self, file_name: Path | str, raw_group_name: str = "RawData",
+                  new_file: bool = False, metadata: dict | None = None,
+                  swmr_mode: bool = False, mode: str = "a") -> bool:
+        """Create (``new_file`` or missing file) or open a file and set up ``/RawData``
+        (see ``H5File.init_file``). Returns True if a new file was created."""
+        return self.file.init_file(file_name, raw_group_name, new_file, metadata, swmr_mode,
+                                   mode)
+
+
+class H5Saver(H5SaverCore):
     """PyMoDAQ's saver options without a GUI: base path/name, file naming, new file.
 
     Parameters
@@ -356,7 +513,7 @@ class H5Saver(H5SaverLowLevel):
     swmr : bool
         h5py backend: create files for SWMR readers.
     flush_interval : int
-        Flush every N points (see :meth:`H5SaverLowLevel.set_swmr_flush_interval`).
+        Flush every N points (see :meth:`H5SaverCore.set_swmr_flush_interval`).
 
     Notes
     -----
@@ -365,7 +522,7 @@ class H5Saver(H5SaverLowLevel):
     _<SS>.h5`` otherwise.
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str = "h5py", *,
+    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py", *,
                  base_path: Path | str | None = None, base_name: str | None = None,
                  swmr: bool = False, flush_interval: int = 0, **kwargs: Any) -> None:
         super().__init__(save_type, backend, **kwargs)
@@ -390,7 +547,7 @@ class H5Saver(H5SaverLowLevel):
             return folder / f"{self.base_name}_{now:%Y%m%d}_{index:03d}.h5"
         return self.base_path / f"{self.base_name}_{now:%Y%m%d_%H_%M_%S}.h5"
 
-    def init_file(self, update_h5: bool = False, custom_naming: bool = False,  # type: ignore[override]
+    def init_file(self, update_h5: bool | Path | str = False, custom_naming: bool = False,
                   addhoc_file_path: Path | str | None = None, metadata: dict | None = None,
                   file_name: Path | str | None = None, new_file: bool | None = None,
                   **kwargs: Any) -> bool:
@@ -403,14 +560,17 @@ class H5Saver(H5SaverLowLevel):
 
         A path given as first positional argument is taken as ``file_name`` (the first
         argument of :meth:`H5SaverLowLevel.init_file`), not as a truthy ``update_h5``.
+        Other keyword arguments (``swmr_mode``, ``mode``, ``raw_group_name``) are those of
+        ``H5File.init_file``.
         """
         if isinstance(update_h5, (str, os.PathLike)):
             if file_name is not None:
                 raise H5FileError(
                     f"init_file got two file names: {str(update_h5)!r} and {str(file_name)!r}")
-            update_h5, file_name = False, update_h5
+            file_name = Path(update_h5)
+            update_h5 = False
         path = addhoc_file_path or file_name
-        create = bool(update_h5 or new_file)
+        create = bool(update_h5) or bool(new_file)
         if path is None:
             if self.file_path is not None and not create:
                 path = self.file_path
@@ -420,10 +580,11 @@ class H5Saver(H5SaverLowLevel):
         path = Path(path)
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return super().init_file(path, new_file=create, metadata=metadata,
-                                 swmr_mode=kwargs.pop("swmr_mode", self.swmr), **kwargs)
+        return self.file.init_file(path, new_file=create, metadata=metadata,
+                                   swmr_mode=kwargs.pop("swmr_mode", self.swmr), **kwargs)
 
-    def add_scan_group(self, where: Any = "/RawData", title: str = "", settings_as_xml: str = "",
+    def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
+                       settings_as_xml: str = "",
                        metadata: dict | None = None) -> GROUP:
         group = super().add_scan_group(where, title, settings_as_xml, metadata)
         self.current_scan_group = group
@@ -434,4 +595,5 @@ class H5Saver(H5SaverLowLevel):
         return self.get_last_group(self.raw_group, GroupType.scan)
 
 
-__all__ = ["PYMODAQ_VERSION", "DataType", "GroupType", "H5Saver", "H5SaverLowLevel", "SaveType"]
+__all__ = ["PYMODAQ_VERSION", "DataType", "GroupType", "H5File", "H5Saver", "H5SaverCore",
+           "H5SaverLowLevel", "SaveType"]

@@ -1,15 +1,22 @@
-"""Node wrappers (``GROUP``, ``CARRAY``, ``EARRAY``, ``VLARRAY``) with decoded attributes.
+"""Node wrappers (``GROUP``, ``CARRAY``, ``EARRAY``, ``VLARRAY``, ``StringARRAY``) with
+decoded attributes.
 
 They mirror PyMoDAQ's ``pymodaq_data.h5modules.backends`` node classes so that code written
 for PyMoDAQ (``node.attrs['label']``, ``node.read()``, ``node.children()``,
 ``node.parent_node``...) keeps working. Each wrapper holds the library handle (``.node``) and
-the :class:`~daqcore.saving.h5saver.H5SaverLowLevel` it came from.
+the :class:`~daqcore.saving.h5file.H5File` it belongs to (``.file``).
+
+The array classes are siblings over :class:`ArrayNode` (shape, dtype, length, indexing):
+``CARRAY`` (fixed size, writable in place), ``EARRAY`` (numeric rows appended along axis 0),
+``VLARRAY`` (one variable-length row per append) and ``StringARRAY`` (PyMoDAQ's ``Logger``:
+one string per row). Code that treats arrays alike tests ``isinstance(node, ArrayNode)``.
 """
 
 from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +25,7 @@ from daqcore.saving import attributes as codec
 from daqcore.saving.errors import AttributeDecodeError, NodeError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from daqcore.saving.h5saver import H5SaverLowLevel
+    from daqcore.saving.h5file import H5File
 
 
 class Attributes:
@@ -36,22 +43,22 @@ class Attributes:
     def __getitem__(self, name: str) -> Any:
         if name == "title":
             name = "TITLE"
-        saver = self._node.saver
-        raw = saver.backend.get_attr(self._node.node, name)
+        file = self._node.file
+        raw = file.backend.get_attr(self._node.node, name)
         value = codec.decode(raw)
         if isinstance(value, codec.LargeAttributeRef):
-            value = saver._read_large_attribute(value, name)
+            value = file._read_large_attribute(value, name)
         return value
 
     def __setitem__(self, name: str, value: Any) -> None:
         if name == "title":
             name = "TITLE"
-        self._node.saver._set_attr_handle(self._node.node, name, value)
+        self._node.file._set_attr_handle(self._node.node, name, value)
 
     def __contains__(self, name: str) -> bool:
-        return self._node.saver.backend.has_attr(self._node.node, name)
+        return self._node.file.backend.has_attr(self._node.node, name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.attrs_name)
 
     def __len__(self) -> int:
@@ -59,7 +66,7 @@ class Attributes:
 
     @property
     def attrs_name(self) -> list[str]:
-        return self._node.saver.backend.attr_names(self._node.node)
+        return self._node.file.backend.attr_names(self._node.node)
 
     def keys(self) -> list[str]:
         return self.attrs_name
@@ -77,13 +84,18 @@ class Attributes:
 class Node:
     """A group or array of the file (library handle in :attr:`node`)."""
 
-    __slots__ = ("_attrs", "_node", "_path", "saver")
+    __slots__ = ("_attrs", "_node", "_path", "file")
 
-    def __init__(self, node: Any, saver: H5SaverLowLevel) -> None:
+    def __init__(self, node: Any, file: H5File) -> None:
         self._node = node.node if isinstance(node, Node) else node
-        self.saver = saver
+        self.file = file
         self._attrs: Attributes | None = None
         self._path: str | None = None
+
+    @property
+    def saver(self) -> H5File:
+        """The file object (name kept from the time nodes pointed at the saver)."""
+        return self.file
 
     @property
     def node(self) -> Any:
@@ -92,7 +104,8 @@ class Node:
 
     @property
     def backend(self) -> str:
-        return self.saver.backend.name
+        """Name of the backend the file is read with."""
+        return self.file.backend.name
 
     @property
     def attrs(self) -> Attributes:
@@ -108,12 +121,12 @@ class Node:
 
     @property
     def name(self) -> str:
-        return self.saver.backend.node_name(self._node)
+        return self.file.backend.node_name(self._node)
 
     @property
     def path(self) -> str:
         if self._path is None:
-            self._path = self.saver.backend.path(self._node)
+            self._path = self.file.backend.path(self._node)
         return self._path
 
     @property
@@ -122,16 +135,16 @@ class Node:
 
     @property
     def parent_node(self) -> GROUP | None:
-        parent = self.saver.backend.parent(self._node)
-        return None if parent is None else GROUP(parent, self.saver)
+        parent = self.file.backend.parent(self._node)
+        return None if parent is None else GROUP(parent, self.file)
 
     @property
     def h5file(self) -> Any:
-        return self.saver.h5_file
+        return self.file.h5_file
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Node) and self.path == other.path and \
-            self.saver is other.saver
+            self.file is other.file
 
     def __hash__(self) -> int:
         return hash(self.path)
@@ -149,20 +162,20 @@ class GROUP(Node):
 
     def children(self) -> dict[str, Node]:
         """Children of this group by name (sorted), wrapped in the fitting node class."""
-        return {name: self.saver.wrap(h) for name, h in self.saver.backend.children(self._node)}
+        return {name: self.file.wrap(h) for name, h in self.file.backend.children(self._node)}
 
     def children_name(self) -> list[str]:
-        return [name for name, _ in self.saver.backend.children(self._node)]
+        return [name for name, _ in self.file.backend.children(self._node)]
 
     def get_child(self, name: str) -> Node:
-        handle = self.saver.backend.child(self._node, name)
+        handle = self.file.backend.child(self._node, name)
         if handle is None:
             raise NodeError(f"group {self.path!r} has no child {name!r}")
-        return self.saver.wrap(handle)
+        return self.file.wrap(handle)
 
 
-class CARRAY(Node):
-    """A fixed-size array."""
+class ArrayNode(Node):
+    """What every array node has: shape, dtype, length, reading by index."""
 
     __slots__ = ()
 
@@ -172,43 +185,63 @@ class CARRAY(Node):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.saver.backend.shape(self._node)
+        return self.file.backend.shape(self._node)
 
     @property
     def dtype(self) -> np.dtype:
-        return self.saver.backend.dtype(self._node)
+        return self.file.backend.dtype(self._node)
 
-    def read(self) -> np.ndarray:
-        return self.saver.backend.read(self._node)
+    def read(self) -> Any:
+        """Every value (an ndarray; a list of rows for variable-length arrays)."""
+        return self.file.backend.read(self._node)
 
-    def __getitem__(self, item: Any) -> np.ndarray:
-        return self.saver.backend.read(self._node, item)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self.saver._check_writable()
-        self.saver.backend.write(self._node, key, value)
+    def __getitem__(self, item: Any) -> Any:
+        return self.file.backend.read(self._node, item)
 
     def __len__(self) -> int:
         shape = self.shape
         return shape[0] if shape else 1
 
 
-class EARRAY(CARRAY):
-    """An array enlargeable along its first axis."""
+def _write(node: ArrayNode, key: Any, value: Any) -> None:
+    node.file._check_writable()
+    node.file.backend.write(node.node, key, value)
+
+
+class CARRAY(ArrayNode):
+    """A fixed-size array."""
 
     __slots__ = ()
 
+    def read(self) -> np.ndarray:
+        return self.file.backend.read(self._node)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _write(self, key, value)
+
+
+class EARRAY(ArrayNode):
+    """A numeric array enlargeable along its first axis."""
+
+    __slots__ = ()
+
+    def read(self) -> np.ndarray:
+        return self.file.backend.read(self._node)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _write(self, key, value)
+
     def append(self, data: np.ndarray, expand: bool = True) -> None:
         """Append one row (data of the row shape) or several rows (data of ``(n,) + row``)."""
-        self.saver._check_writable()
+        self.file._check_writable()
         data = np.asarray(data)
         row_shape = self.shape[1:]
         if data.shape == row_shape:
             data = data.reshape((1, *row_shape))
         elif data.shape[1:] != row_shape:
             data = data.reshape((-1, *row_shape))
-        self.saver.backend.append(self._node, data)
-        self.saver._mark_stale(self._node)
+        self.file.backend.append(self._node, data)
+        self.file._mark_stale(self._node)
 
 
 def _safe_unpickle_str(raw: bytes) -> str:
@@ -227,35 +260,40 @@ def _safe_unpickle_str(raw: bytes) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-class VLARRAY(EARRAY):
+class VLARRAY(ArrayNode):
     """A variable-length array (one row per append)."""
 
     __slots__ = ()
 
     def read(self) -> list[np.ndarray]:
-        return self.saver.backend.vl_read(self._node)
+        return self.file.backend.vl_read(self._node)
+
+    def __getitem__(self, item: Any) -> Any:
+        return self.read()[item]
 
     def append(self, data: np.ndarray, expand: bool = True) -> None:
-        self.saver._check_writable()
-        self.saver.backend.vl_append(self._node, np.asarray(data))
-        self.saver._mark_stale(self._node)
+        self.file._check_writable()
+        self.file.backend.vl_append(self._node, np.asarray(data))
+        self.file._mark_stale(self._node)
 
 
-class StringARRAY(VLARRAY):
+class StringARRAY(ArrayNode):
     """PyMoDAQ's ``Logger`` array: rows are pickled Python strings stored as uint8."""
 
     __slots__ = ()
 
     def read(self) -> list[str]:
-        return [_safe_unpickle_str(row.tobytes()) for row in super().read()]
+        return [_safe_unpickle_str(row.tobytes()) for row in self.file.backend.vl_read(self._node)]
 
     def __getitem__(self, item: Any) -> Any:
-        rows = self.read()
-        return rows[item]
+        return self.read()[item]
 
     def append(self, string: str, expand: bool = True) -> None:
+        self.file._check_writable()
         row = np.frombuffer(pickle.dumps(str(string), protocol=4), dtype=np.uint8)
-        super().append(row)
+        self.file.backend.vl_append(self._node, row)
+        self.file._mark_stale(self._node)
 
 
-__all__ = ["CARRAY", "EARRAY", "GROUP", "VLARRAY", "Attributes", "Node", "StringARRAY"]
+__all__ = ["CARRAY", "EARRAY", "GROUP", "VLARRAY", "ArrayNode", "Attributes", "Node",
+           "StringARRAY"]

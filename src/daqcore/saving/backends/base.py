@@ -9,11 +9,13 @@ PyMoDAQ: ``CLASS``/``TITLE`` attributes on every node (``GROUP``, ``CARRAY``, ``
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from daqcore.saving.backends.capabilities import BackendCapabilities
 from daqcore.saving.errors import CompressionError, FileClosedError
 
 
@@ -94,10 +96,16 @@ class H5Backend(Protocol):
 
     name: str
 
+    @property
+    def capabilities(self) -> BackendCapabilities: ...
+
     # file
-    def open(self, path: str, mode: str, swmr: bool = False) -> None: ...
+    def open(self, path: str, mode: str, swmr: bool = False,
+             title: str = "PyMoDAQ file") -> None: ...
     def close(self) -> None: ...
     def flush(self) -> None: ...
+    @property
+    def file(self) -> Any: ...
     @property
     def isopen(self) -> bool: ...
     @property
@@ -105,7 +113,7 @@ class H5Backend(Protocol):
     @property
     def filename(self) -> str: ...
     def set_compression(self, compression: Compression | None) -> None: ...
-    # SWMR (h5py only)
+    # SWMR (backends whose capabilities say swmr=True)
     def start_swmr(self) -> None: ...
     @property
     def swmr_active(self) -> bool: ...
@@ -116,10 +124,13 @@ class H5Backend(Protocol):
     def get(self, path: str) -> Any: ...
     def child(self, group: Any, name: str) -> Any | None: ...
     def children(self, group: Any) -> list[tuple[str, Any]]: ...
+    def link_names(self, group: Any) -> list[str]: ...
     def is_group(self, h: Any) -> bool: ...
     def path(self, h: Any) -> str: ...
     def node_name(self, h: Any) -> str: ...
     def parent(self, h: Any) -> Any | None: ...
+    def object_key(self, h: Any) -> Hashable: ...
+    def is_enlargeable(self, h: Any) -> bool: ...
     def create_group(self, parent: Any, name: str, title: str = "") -> Any: ...
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
@@ -147,32 +158,4 @@ class H5Backend(Protocol):
     def vl_read(self, h: Any) -> list[np.ndarray]: ...
 
 
-def get_backend(name: str) -> H5Backend:
-    """Instantiate the backend called ``name`` (``'tables'`` or ``'h5py'``)."""
-    from daqcore.saving.errors import BackendError
-
-    key = str(name).lower()
-    if key in ("h5py",):
-        from daqcore.saving.backends.h5py_backend import H5pyBackend
-
-        return H5pyBackend()
-    if key in ("tables", "pytables"):
-        from daqcore.saving.backends.tables_backend import TablesBackend
-
-        return TablesBackend()
-    raise BackendError(f"unknown HDF5 backend {name!r}; use 'tables' or 'h5py'")
-
-
-def backends_available() -> list[str]:
-    """Names of the importable backends."""
-    out = []
-    for mod, name in (("tables", "tables"), ("h5py", "h5py")):
-        try:
-            __import__(mod)
-        except ImportError:  # pragma: no cover
-            continue
-        out.append(name)
-    return out
-
-
-__all__ = ["Compression", "H5Backend", "backends_available", "get_backend"]
+__all__ = ["Compression", "H5Backend", "OpenFileMixin"]

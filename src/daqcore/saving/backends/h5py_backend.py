@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import time
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import h5py
 import numpy as np
-from h5py import h5s
+from h5py import h5a, h5s, h5t
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
+from daqcore.saving.backends.capabilities import BackendCapabilities
+from daqcore.saving.backends.integrity import check_superblock
 from daqcore.saving.errors import (
+    AttributeDecodeError,
     CompressionError,
+    DamagedFileError,
     H5FileError,
     NodeError,
     SWMRError,
@@ -21,9 +29,93 @@ from daqcore.saving.errors import (
 def _open_error(path: str, mode: str, exc: BaseException) -> H5FileError:
     if os.path.isdir(path):
         return H5FileError(f"{path!r} is a directory, not an HDF5 file")
-    if mode in ("r", "r+", "a") and os.path.exists(path) and not h5py.is_hdf5(path):
-        return H5FileError(f"{path!r} is not an HDF5 file")
+    if mode in ("r", "r+", "a") and os.path.exists(path):
+        if not h5py.is_hdf5(path):
+            return H5FileError(f"{path!r} is not an HDF5 file")
+        return DamagedFileError(f"{path!r} is damaged and cannot be opened: {exc}")
     return H5FileError(f"cannot open {path!r} (mode {mode!r}): {exc}")
+
+
+def _open_for_write_flag(exc: BaseException) -> bool:
+    """True if h5py refused the file only because a writer left it marked open (SWMR)."""
+    text = str(exc).lower()
+    return "already open for write" in text or "file close degree" in text
+
+
+def _check_intact(path: str, live: bool) -> None:
+    """Refuse truncated files before HDF5 reads them (see :mod:`.integrity`); a file being
+    written (``live``) gets a few chances to catch up with its superblock."""
+    tries = 5 if live else 1
+    for attempt in range(tries):
+        try:
+            check_superblock(path)
+            return
+        except DamagedFileError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1)
+
+
+#: What h5py raises on a damaged file (KeyError, for missing names, is handled apart).
+_READ_ERRORS = (OSError, RuntimeError, SystemError, ValueError)
+#: HDF5 type classes attributes of daqcore / PyMoDAQ files use (h5py bools are enums).
+_PLAIN_ATTRIBUTE_CLASSES = frozenset({h5t.INTEGER, h5t.FLOAT, h5t.STRING, h5t.ENUM})
+
+
+def _sort_key(name: str | bytes) -> str:
+    """Names are str, or bytes when a (damaged) file stores invalid UTF-8."""
+    return name if isinstance(name, str) else name.decode("utf-8", errors="replace")
+
+
+def _read_attribute(attr: Any) -> Any:
+    """Value of an opened plain attribute, as h5py's ``attrs[name]`` gives it."""
+    shape = attr.shape
+    if shape is None:  # an empty (null) dataspace
+        return h5py.Empty(attr.dtype)
+    dtype = attr.dtype
+    memory_type = h5t.py_create(dtype)
+    if dtype.subdtype is not None:  # array-typed elements: numpy wants them as dimensions
+        dtype, extra = dtype.subdtype
+        shape = shape + extra
+    values = np.zeros(shape, dtype=dtype)
+    attr.read(values, mtype=memory_type)
+    info = h5t.check_string_dtype(dtype)
+    if info is not None and info.length is None:  # variable-length strings come as bytes
+        values = np.array([b.decode("utf-8", "surrogateescape") for b in values.flat],
+                          dtype=dtype).reshape(values.shape)
+    return values[()] if values.ndim == 0 else values
+
+
+def check_attribute_types(path: str) -> None:
+    """Raise :class:`DamagedFileError` if an object or attribute of ``path`` cannot be opened
+    or has an attribute of an HDF5 type no PyMoDAQ file uses.
+
+    Libraries that read every attribute of a node when they open it (PyTables) crash on such
+    files; this walk opens objects and attribute types without converting any value.
+    """
+    try:
+        with h5py.File(path, "r") as f:
+            seen: set[tuple[int, int]] = set()
+            stack: list[Any] = [f.id]
+            while stack:
+                obj = stack.pop()
+                info = h5py.h5o.get_info(obj)
+                if (info.fileno, info.addr) in seen:
+                    continue
+                seen.add((info.fileno, info.addr))
+                for index in range(h5a.get_num_attrs(obj)):
+                    type_class = h5a.open(obj, index=index).get_type().get_class()
+                    if type_class not in _PLAIN_ATTRIBUTE_CLASSES:
+                        raise DamagedFileError(f"{path!r} is damaged: an attribute has an HDF5 "
+                                               f"type (class {type_class}) no PyMoDAQ file uses")
+                if isinstance(obj, h5py.h5g.GroupID):
+                    for name in obj:
+                        if obj.links.get_info(name).type == h5py.h5l.TYPE_HARD:
+                            stack.append(h5py.h5o.open(obj, name))
+    except DamagedFileError:
+        raise
+    except (OSError, RuntimeError, SystemError, ValueError, KeyError, TypeError) as exc:
+        raise DamagedFileError(f"{path!r} is damaged: {exc}") from None
 
 
 def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 1024) -> int:
@@ -45,21 +137,40 @@ class H5pyBackend(OpenFileMixin):
         self._memspaces: dict[tuple[int, ...], Any] = {}
 
     # ------------------------------------------------------------------ file
-    def open(self, path: str, mode: str, swmr: bool = False) -> None:
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        compression = {"zlib"}
+        if importlib.util.find_spec("hdf5plugin") is not None:
+            compression.add("blosc2")
+        return BackendCapabilities(swmr=True, compression=frozenset(compression),
+                                   complex_types=True, vlen_strings=True,
+                                   max_attribute_bytes=32_000, fill_values=True,
+                                   object_identity=True)
+
+    def open(self, path: str, mode: str, swmr: bool = False,
+             title: str = "PyMoDAQ file") -> None:
+        """Open ``path``; read modes check the superblock first (see :mod:`.integrity`).
+
+        A file a killed SWMR writer left marked "open for writing" is opened as an SWMR
+        reader, but only once its superblock shows it is not truncated.
+        """
         path = os.fspath(path)
         if os.path.isdir(path):
             raise H5FileError(f"{path!r} is a directory, not an HDF5 file")
+        if os.path.exists(path) and mode in ("r", "r+", "a") and not h5py.is_hdf5(path):
+            raise H5FileError(f"{path!r} is not an HDF5 file")
         kwargs: dict[str, Any] = {}
         if swmr and mode in ("w", "a", "r+", "w-", "x"):
             kwargs["libver"] = "latest"
         elif swmr and mode == "r":
             kwargs["swmr"] = True
+            # an SWMR reader skips HDF5's truncation check: never let it near a cut file
+            _check_intact(path, live=True)
         try:
             self._file = h5py.File(path, mode, **kwargs)
         except (OSError, ValueError) as exc:
-            if mode == "r" and not swmr and h5py.is_hdf5(path):
-                # a file left by a writer killed in SWMR mode keeps its "open for writing"
-                # flag; SWMR readers are allowed to open it anyway
+            if mode == "r" and not swmr and _open_for_write_flag(exc):
+                _check_intact(path, live=False)
                 try:
                     self._file = h5py.File(path, "r", swmr=True)
                 except (OSError, ValueError):
@@ -68,6 +179,22 @@ class H5pyBackend(OpenFileMixin):
                 raise _open_error(path, mode, exc) from None
         self._mode = "r" if mode == "r" else "a"
         self._swmr_file = bool(swmr)
+        if mode in ("w", "w-", "x"):
+            root = self._file["/"]
+            root.attrs["CLASS"] = "GROUP"
+            root.attrs["TITLE"] = str(title)
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
+        try:
+            yield
+        except _READ_ERRORS as exc:
+            raise self._damaged(what, exc) from None
+
+    def _damaged(self, what: str, exc: BaseException) -> DamagedFileError:
+        name = self._file.filename if self._file is not None else "?"
+        return DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): {exc}")
 
     @staticmethod
     def _is_valid(file: h5py.File) -> bool:
@@ -103,7 +230,7 @@ class H5pyBackend(OpenFileMixin):
 
     @property
     def swmr_active(self) -> bool:
-        return self.isopen and bool(self._file.swmr_mode)
+        return self.isopen and bool(self.file.swmr_mode)
 
     def refresh(self, h: Any) -> None:
         if isinstance(h, h5py.Dataset):
@@ -113,25 +240,60 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ tree
     def root(self) -> h5py.Group:
-        return self.file["/"]
+        try:
+            with self._reading("the root group"):
+                return self.file["/"]
+        except KeyError as exc:
+            raise DamagedFileError(f"{self.file.filename!r}: the root group cannot be read (the "
+                                   f"file is damaged): {exc}") from None
 
     def get(self, path: str) -> Any:
         try:
-            return self.file[path]
+            with self._reading(f"node {path!r}"):
+                return self.file[path]
         except (KeyError, ValueError, TypeError) as exc:
             raise NodeError(f"node {path!r} does not exist in {self.file.filename!r}: {exc}") \
                 from None
 
     def child(self, group: Any, name: str) -> Any | None:
         try:
-            return group[name] if name in group else None
+            with self._reading(f"child {name!r} of {group.name!r}"):
+                found = group[name] if name in group else None
+            return found if isinstance(found, h5py.Group | h5py.Dataset) else None
         except (KeyError, ValueError):
             return None
 
     def children(self, group: Any) -> list[tuple[str, Any]]:
         if not isinstance(group, h5py.Group):
             return []
-        return [(name, group[name]) for name in sorted(group.keys())]
+        with self._reading(f"the children of {group.name!r}"):
+            names = sorted(group.keys(), key=_sort_key)
+        out = []
+        for name in names:
+            try:
+                with self._reading(f"node {group.name.rstrip('/')}/{name}"):
+                    found = group[name]
+                if isinstance(found, h5py.Group | h5py.Dataset):  # not committed datatypes
+                    out.append((name, found))
+            except KeyError:
+                raise NodeError(f"{group.name.rstrip('/')}/{name} in {self.file.filename!r} is a "
+                                "dangling link (its target does not exist)") from None
+        return out
+
+    def link_names(self, group: Any) -> list[str]:
+        """Names of the links of ``group`` (even dangling ones)."""
+        with self._reading(f"the children of {group.name!r}"):
+            return sorted(group.keys(), key=_sort_key)
+
+    def object_key(self, h: Any) -> Hashable:
+        """The object's file number and header address: equal for every hard link to it."""
+        with self._reading(f"node {h.name!r}"):
+            info = h5py.h5o.get_info(h.id)
+        return (info.fileno, info.addr)
+
+    def is_enlargeable(self, h: Any) -> bool:
+        maxshape: tuple[int | None, ...] | None = getattr(h, "maxshape", None)
+        return maxshape is not None and len(maxshape) > 0 and maxshape[0] is None
 
     def is_group(self, h: Any) -> bool:
         return isinstance(h, h5py.Group)
@@ -164,6 +326,8 @@ class H5pyBackend(OpenFileMixin):
         if data is not None:
             dset = parent.create_dataset(name, data=data, **kwargs)
         else:
+            if shape is None:
+                raise NodeError(f"array {name!r}: give data or a shape")
             dset = parent.create_dataset(name, shape=tuple(shape), dtype=np.dtype(dtype),
                                          fillvalue=fill_value, **kwargs)
         dset.attrs["CLASS"] = "CARRAY"
@@ -192,37 +356,58 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ attributes
     def attr_names(self, h: Any) -> list[str]:
-        return list(h.attrs.keys())
+        with self._reading(f"the attributes of {h.name!r}"):
+            names = list(h.attrs.keys())
+        # a damaged file may store names in invalid UTF-8: keep them readable (round trip)
+        return [n if isinstance(n, str) else n.decode("utf-8", "surrogateescape")
+                for n in names]
 
     def get_attr(self, h: Any, name: str) -> Any:
+        """The stored value; only plain types are read (a corrupt file can declare types that
+        crash the HDF5 conversion code), through one low-level open of the attribute."""
         try:
-            value = h.attrs[name]
+            attr = h5a.open(h.id, name.encode("utf-8", "surrogateescape"))
+            type_class = attr.get_type().get_class()
         except KeyError:
             raise NodeError(f"node {h.name!r} has no attribute {name!r}") from None
-        except OSError as exc:
-            from daqcore.saving.errors import AttributeDecodeError
-
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"attribute {name!r} of {h.name!r}", exc) from None
+        if type_class not in _PLAIN_ATTRIBUTE_CLASSES:
+            raise AttributeDecodeError(f"attribute {name!r} of node {h.name!r} has an HDF5 type "
+                                       f"(class {type_class}) no daqcore or PyMoDAQ file uses")
+        try:
+            return _read_attribute(attr)
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
             raise AttributeDecodeError(
                 f"attribute {name!r} of node {h.name!r} cannot be read: {exc}") from None
-        return value
 
     def set_attr(self, h: Any, name: str, value: Any) -> None:
         h.attrs[name] = value
 
     def has_attr(self, h: Any, name: str) -> bool:
-        return name in h.attrs
+        try:
+            return name in h.attrs
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the attributes of {h.name!r}", exc) from None
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
-        return tuple(h.shape)
+        try:
+            return tuple(h.shape)
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the shape of {h.name!r}", exc) from None
 
     def dtype(self, h: Any) -> np.dtype:
-        return h.dtype
+        try:
+            return h.dtype
+        except _READ_ERRORS as exc:
+            raise self._damaged(f"the type of {h.name!r}", exc) from None
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
-        if h.shape == ():
-            return np.asarray(h[()])
-        return np.asarray(h[selection])
+        with self._reading(f"the data of {h.name!r}"):
+            if h.shape == ():
+                return np.asarray(h[()])
+            return np.asarray(h[selection])
 
     def write(self, h: Any, selection: Any, value: np.ndarray) -> None:
         h[selection] = value
@@ -294,7 +479,8 @@ class H5pyBackend(OpenFileMixin):
         h[n_old] = row
 
     def vl_read(self, h: Any) -> list[np.ndarray]:
-        return [np.asarray(r) for r in h[:]]
+        with self._reading(f"the rows of {h.name!r}"):
+            return [np.asarray(r) for r in h[:]]
 
 
 __all__ = ["H5pyBackend", "chunk_rows"]

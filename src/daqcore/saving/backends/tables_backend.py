@@ -4,16 +4,41 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import tables
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
-from daqcore.saving.errors import H5FileError, NodeError, SWMRError
+from daqcore.saving.backends.capabilities import BackendCapabilities
+from daqcore.saving.backends.h5py_backend import check_attribute_types
+from daqcore.saving.errors import (
+    AttributeDecodeError,
+    DamagedFileError,
+    H5FileError,
+    NodeError,
+    SWMRError,
+)
 
 warnings.filterwarnings("ignore", category=tables.NaturalNameWarning)
 warnings.filterwarnings("ignore", category=tables.FlavorWarning)
+
+
+def _close_leftovers(path: str) -> None:
+    """Close what a failed ``tables.open_file`` left registered for ``path``."""
+    registry = getattr(tables.file, "_open_files", None)
+    if registry is None:  # pragma: no cover - PyTables internals changed
+        return
+    target = os.path.abspath(path)
+    for handler in list(getattr(registry, "handlers", ())):
+        if os.path.abspath(str(getattr(handler, "filename", ""))) != target:
+            continue
+        try:
+            handler.close()
+        except Exception:  # best effort on a file that failed to open
+            pass
 
 
 class TablesBackend(OpenFileMixin):
@@ -26,21 +51,48 @@ class TablesBackend(OpenFileMixin):
         self._filters: tables.Filters | None = None
 
     # ------------------------------------------------------------------ file
-    def open(self, path: str, mode: str, swmr: bool = False) -> None:
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return BackendCapabilities(swmr=False, compression=frozenset({"zlib", "blosc2"}),
+                                   complex_types=True, vlen_strings=False,
+                                   max_attribute_bytes=32_000, fill_values=True,
+                                   object_identity=False)
+
+    def open(self, path: str, mode: str, swmr: bool = False,
+             title: str = "PyMoDAQ file") -> None:
         path = os.fspath(path)
         if swmr:
-            raise SWMRError("SWMR is only available with the 'h5py' backend")
+            raise SWMRError("SWMR is not available with the 'tables' backend")
         if os.path.isdir(path):
             raise H5FileError(f"{path!r} is a directory, not an HDF5 file")
-        if mode in ("r", "a", "r+") and os.path.exists(path) and not tables.is_hdf5_file(path):
-            raise H5FileError(f"{path!r} is not an HDF5 file")
+        if mode in ("r", "a", "r+") and os.path.exists(path):
+            if not tables.is_hdf5_file(path):
+                raise H5FileError(f"{path!r} is not an HDF5 file")
+            if mode == "r":
+                # PyTables reads every attribute of a node it opens and crashes on some
+                # corrupt ones: check their types first (no value is converted)
+                check_attribute_types(path)
         try:
             if mode == "w":
-                self._file = tables.open_file(path, "w", title="PyMoDAQ file")
+                self._file = tables.open_file(path, "w", title=str(title))
             else:
                 self._file = tables.open_file(path, mode)
-        except (OSError, ValueError, tables.HDF5ExtError) as exc:
+        except (OSError, ValueError, SystemError, tables.HDF5ExtError) as exc:
+            _close_leftovers(path)
+            if mode in ("r", "a", "r+") and os.path.exists(path):
+                raise DamagedFileError(f"{path!r} is damaged and cannot be opened: {exc}") \
+                    from None
             raise H5FileError(f"cannot open {path!r} (mode {mode!r}): {exc}") from None
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn the library's errors on a damaged file into :class:`DamagedFileError`."""
+        try:
+            yield
+        except (OSError, RuntimeError, SystemError, ValueError, tables.HDF5ExtError) as exc:
+            name = self._file.filename if self._file is not None else "?"
+            raise DamagedFileError(f"{name!r}: {what} cannot be read (the file is damaged): "
+                                   f"{exc}") from None
 
     @staticmethod
     def _is_valid(file: tables.File) -> bool:
@@ -48,7 +100,7 @@ class TablesBackend(OpenFileMixin):
 
     @property
     def writable(self) -> bool:
-        return self.isopen and self._file.mode != "r"
+        return self.isopen and self.file.mode != "r"
 
     @property
     def filename(self) -> str:
@@ -65,7 +117,7 @@ class TablesBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ SWMR
     def start_swmr(self) -> None:
-        raise SWMRError("SWMR is only available with the 'h5py' backend")
+        raise SWMRError("SWMR is not available with the 'tables' backend")
 
     @property
     def swmr_active(self) -> bool:
@@ -76,11 +128,13 @@ class TablesBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ tree
     def root(self) -> Any:
-        return self.file.root
+        with self._reading("the root group"):
+            return self.file.root
 
     def get(self, path: str) -> Any:
         try:
-            return self.file.get_node(path)
+            with self._reading(f"node {path!r}"):
+                return self.file.get_node(path)
         except (tables.NoSuchNodeError, ValueError, TypeError) as exc:
             raise NodeError(f"node {path!r} does not exist in {self.file.filename!r}: {exc}") \
                 from None
@@ -88,14 +142,28 @@ class TablesBackend(OpenFileMixin):
     def child(self, group: Any, name: str) -> Any | None:
         if not isinstance(group, tables.Group):
             return None
-        children = group._v_children  # lazy dict: .get() would skip unloaded nodes
-        return children[name] if name in children else None
+        with self._reading(f"child {name!r} of {group._v_pathname!r}"):
+            children = group._v_children  # lazy dict: .get() would skip unloaded nodes
+            return children[name] if name in children else None
 
     def children(self, group: Any) -> list[tuple[str, Any]]:
         if not isinstance(group, tables.Group):
             return []
-        children = group._v_children
-        return [(name, children[name]) for name in sorted(children)]
+        with self._reading(f"the children of {group._v_pathname!r}"):
+            children = group._v_children
+            return [(name, children[name]) for name in sorted(children)]
+
+    def link_names(self, group: Any) -> list[str]:
+        """Names of the children of ``group``."""
+        with self._reading(f"the children of {group._v_pathname!r}"):
+            return sorted(group._v_children)
+
+    def object_key(self, h: Any) -> Hashable:
+        """The node path (PyTables does not expose object addresses: see capabilities)."""
+        return str(h._v_pathname)
+
+    def is_enlargeable(self, h: Any) -> bool:
+        return isinstance(h, tables.EArray | tables.VLArray)
 
     def is_group(self, h: Any) -> bool:
         return isinstance(h, tables.Group)
@@ -120,6 +188,8 @@ class TablesBackend(OpenFileMixin):
             data = np.ascontiguousarray(data)
             return self.file.create_carray(parent, name, obj=data, title=str(title),
                                            filters=self._filters)
+        if shape is None:
+            raise NodeError(f"array {name!r}: give data or a shape")
         dtype = np.dtype(dtype)
         atom = tables.Atom.from_dtype(dtype, dflt=fill_value if fill_value is not None else 0)
         return self.file.create_carray(parent, name, atom=atom, shape=tuple(shape),
@@ -140,7 +210,8 @@ class TablesBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ attributes
     def attr_names(self, h: Any) -> list[str]:
-        return list(h._v_attrs._v_attrnames)
+        with self._reading(f"the attributes of {h._v_pathname!r}"):
+            return list(h._v_attrs._v_attrnames)
 
     def get_attr(self, h: Any, name: str) -> Any:
         attrs = h._v_attrs
@@ -149,8 +220,6 @@ class TablesBackend(OpenFileMixin):
         try:
             return attrs[name]
         except Exception as exc:  # PyTables may fail on odd stored types
-            from daqcore.saving.errors import AttributeDecodeError
-
             raise AttributeDecodeError(
                 f"attribute {name!r} of node {h._v_pathname!r} cannot be read: {exc}") from None
 
@@ -158,19 +227,23 @@ class TablesBackend(OpenFileMixin):
         h._v_attrs[name] = value
 
     def has_attr(self, h: Any, name: str) -> bool:
-        return name in h._v_attrs._v_attrnames
+        with self._reading(f"the attributes of {h._v_pathname!r}"):
+            return name in h._v_attrs._v_attrnames
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
-        return tuple(h.shape)
+        with self._reading(f"the shape of {h._v_pathname!r}"):
+            return tuple(h.shape)
 
     def dtype(self, h: Any) -> np.dtype:
-        return h.atom.dtype if hasattr(h, "atom") else h.dtype
+        with self._reading(f"the type of {h._v_pathname!r}"):
+            return h.atom.dtype if hasattr(h, "atom") else h.dtype
 
     def read(self, h: Any, selection: Any = ...) -> np.ndarray:
-        if selection is ...:
-            return np.asarray(h.read())
-        return np.asarray(h[selection])
+        with self._reading(f"the data of {h._v_pathname!r}"):
+            if selection is ...:
+                return np.asarray(h.read())
+            return np.asarray(h[selection])
 
     def write(self, h: Any, selection: Any, value: np.ndarray) -> None:
         h[selection] = value
@@ -189,7 +262,8 @@ class TablesBackend(OpenFileMixin):
         h.append(row)
 
     def vl_read(self, h: Any) -> list[np.ndarray]:
-        return [np.asarray(r) for r in h.read()]
+        with self._reading(f"the rows of {h._v_pathname!r}"):
+            return [np.asarray(r) for r in h.read()]
 
 
 __all__ = ["TablesBackend"]
