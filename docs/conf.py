@@ -45,6 +45,8 @@ api_modules = [
     "daqcore.acquisition.errors",
     "daqcore.saving.sinks",
     "daqcore.saving.stream_sink",
+    "daqcore.saving.lazy",
+    "daqcore.data.lazy",
     "daqcore.testing",
     "daqcore.testing.suite",
     "daqcore.testing.conformance",

@@ -110,7 +110,7 @@ class DataLoader(H5SaverClient):
         return None
 
     def load_data(self, where: Node | str, with_bkg: bool = False, load_all: bool = False,
-                  *, nav: NavSelection | None = None) -> DataWithAxes:
+                  *, nav: NavSelection | None = None, lazy: bool = False) -> DataWithAxes:
         """DataWithAxes from a data node (all channels of its group with ``load_all``).
 
         Parameters
@@ -127,6 +127,12 @@ class DataLoader(H5SaverClient):
             :meth:`nav_slice` for a time window). Only the selected chunks are read; the
             result carries the matching navigation axes, units and error bars. An integer
             drops its dimension, a slice keeps it.
+        lazy : bool
+            Return channels and error bars as dask arrays over the HDF5 chunks instead of
+            reading them (extra ``dask``): operations build a graph and
+            :func:`daqcore.data.lazy.compute` reads chunk by chunk, in bounded memory, with
+            any dask scheduler (threads, processes, ``distributed``). ``max_read_bytes``
+            does not apply: nothing is read here.
 
         Navigation axes are added from the nearest ``NavAxes`` group; an axis longer than
         the data (SWMR reader racing the writer) is truncated; dimensions without any axis get
@@ -154,7 +160,12 @@ class DataLoader(H5SaverClient):
         if loader is None:
             raise NodeError(f"node {node.path!r} has data_type {data_type.name!r}, which "
                             "cannot be loaded as DataWithAxes")
-        loaded = loader._load_with_selection(node, with_bkg=with_bkg, load_all=load_all, nav=nav)
+        loader.lazy = bool(lazy)
+        try:
+            loaded = loader._load_with_selection(node, with_bkg=with_bkg, load_all=load_all,
+                                                 nav=nav)
+        finally:
+            loader.lazy = False
         if loaded is None:
             raise NodeError(f"node {node.path!r} is not a data array")
         dwa, selection = loaded
@@ -216,9 +227,11 @@ class DataLoader(H5SaverClient):
         raise NodeError(f"no navigation axis {axis} in {nav_group.path!r}")
 
     def load_all(self, where: Node | str, data: DataToExport | None = None,
-                 with_bkg: bool = False, *, nav: NavSelection | None = None) -> DataToExport:
+                 with_bkg: bool = False, *, nav: NavSelection | None = None,
+                 lazy: bool = False) -> DataToExport:
         """DataToExport with one DataWithAxes per channel group found below ``where``
-        (each group once, whatever hard links lead to it); ``nav`` as in :meth:`load_data`."""
+        (each group once, whatever hard links lead to it); ``nav`` and ``lazy`` as in
+        :meth:`load_data`."""
         if data is None:
             data = DataToExport("Loaded data")
         backend = self._h5saver.backend
@@ -241,7 +254,7 @@ class DataLoader(H5SaverClient):
                     continue
                 if "data_type" in child.attrs and "data" in str(child.attrs["data_type"]):
                     found.append(self.load_data(child, with_bkg=with_bkg, load_all=True,
-                                                nav=nav))
+                                                nav=nav, lazy=lazy))
                     break
             if isinstance(node, GROUP):
                 stack.extend(reversed([c for c in children if isinstance(c, GROUP)]))

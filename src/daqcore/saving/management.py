@@ -264,6 +264,8 @@ class DataSaverLoader(DataManagement):
     data_type = DataType.data
     #: Reads needing more bytes raise :class:`DataTooLargeError` (half the physical memory).
     max_read_bytes: int = default_max_read_bytes()
+    #: Return dask arrays over the HDF5 chunks instead of reading (see :mod:`daqcore.saving.lazy`).
+    lazy: bool = False
 
     def __init__(self, h5saver: Any, new_file: bool = False, metadata: dict | None = None,
                  save_type: SaveType | str = SaveType.custom, swmr_mode: bool = False) -> None:
@@ -312,6 +314,11 @@ class DataSaverLoader(DataManagement):
         if node.dtype.kind not in "biufc":
             raise NodeError(f"{node.path!r} in {self._h5saver.filename!r} holds {node.dtype} "
                             "values, not numbers: it is not a data array")
+        if self.lazy:  # nothing is read now: the dask graph reads chunk by chunk
+            from daqcore.saving.lazy import lazy_array
+
+            return lazy_array(self._h5saver.filename, node.path,
+                              None if selection.is_everything else selection.key)
         needed = selection.nbytes(node.dtype.itemsize)
         if needed > self.max_read_bytes:
             raise DataTooLargeError(
@@ -411,6 +418,7 @@ class DataSaverLoader(DataManagement):
         error_arrays = None
         if error_node is not None:
             self._error_saver.max_read_bytes = self.max_read_bytes
+            self._error_saver.lazy = self.lazy
             error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all,
                                                              nav=nav)
             error_arrays = error_arrays[:len(arrays)] if len(error_arrays) >= len(arrays) \
