@@ -33,8 +33,9 @@ def test_scanner_from_dict_kinds(tmp_path):
 
 @pytest.mark.parametrize("spec, exc, match", [
     ({"type": "spiral"}, ScannerError, "unknown scanner type 'spiral'"),
-    ({"type": "grid", "axes": [[0, 1, 1]], "stepz": 1}, ScanConfigurationError, "stepz"),
-    ({"type": "random", "n_points": "many", "bounds": [[0, 1]]}, ScannerError, "random"),
+    ({"type": "grid", "axes": [[0, 1, 1]], "stepz": 1}, ScannerError, "stepz"),
+    ({"type": "random", "n_points": "many", "bounds": [[0, 1]]}, ScannerError,
+     r"scan.scanner.n_points = .many. \(string\): expected an integer"),
     ({"type": "grid", "axes": [[0, 1]]}, ScannerError, "start, stop, step"),
 ])
 def test_scanner_from_dict_errors(spec, exc, match):

@@ -128,10 +128,14 @@ def test_check_reports_contract_violations(registry):
     assert "FAIL grab_data" in result.output and "Data1D" in result.output
 
 
-def test_check_unavailable_backend_fails(registry):
+def test_check_unavailable_backend_is_skipped_with_the_reason(registry):
     result = run("plugins", "check", "sloppy", "--backend", "real")
-    assert result.exit_code == 1
-    assert "driver not installed" in result.output
+    assert result.exit_code == 0, result.output
+    assert result.output == ("SKIP sloppy (detector, backend real): driver not installed: "
+                             "no_such_vendor_sdk_abc\n")
+    reports = json.loads(run("plugins", "check", "sloppy", "--backend", "real", "--json").output)
+    assert reports[0]["skipped"] == "driver not installed: no_such_vendor_sdk_abc"
+    assert reports[0]["results"] == [] and reports[0]["passed"] is None
 
 
 def test_check_unknown_name(registry):

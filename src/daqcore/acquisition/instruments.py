@@ -2,23 +2,64 @@
 
 ``open_instruments(["mock_x", "mock_y"], ["mock_0d", "mock_1d"])`` creates every instrument
 through :func:`daqcore.plugins.get_registry`, initialises it and closes them all at the end of
-the ``with`` block, even when the scan fails. Unknown names raise
+the ``with`` block, even when the scan fails. Before anything is created, unknown names raise
 :class:`~daqcore.acquisition.errors.UnknownInstrumentError` listing the known names of that
-kind, before anything is created.
+kind, and an instrument named twice, or settings for an instrument that is not opened, raise
+:class:`~daqcore.acquisition.errors.ScanConfigurationError`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from daqcore.acquisition.errors import AcquisitionError, UnknownInstrumentError
+from daqcore.acquisition.errors import (
+    AcquisitionError,
+    ScanConfigurationError,
+    UnknownInstrumentError,
+)
 from daqcore.plugins import get_registry
+from daqcore.remote.names import is_remote_name, open_remote
 
 
 class InstrumentInitError(AcquisitionError, RuntimeError):
     """An instrument's ``ini_detector`` / ``ini_actuator`` failed or reported failure."""
+
+
+def check_unique(names: Sequence[str], kind: str) -> None:
+    """Refuse an instrument named twice (``-a mock_x -a mock_x``): it cannot be two axes."""
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            raise ScanConfigurationError(
+                f"{kind} {name!r} is given twice; each {kind} can be used once per run"
+            )
+        seen.add(name.lower())
+
+
+def check_settings_targets(settings: Mapping[str, Any], names: Iterable[str],
+                           where: Mapping[str, str] | None = None) -> None:
+    """Refuse settings for an instrument that is not in the run (they would be ignored).
+
+    Parameters
+    ----------
+    settings : mapping
+        ``{instrument name: {setting: value}}``.
+    names : iterable of str
+        The instruments of the run.
+    where : mapping, optional
+        For each instrument name of ``settings``, where its settings come from (named in the
+        message, e.g. ``"--set mock_q.speed=0"`` or ``"[instruments.mock_q] of 'a.toml'"``).
+    """
+    in_run = {n.lower(): n for n in names}
+    for name in settings:
+        if name.lower() not in in_run:
+            origin = (where or {}).get(name, f"settings of {name!r}")
+            used = ", ".join(in_run.values()) or "none"
+            raise ScanConfigurationError(
+                f"{origin}: instrument {name!r} is not in this run (instruments: {used})"
+            )
 
 
 def _names(registry: Any, kind: str) -> list[str]:
@@ -35,7 +76,7 @@ def check_names(
         known = _names(registry, kind)
         lowered = {k.lower() for k in known}
         for name in names:
-            if name.lower() not in lowered:
+            if name.lower() not in lowered and not is_remote_name(name):
                 raise UnknownInstrumentError(name, known, kind)
 
 
@@ -75,11 +116,13 @@ def open_instruments(
     Parameters
     ----------
     actuators, detectors : sequence of str
-        Registry names (case-insensitive).
+        Registry names (case-insensitive), or ``leco:ACTOR[@HOST:PORT]`` for instruments
+        served by a LECO Actor (see :mod:`daqcore.remote.names`).
     backend : str
         Backend of every instrument (``'sim'`` for the simulated ones).
     settings : mapping, optional
-        Per-instrument settings: ``{"mock_x": {"speed": 0}}``.
+        Per-instrument settings: ``{"mock_x": {"speed": 0}}`` (names case-insensitive); a
+        name that is not opened is an error.
     registry : Registry, optional
         Defaults to the process-wide :func:`~daqcore.plugins.get_registry`.
 
@@ -89,15 +132,22 @@ def open_instruments(
         The initialised actuators and detectors, in the order of the names.
     """
     registry = registry or get_registry()
+    check_unique(actuators, "actuator")
+    check_unique(detectors, "detector")
     check_names(actuators, detectors, registry)
-    settings = dict(settings or {})
+    check_settings_targets(settings or {}, [*actuators, *detectors])
+    by_name = {name.lower(): dict(values) for name, values in (settings or {}).items()}
     created: list[Any] = []
     try:
-        acts, dets = [], []
+        acts: list[Any] = []
+        dets: list[Any] = []
         for kind, names, out in (("actuator", actuators, acts), ("detector", detectors, dets)):
             for name in names:
-                inst = registry.create_instrument(name, backend, kind=kind,
-                                                  **dict(settings.get(name, {})))
+                values = by_name.get(name.lower(), {})
+                if is_remote_name(name):
+                    inst = open_remote(name, kind, values)
+                else:
+                    inst = registry.create_instrument(name, backend, kind=kind, **values)
                 created.append(inst)
                 _initialise(inst, kind, name)
                 out.append(inst)
@@ -106,4 +156,5 @@ def open_instruments(
         close_all(created)
 
 
-__all__ = ["InstrumentInitError", "check_names", "close_all", "open_instruments"]
+__all__ = ["InstrumentInitError", "check_names", "check_settings_targets", "check_unique",
+           "close_all", "open_instruments"]

@@ -33,7 +33,7 @@ def find_joulescope_detector(registry: Any) -> str | None:
     return None
 
 
-def _compare(loaded: Any, grabbed: dict[tuple[str, str], list[np.ndarray]],
+def _compare(loaded: Any, grabbed: dict[tuple[str, str], list[list[np.ndarray]]],
              steps: list[tuple[int, ...]]) -> tuple[bool, str]:
     """Check each reloaded DataWithAxes against the arrays grabbed at each point."""
     key = (loaded.origin, loaded.name)
@@ -100,7 +100,7 @@ def run_demo(output: str | Path | None = None, plot: str | Path | None = None,
     else:
         notes.append("no Joulescope detector registered (plugin absent): skipped")
     scanner = Scanner2DGrid(*GRID)
-    grabbed: dict[tuple[str, str], list[np.ndarray]] = {}
+    grabbed: dict[tuple[str, str], list[list[np.ndarray]]] = {}
     steps: list[tuple[int, ...]] = []
 
     def keep(event: Any) -> None:

@@ -5,7 +5,9 @@ Examples::
     daqcore log -d mock_0d --interval 0.1 --duration 10 -o data/
     daqcore log --config mylog.toml      # [log] detectors/interval/duration/n_samples/output
 
-Options override the TOML file. Ctrl-C stops the logger cleanly (the samples are kept).
+Options override the TOML file, which is validated against a schema (``samples = 3`` instead
+of ``n_samples = 3`` is an error naming the key, not a log that never ends). Ctrl-C or SIGTERM
+stop the logger cleanly (the samples are kept) and the command exits with 130 / 143.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from daqcore.cli.scan_cmd import merge_instrument_settings, parse_settings, run_with_progress
+from daqcore.cli.foreground import exit_interrupted, run_with_progress, stop_signals
+from daqcore.cli.options import PositiveNumber, check_output, merge_settings, parse_settings
 from daqcore.errors import DaqcoreError
 
 
@@ -23,10 +26,11 @@ from daqcore.errors import DaqcoreError
               path_type=Path), help="TOML file with [log] and [instruments.*] tables.")
 @click.option("-d", "--detector", "detectors", multiple=True,
               help="Detector name from the plugins (repeat).")
-@click.option("-i", "--interval", type=float, default=None,
+@click.option("-i", "--interval", type=PositiveNumber(allow_zero=True), default=None,
               help="Seconds between samples (0: as fast as possible). [1]")
-@click.option("-t", "--duration", type=float, default=None,
-              help="Seconds to log (default: until Ctrl-C or --samples).")
+@click.option("-t", "--duration",
+              type=PositiveNumber(hint="leave -t out to log until Ctrl-C (or -n samples)"),
+              default=None, help="Seconds to log (default: until Ctrl-C or --samples).")
 @click.option("-n", "--samples", "n_samples", type=click.IntRange(min=1), default=None,
               help="Stop after this many samples.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -36,7 +40,7 @@ from daqcore.errors import DaqcoreError
 @click.option("--instrument-backend", default=None, help="Instrument backend. [sim]")
 @click.option("--set", "set_items", multiple=True, metavar="INSTR.SETTING=VALUE",
               help="Instrument setting, e.g. --set mock_0d.noise=0 (repeat).")
-@click.option("--flush-interval", type=float, default=None,
+@click.option("--flush-interval", type=PositiveNumber(allow_zero=True), default=None,
               help="Max seconds between two flushes to disk. [1]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def log(config_file: Path | None, detectors: tuple[str, ...], interval: float | None,
@@ -44,42 +48,63 @@ def log(config_file: Path | None, detectors: tuple[str, ...], interval: float | 
         backend: str | None, instrument_backend: str | None, set_items: tuple[str, ...],
         flush_interval: float | None, no_progress: bool) -> None:
     """Grab DETECTORS every INTERVAL seconds and append them to an HDF5 file."""
-    from daqcore.acquisition import Logger
-    from daqcore.acquisition.config import load_toml
-    from daqcore.acquisition.instruments import open_instruments
-
     try:
-        cfg = load_toml(config_file) if config_file else {}
-        log_cfg = dict(cfg.get("log", {}))
-        det_names = list(detectors) or list(log_cfg.get("detectors", []))
-        if not det_names:
-            raise click.UsageError("give at least one detector (-d NAME or [log] detectors)")
-        settings = merge_instrument_settings(cfg.get("instruments", {}),
-                                             parse_settings(set_items))
-        with open_instruments([], det_names,
-                              backend=instrument_backend or log_cfg.get("instrument_backend",
-                                                                        "sim"),
-                              settings=settings) as (_, dets):
-            logger = Logger(
-                dets,
-                interval=interval if interval is not None else float(log_cfg.get("interval",
-                                                                                  1.0)),
-                duration=duration if duration is not None else log_cfg.get("duration"),
-                n_samples=n_samples if n_samples is not None else log_cfg.get("n_samples"),
-                path=output or log_cfg.get("output"),
-                backend=backend or log_cfg.get("backend", "h5py"),
-                flush_interval=flush_interval if flush_interval is not None
-                else float(log_cfg.get("flush_interval", 1.0)),
-            )
-            click.echo(f"log: {', '.join(det_names)} every {logger.interval:g} s"
-                       + (f" for {logger.duration:g} s" if logger.duration else "")
-                       + (f", {logger.n_samples} samples" if logger.n_samples else "")
-                       + (" (Ctrl-C to stop)" if not (logger.duration or logger.n_samples)
-                          else ""), err=True)
-            result = run_with_progress(logger, logger.n_total, "log",
-                                       enabled=not no_progress)
+        with stop_signals():
+            _log(config_file, detectors, interval, duration, n_samples, output, backend,
+                 instrument_backend, set_items, flush_interval, no_progress)
+    except KeyboardInterrupt as exc:
+        raise exit_interrupted(exc) from None
     except DaqcoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float | None,
+         duration: float | None, n_samples: int | None, output: Path | None,
+         backend: str | None, instrument_backend: str | None, set_items: tuple[str, ...],
+         flush_interval: float | None, no_progress: bool) -> None:
+    from daqcore.acquisition import Logger
+    from daqcore.acquisition.config import load_config
+    from daqcore.acquisition.config_schema import ConfigFile, LogSection
+    from daqcore.acquisition.instruments import (
+        check_settings_targets,
+        check_unique,
+        open_instruments,
+    )
+
+    cfg = load_config(config_file) if config_file else ConfigFile()
+    source = f"config file {str(config_file)!r}" if config_file else "command line"
+    section = cfg.log or LogSection()
+    det_names = list(detectors) or section.detectors
+    if not det_names:
+        raise click.UsageError("give at least one detector (-d NAME or [log] detectors)")
+    check_unique(det_names, "detector")
+    cli_settings, set_origins = parse_settings(set_items)
+    origins = {name: f"[instruments.{name}] of {source}" for name in cfg.instruments}
+    origins.update(set_origins)
+    check_settings_targets(cfg.instruments, det_names, origins)
+    check_settings_targets(cli_settings, det_names, origins)
+    settings = merge_settings(cfg.instruments, cli_settings)
+    out_path = check_output(output, "-o/--output") if output is not None else \
+        check_output(section.output, f"[log] output of {source}")
+    with open_instruments([], det_names,
+                          backend=instrument_backend or section.instrument_backend,
+                          settings=settings) as (_, dets):
+        logger = Logger(
+            dets,
+            interval=interval if interval is not None else section.interval,
+            duration=duration if duration is not None else section.duration,
+            n_samples=n_samples if n_samples is not None else section.n_samples,
+            path=out_path,
+            backend=backend or section.backend,
+            flush_interval=flush_interval if flush_interval is not None
+            else section.flush_interval,
+        )
+        click.echo(f"log: {', '.join(det_names)} every {logger.interval:g} s"
+                   + (f" for {logger.duration:g} s" if logger.duration else "")
+                   + (f", {logger.n_samples} samples" if logger.n_samples else "")
+                   + (" (Ctrl-C to stop)" if not (logger.duration or logger.n_samples)
+                      else ""), err=True)
+        result = run_with_progress(logger, logger.n_total, "log", enabled=not no_progress)
     click.echo(result.summary())
 
 

@@ -6,104 +6,60 @@ Examples::
         --range 0 1 0.1 --range -1 1 0.5 --snake -o data/
     daqcore scan --config myscan.toml          # see daqcore.acquisition.config
 
-Options given on the command line override the TOML file. A progress bar (tqdm) shows the
-ETA; at the end the file path and a summary are printed. Ctrl-C stops the scan cleanly: the
-points done are kept in the file.
+Options given on the command line override the TOML file, which is validated against a schema
+(unknown keys and wrong types are errors naming the key). The number of points is computed
+from the ranges before anything is allocated and refused above ``--max-points``. A progress
+bar (tqdm) shows the ETA; at the end the file path and a summary are printed. Ctrl-C or SIGTERM
+stop the scan cleanly (the points done are kept in the file) and the command exits with 130 /
+143.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from daqcore.cli.foreground import exit_interrupted, run_with_progress, stop_signals
+from daqcore.cli.options import PositiveNumber, check_output, merge_settings, parse_settings
 from daqcore.errors import DaqcoreError
 
-
-def parse_settings(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """``('mock_x.speed=0', ...)`` -> ``{'mock_x': {'speed': 0}}`` (values parsed as TOML)."""
-    import tomllib
-
-    out: dict[str, dict[str, Any]] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        inst, dot, setting = key.partition(".")
-        if not sep or not dot or not inst or not setting:
-            raise click.BadParameter(f"{item!r} is not INSTRUMENT.SETTING=VALUE",
-                                     param_hint="--set")
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw  # a bare word: keep it as a string
-        out.setdefault(inst.strip(), {})[setting.strip()] = value
-    return out
+if TYPE_CHECKING:
+    from daqcore.acquisition.config_schema import ScanSection
 
 
-def merge_instrument_settings(*layers: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Merge per-instrument settings tables, later layers winning."""
-    merged: dict[str, dict[str, Any]] = {}
-    for layer in layers:
-        for inst, values in (layer or {}).items():
-            merged.setdefault(inst, {}).update(dict(values))
-    return merged
+def scanner_description(section: ScanSection, ranges: tuple[tuple[float, float, float], ...],
+                        snake: bool, random_order: bool, table: Path | None,
+                        table_step: float | None) -> tuple[dict[str, Any], str]:
+    """The ``[scan.scanner]`` mapping the options and the file describe, and its origin.
 
-
-class ProgressBar:
-    """A tqdm bar fed by progress events (quiet when ``enabled`` is False)."""
-
-    def __init__(self, total: int | None, desc: str, enabled: bool = True) -> None:
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, desc=desc, unit="pt", dynamic_ncols=True,
-                            file=click.get_text_stream("stderr"))
-        self._last = 0
-
-    def __call__(self, event: Any) -> None:
-        if self.bar is None:
-            return
-        if event.n_done > self._last:
-            self.bar.update(event.n_done - self._last)
-            self._last = event.n_done
-        if event.kind in ("paused", "resumed"):
-            self.bar.set_postfix_str(event.kind)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def run_in_foreground(acquisition: Any) -> Any:
-    """Run ``acquisition`` in a worker thread; Ctrl-C asks it to stop and waits for the file."""
-    acquisition.start()
-    try:
-        while not acquisition.join(0.1):
-            pass
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: stopping after the current point...", err=True)
-        acquisition.stop()
-    return acquisition.wait()
-
-
-def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: bool) -> Any:
-    """:func:`run_in_foreground` with a :class:`ProgressBar`; return the acquisition's result.
-
-    A failure (a daqcore error) prints what was saved so far (the partial result's summary)
-    and becomes a :class:`click.ClickException`.
+    Options that cannot be combined are refused rather than one of them dropped silently.
     """
-    bar = ProgressBar(total, desc, enabled=enabled)
-    acquisition.subscribe(bar)
-    try:
-        result = run_in_foreground(acquisition)
-    except DaqcoreError as exc:
-        bar.close()
-        if acquisition.result is not None:
-            click.echo(acquisition.result.summary())
-        raise click.ClickException(str(exc)) from exc
-    bar.close()
-    return result
+    if snake and random_order:
+        raise click.UsageError("--snake and --random-order are two visiting orders: give one")
+    if table is not None and ranges:
+        raise click.UsageError("--table and --range both give the scan points: give one")
+    if table_step is not None and table is None:
+        raise click.UsageError("--table-step walks a --table: give --table FILE too")
+    if table is not None:
+        if snake or random_order:
+            raise click.UsageError("--snake / --random-order apply to --range grids, not to "
+                                   "--table")
+        spec: dict[str, Any] = {"type": "tabular", "file": str(table)}
+        if table_step is not None:
+            spec["step"] = table_step
+        return spec, "--table"
+    if ranges:
+        order = "snake" if snake else "random" if random_order else "normal"
+        return {"type": "grid", "axes": [list(r) for r in ranges], "order": order}, "--range"
+    spec = dict(section.scanner or {})
+    if snake or random_order:
+        if spec and spec.get("type", "grid") != "grid":
+            raise click.UsageError(f"--snake / --random-order apply to grid scans, not to the "
+                                   f"{spec.get('type')!r} scanner of the config file")
+        spec["order"] = "snake" if snake else "random"
+    return spec, "[scan.scanner]"
 
 
 @click.command("scan")
@@ -118,8 +74,9 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
 @click.option("--snake", is_flag=True, help="Grid visited back and forth.")
 @click.option("--random-order", is_flag=True, help="Grid points visited in a random order.")
 @click.option("--table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Tabular scan: positions from a CSV/text table (one column per actuator).")
-@click.option("--table-step", type=float, default=None,
+              help="Tabular scan: positions from a CSV/text table (one column per actuator, "
+                   "an optional header row).")
+@click.option("--table-step", type=PositiveNumber(unit="actuator units"), default=None,
               help="Walk the table's path with this step instead of visiting its rows only.")
 @click.option("-n", "--naverage", type=click.IntRange(min=1), default=None,
               help="Grabs averaged per point (mean + standard error saved).")
@@ -131,7 +88,10 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
 @click.option("--instrument-backend", default=None, help="Instrument backend. [sim]")
 @click.option("--set", "set_items", multiple=True, metavar="INSTR.SETTING=VALUE",
               help="Instrument setting, e.g. --set mock_x.speed=0 (repeat).")
-@click.option("--move-timeout", type=float, default=None, help="Seconds per move. [10]")
+@click.option("--move-timeout", type=PositiveNumber(), default=None,
+              help="Seconds allowed per move (> 0). [10]")
+@click.option("--max-points", type=click.IntRange(min=1), default=None,
+              help="Refuse scans planning more points. [10000000]")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--dry-run", is_flag=True,
               help="Check names, bounds and output path, print the plan, move nothing.")
@@ -140,64 +100,91 @@ def scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[
          table: Path | None, table_step: float | None, naverage: int | None,
          output: Path | None, title: str | None, backend: str | None,
          instrument_backend: str | None, set_items: tuple[str, ...],
-         move_timeout: float | None, no_progress: bool, dry_run: bool) -> None:
+         move_timeout: float | None, max_points: int | None, no_progress: bool,
+         dry_run: bool) -> None:
     """Scan ACTUATORS over a grid / table and save every DETECTOR at each point."""
-    from daqcore.acquisition import Scan
-    from daqcore.acquisition.config import load_toml, scanner_from_dict
-    from daqcore.acquisition.instruments import open_instruments
-
     try:
-        cfg = load_toml(config_file) if config_file else {}
-        scan_cfg = dict(cfg.get("scan", {}))
-        scanner_cfg = dict(scan_cfg.pop("scanner", {}))
-        act_names = list(actuators) or list(scan_cfg.get("actuators", []))
-        det_names = list(detectors) or list(scan_cfg.get("detectors", []))
-        if table is not None:
-            scanner_cfg = {"type": "tabular", "file": str(table), "step": table_step}
-        elif ranges:
-            order = "snake" if snake else "random" if random_order else "normal"
-            scanner_cfg = {"type": "grid", "axes": [list(r) for r in ranges], "order": order}
-        elif snake or random_order:
-            scanner_cfg["order"] = "snake" if snake else "random"
-        if not det_names:
-            raise click.UsageError("give at least one detector (-d NAME or [scan] detectors)")
-        if not scanner_cfg:
-            raise click.UsageError("give the scan points: --range START STOP STEP (one per "
-                                   "actuator), --table FILE, or a [scan.scanner] table")
-        scanner = scanner_from_dict(scanner_cfg)
-        settings = merge_instrument_settings(cfg.get("instruments", {}),
-                                             parse_settings(set_items))
-        with open_instruments(act_names, det_names,
-                              backend=instrument_backend or scan_cfg.get("instrument_backend",
-                                                                         "sim"),
-                              settings=settings) as (acts, dets):
-            the_scan = Scan(
-                acts, dets, scanner,
-                naverage=naverage or int(scan_cfg.get("naverage", 1)),
-                path=output or scan_cfg.get("output"),
-                title=title or scan_cfg.get("title", ""),
-                backend=backend or scan_cfg.get("backend", "h5py"),
-                move_timeout=move_timeout or float(scan_cfg.get("move_timeout", 10.0)),
-            )
-            click.echo(f"scan: {scanner.describe()}; actuators {', '.join(act_names)}; "
-                       f"detectors {', '.join(det_names)}", err=True)
-            if dry_run:
-                from daqcore.acquisition.output import resolve_output_file
-
-                target, exists = resolve_output_file(the_scan.path, "scan")
-                from daqcore.acquisition.drive import actuator_units
-
-                units_of = [actuator_units(a) for a in acts]
-                for name, (lo, hi), units in zip(act_names, scanner.bounds(), units_of):
-                    click.echo(f"  {name}: {lo:g} .. {hi:g} {units}".rstrip())
-                click.echo(f"  {scanner.n_steps} points, all within the actuator bounds; "
-                           f"would {'append to' if exists else 'create'} {target}")
-                return
-            result = run_with_progress(the_scan, scanner.n_steps, "scan",
-                                       enabled=not no_progress)
+        with stop_signals():
+            _scan(config_file, actuators, detectors, ranges, snake, random_order, table,
+                  table_step, naverage, output, title, backend, instrument_backend, set_items,
+                  move_timeout, max_points, no_progress, dry_run)
+    except KeyboardInterrupt as exc:
+        raise exit_interrupted(exc) from None
     except DaqcoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _scan(config_file: Path | None, actuators: tuple[str, ...], detectors: tuple[str, ...],
+          ranges: tuple[tuple[float, float, float], ...], snake: bool, random_order: bool,
+          table: Path | None, table_step: float | None, naverage: int | None,
+          output: Path | None, title: str | None, backend: str | None,
+          instrument_backend: str | None, set_items: tuple[str, ...],
+          move_timeout: float | None, max_points: int | None, no_progress: bool,
+          dry_run: bool) -> None:
+    from daqcore.acquisition import Scan
+    from daqcore.acquisition.config import load_config, scanner_from_dict
+    from daqcore.acquisition.config_schema import ConfigFile, ScanSection
+    from daqcore.acquisition.instruments import (
+        check_settings_targets,
+        check_unique,
+        open_instruments,
+    )
+
+    cfg = load_config(config_file) if config_file else ConfigFile()
+    source = f"config file {str(config_file)!r}" if config_file else "command line"
+    section = cfg.scan or ScanSection()
+    act_names = list(actuators) or section.actuators
+    det_names = list(detectors) or section.detectors
+    if not det_names:
+        raise click.UsageError("give at least one detector (-d NAME or [scan] detectors)")
+    check_unique(act_names, "actuator")
+    check_unique(det_names, "detector")
+    spec, spec_source = scanner_description(section, ranges, snake, random_order, table,
+                                            table_step)
+    if not spec:
+        raise click.UsageError("give the scan points: --range START STOP STEP (one per "
+                               "actuator), --table FILE, or a [scan.scanner] table")
+    if spec_source == "[scan.scanner]":
+        spec_source = source
+    cli_settings, set_origins = parse_settings(set_items)
+    origins = {name: f"[instruments.{name}] of {source}" for name in cfg.instruments}
+    origins.update(set_origins)
+    check_settings_targets(cfg.instruments, [*act_names, *det_names], origins)
+    check_settings_targets(cli_settings, [*act_names, *det_names], origins)
+    settings = merge_settings(cfg.instruments, cli_settings)
+    out_path = check_output(output, "-o/--output") if output is not None else \
+        check_output(section.output, f"[scan] output of {source}")
+    scanner = scanner_from_dict(spec, max_points=max_points or section.max_points,
+                                source=spec_source)
+    with open_instruments(act_names, det_names,
+                          backend=instrument_backend or section.instrument_backend,
+                          settings=settings) as (acts, dets):
+        the_scan = Scan(
+            acts, dets, scanner,
+            naverage=naverage or section.naverage,
+            path=out_path,
+            title=title or section.title,
+            description=section.description,
+            backend=backend or section.backend,
+            flush_interval=section.flush_interval,
+            move_timeout=move_timeout or section.move_timeout,
+        )
+        click.echo(f"scan: {scanner.describe()}; actuators {', '.join(act_names)}; "
+                   f"detectors {', '.join(det_names)}", err=True)
+        if dry_run:
+            from daqcore.acquisition.drive import actuator_units
+            from daqcore.acquisition.output import resolve_output_file
+
+            target, exists = resolve_output_file(the_scan.path, "scan")
+            units_of = [actuator_units(a) for a in acts]
+            for name, (lo, hi), units in zip(act_names, scanner.bounds(), units_of):
+                click.echo(f"  {name}: {lo:g} .. {hi:g} {units}".rstrip())
+            click.echo(f"  {scanner.n_steps} points, all within the actuator bounds; "
+                       f"would {'append to' if exists else 'create'} {target}")
+            return
+        result = run_with_progress(the_scan, scanner.n_steps, "scan",
+                                   enabled=not no_progress)
     click.echo(result.summary())
 
 
-__all__ = ["scan"]
+__all__ = ["scan", "scanner_description"]

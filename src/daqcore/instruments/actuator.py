@@ -96,7 +96,7 @@ class Actuator(Instrument):
 
     _ini = ini_actuator
 
-    def check_bound(self, value: float) -> float:
+    def check_bound(self, value: float | DataWithAxes) -> float:
         """Return ``value`` as a float, or raise OutOfBoundsError when outside the bounds."""
         if isinstance(value, DataWithAxes):
             value = value.value(self.units or None)

@@ -134,7 +134,7 @@ class Setting:
             self._value: Any = None
         else:
             if value is None:
-                value = self.choices[0] if type == "list" else _DEFAULTS[type]
+                value = (self.choices or (None,))[0] if type == "list" else _DEFAULTS[type]
             try:
                 self._value = self.validate(value)
             except SettingValueError as exc:
@@ -242,7 +242,7 @@ class Setting:
             if isinstance(value, numbers.Integral):
                 value = int(value)
             elif math.isfinite(value) and float(value).is_integer():
-                value = int(value)
+                value = int(float(value))
             else:
                 raise SettingValueError(f"{where} expects an integer, got {value!r}")
         else:

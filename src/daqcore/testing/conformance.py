@@ -15,6 +15,7 @@ idempotent ``close`` and context-manager support.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -37,6 +38,11 @@ class ConformanceError(DaqcoreError, AssertionError):
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ConformanceError(message)
+
+
+def _rewrite(setting: Any) -> None:
+    """Write a setting's own value back (a read-only setting refuses it)."""
+    setting.set_value(setting.value)
 
 
 def _expect_error(error: type[BaseException], action: Callable[[], Any], what: str) -> None:
@@ -106,16 +112,16 @@ def check_settings_validation(factory: Factory) -> None:
                 continue
             old = setting.value
             if setting.readonly:
-                _expect_error(ReadOnlySettingError, lambda s=setting: s.set_value(s.value),
+                _expect_error(ReadOnlySettingError, functools.partial(_rewrite, setting),
                               f"writing read-only {setting.path!r}")
                 continue
             bad: Any = object()
-            _expect_error(SettingValueError, lambda s=setting, v=bad: s.set_value(v),
+            _expect_error(SettingValueError, functools.partial(setting.set_value, bad),
                           f"writing an object() to {setting.path!r}")
             _require(setting.value == old, f"{setting.path!r} changed after a refused value")
             if setting.limits is not None and setting.limits[1] is not None:
                 beyond = setting.limits[1] + 1
-                _expect_error(SettingValueError, lambda s=setting, v=beyond: s.set_value(v),
+                _expect_error(SettingValueError, functools.partial(setting.set_value, beyond),
                               f"writing {beyond!r} above the limits of {setting.path!r}")
                 _require(setting.value == old, f"{setting.path!r} changed after a refused value")
     finally:

@@ -16,7 +16,8 @@ recognisable, reproducible picture:
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class _MockDetector(Detector):
     """Shared machinery: stage link, seeded noise, spot intensity."""
 
     backends = (SIM,)
-    params = _SPOT_PARAMS
+    params: ClassVar[Sequence[Mapping[str, Any] | Setting]] = _SPOT_PARAMS
 
     def __init__(
         self,

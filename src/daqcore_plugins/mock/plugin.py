@@ -10,19 +10,22 @@ stage. Created through the registry they share
 from __future__ import annotations
 
 from daqcore.plugins import InstrumentRecord, hookimpl
-from daqcore_plugins.mock.actuators import MockActuator
-from daqcore_plugins.mock.detectors import Mock0D, Mock1D, Mock2D
+
+# Classes named by import string: loading the plugin (``daqcore --help``) imports nothing heavy.
+_ACTUATOR = "daqcore_plugins.mock.actuators:MockActuator"
+_DETECTORS = "daqcore_plugins.mock.detectors:"
 
 
 @hookimpl
 def daqcore_register_instruments(register):
     """Register the mock actuators and detectors."""
-    register(InstrumentRecord("mock_x", MockActuator, defaults={"axis": "x"},
+    register(InstrumentRecord("mock_x", _ACTUATOR, kind="actuator", defaults={"axis": "x"},
                               description="simulated stage axis x (mm)"))
-    register(InstrumentRecord("mock_y", MockActuator, defaults={"axis": "y"},
+    register(InstrumentRecord("mock_y", _ACTUATOR, kind="actuator", defaults={"axis": "y"},
                               description="simulated stage axis y (mm)"))
-    register(InstrumentRecord("mock_0d", Mock0D,
+    register(InstrumentRecord("mock_0d", _DETECTORS + "Mock0D", kind="detector",
                               description="spot intensity at the stage position"))
-    register(InstrumentRecord("mock_1d", Mock1D,
+    register(InstrumentRecord("mock_1d", _DETECTORS + "Mock1D", kind="detector",
                               description="spectrum whose peak follows the stage"))
-    register(InstrumentRecord("mock_2d", Mock2D, description="camera image of the spot"))
+    register(InstrumentRecord("mock_2d", _DETECTORS + "Mock2D", kind="detector",
+                              description="camera image of the spot"))

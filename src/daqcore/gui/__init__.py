@@ -1,0 +1,1 @@
+"""daqcore.gui: the only package that imports Qt (dashboard, viewers, live plots)."""
