@@ -91,7 +91,11 @@ class DataReader:
                 return H5DataReader.open(self, filehandle)  # type: ignore[arg-type]
         try:
             if isinstance(filehandle, (str, os.PathLike)):
-                self._owned = open(filehandle, "rb")
+                try:
+                    self._owned = open(filehandle, "rb")
+                except OSError as exc:
+                    raise RecordingError(f"cannot read {os.fspath(filehandle)!r}: "
+                                         f"{exc.strerror or exc}") from None
                 size = os.fstat(self._owned.fileno()).st_size
                 if size == 0:
                     raise JlsFormatError(f"{os.fspath(filehandle)!r} is empty: not a recording")

@@ -250,3 +250,12 @@ def test_bad_recorder_arguments_raise_and_release_the_file(tmp_path):
     with pytest.raises(RecordingError, match="JSON"):
         DataRecorder(str(tmp_path / "c.jls"), user_data={"x": object()})
     os.remove(tmp_path / "a.jls")  # closed: removable on every platform
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    from daqcore_plugins.joulescope.recording import open_recording
+
+    with pytest.raises(RecordingError, match="cannot read"):
+        DataReader(str(tmp_path / "nope.jls"))
+    with pytest.raises(RecordingError, match="cannot read"):
+        open_recording(tmp_path / "nope.h5")
