@@ -27,7 +27,7 @@ class ProgressEvent:
     Attributes
     ----------
     kind : str
-        One of :data:`EVENT_KINDS`.
+        One of ``EVENT_KINDS``.
     n_done : int
         Points (scan) or samples (logger) completely saved so far.
     n_total : int or None

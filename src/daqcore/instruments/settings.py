@@ -54,7 +54,7 @@ class Setting:
     name : str
         Identifier of the setting, unique among its siblings (letters, digits, ``_``, ``-``).
     type : str
-        One of :data:`SETTING_TYPES`. ``group`` nodes hold children and no value.
+        One of ``SETTING_TYPES``. ``group`` nodes hold children and no value.
     value : object, optional
         Initial value, validated like any later write. Defaults to 0, 0.0, '', False, or
         the first choice of a ``list`` setting.

@@ -6,7 +6,7 @@ as is (extra ``remote``):
 
 * ``daqcore coordinator`` runs pyleco's Coordinator (:mod:`~daqcore.remote.coordinator`);
 * ``daqcore serve INSTRUMENT --name NAME`` serves any registered daqcore instrument as an Actor
-  (:class:`~daqcore.remote.actor.InstrumentActor`);
+  (an ``InstrumentActor``, see :func:`make_actor`);
 * :func:`connect` (or the instrument name ``leco:NAME`` in scans and the CLI) gives a
   :class:`RemoteDetector` / :class:`RemoteActuator`: ordinary daqcore instruments on the backend
   ``leco``, so ``Scan``, ``Logger`` and the dashboard use them unchanged. Data cross the wire in

@@ -1,6 +1,6 @@
 """Serve a daqcore instrument as a LECO Actor.
 
-:class:`InstrumentActor` is a pyleco ``MessageHandler`` that owns one instrument created
+``InstrumentActor`` is a pyleco ``MessageHandler`` that owns one instrument created
 through the plugin registry (mock, Joulescope, PicoScope, third-party) and offers it over
 JSON-RPC:
 
@@ -96,7 +96,7 @@ class _InstrumentHost:
 def make_actor(name: str, instrument: str, *, backend: str = "sim",
                settings: Mapping[str, Any] | None = None, coordinator: str | None = None
                ) -> Any:
-    """An :class:`InstrumentActor` (a pyleco MessageHandler) serving ``instrument``."""
+    """An ``InstrumentActor`` (a pyleco MessageHandler) serving ``instrument``."""
     handler_class = _message_handler_class()
     host_address, port = parse_address(coordinator)
 

@@ -163,7 +163,7 @@ def decode(raw: Any) -> Any:
 
     * bytes are decoded as UTF-8, numpy scalars become Python scalars;
     * a JSON object with ``type`` and ``data`` keys has its ``data`` parsed by
-      :func:`parse_literal` (``NoneType`` gives ``None``);
+      ``parse_literal`` (``NoneType`` gives ``None``);
     * any other string is returned unchanged (PyMoDAQ's raw attributes such as ``origin``).
     """
     if isinstance(raw, bytes):

@@ -76,7 +76,7 @@ class DataReader:
         """Open a recording (path or seekable binary file object); return self.
 
         The format comes from the content: a path to an HDF5 recording turns this reader
-        into an :class:`~.h5_recording.H5DataReader` (same API).
+        into an ``H5DataReader`` (:mod:`daqcore_plugins.joulescope.h5_recording`) (same API).
         """
         self.close()
         if isinstance(filehandle, (str, os.PathLike)) and type(self) is DataReader:

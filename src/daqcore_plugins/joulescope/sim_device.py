@@ -6,7 +6,7 @@
 through the same path as hardware: 512-byte USB packets (optionally dropped at random, which
 the buffer turns into missing samples), then ``process()``. :meth:`start` delivers data from a
 background thread at the real rate; :meth:`generate` produces N samples synchronously (tests,
-fast scans). Consumers read the buffer under :attr:`lock`.
+fast scans). Consumers read the buffer under ``lock``.
 
 At rates below 2 MS/s the words are synthesised at that rate directly and range-switch
 suppression is off (its windows are defined in 2 MS/s samples).
@@ -193,7 +193,7 @@ class SimulatedJoulescope:
 
     def stream_process_register(self, obj: StreamProcess) -> None:
         """Call ``obj.stream_notify(stream_buffer)`` after each generated chunk (under
-        :attr:`lock`, in the generating thread)."""
+        ``lock``, in the generating thread)."""
         self._processors.register(obj)
 
     def stream_process_unregister(self, obj: StreamProcess) -> None:

@@ -5,7 +5,7 @@
   labels, units, axes, navigation axes, errors, extra attributes, timestamps.
 * :func:`serialize` / :func:`deserialize` -- bytes in the format of PyMoDAQ's serializer (its TCP/IP
   and LECO links), so either side reads what the other wrote.
-* :mod:`~daqcore.interop.pymodaq.bridge` -- ``DAQ_Viewer``/``DAQ_Move`` classes wrapping any
+* ``daqcore.gui.pymodaq_bridge`` -- ``DAQ_Viewer``/``DAQ_Move`` classes wrapping any
   daqcore Detector/Actuator, and :func:`~daqcore.interop.pymodaq.package.write_bridge_package`,
   which writes a PyMoDAQ plugin package (entry points ``pymodaq.instruments``) exposing them.
 

@@ -1,7 +1,7 @@
 """Qt-free adapters that let a PyMoDAQ plugin class drive a daqcore instrument.
 
 PyMoDAQ's instrument plugins are Qt objects (``DAQ_Viewer_base``, ``DAQ_Move_base``) configured by
-pyqtgraph parameter dictionaries. The classes in :mod:`daqcore.gui.pymodaq_bridge` subclass them
+pyqtgraph parameter dictionaries. The classes in ``daqcore.gui.pymodaq_bridge`` subclass them
 and delegate every call to the adapters here, which speak daqcore: they create the instrument
 through the plugin registry, translate its settings tree into PyMoDAQ parameter dictionaries and
 back, and convert data with :func:`~daqcore.interop.pymodaq.to_pymodaq`.

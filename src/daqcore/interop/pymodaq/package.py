@@ -6,7 +6,7 @@ PyMoDAQ discovers instrument plugins as installed distributions with an entry po
 ``daq_viewer_plugins/plugins_<XD>/daq_<XD>viewer_<name>.py`` (class ``DAQ_<XD>Viewer_<name>``)
 modules. :func:`write_bridge_package` writes such a package, ``pymodaq_plugins_daqcore``, with one
 three-line module per daqcore instrument; the classes come from
-:mod:`daqcore.gui.pymodaq_bridge`. Install it (``pip install DIR``) into PyMoDAQ's environment,
+``daqcore.gui.pymodaq_bridge``. Install it (``pip install DIR``) into PyMoDAQ's environment,
 and every daqcore instrument (mock, Joulescope, PicoScope, third-party plugins) appears in
 PyMoDAQ's dashboard. Re-run after installing new daqcore plugins.
 """
