@@ -284,6 +284,12 @@ def bench_recording(raw_1s, args, have_peer: bool) -> dict:
             for kind in ("ours", "ours_h5"):
                 out[f"{kind}_{name.replace('_ms', '_speedup')}"] = (
                     out[f"joulescope_{name}"] / out[f"{kind}_{name}"])
+        out["targets_met"] = {  # issue 12's targets, on this machine and run
+            "recorder_2x": out["recorder_speedup"] >= 2.0,
+            "samples_get_1s_le_15ms": out["ours_reader_samples_get_1s_ms"] <= 15.0,
+            "data_get_2x": out["ours_reader_data_get_whole_1000pts_speedup"] >= 2.0,
+            "statistics_get_2x": out["ours_reader_statistics_get_unaligned_speedup"] >= 2.0,
+        }
     return out
 
 

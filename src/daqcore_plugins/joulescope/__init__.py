@@ -27,6 +27,10 @@ from . import errors as _errors  # light: no numba, no vendor package
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(_errors.__all__, "errors"),
     "DataReader": "reader",
+    "H5DataReader": "h5_recording",
+    "H5Recorder": "h5_recording",
+    "JoulescopeDevice": "device",
+    "RealJoulescope": "real_device",
     "DataRecorder": "recorder",
     "RawProcessor": "raw_processor",
     "RecoveredRecordingWarning": "jls_index",

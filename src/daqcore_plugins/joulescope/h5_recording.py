@@ -44,6 +44,8 @@ SAMPLES_PER_REDUCTION = 20000
 #: Each pyramid level above 0 combines this many rows of the level below.
 LEVEL_FACTOR = 100
 LEVELS = 2
+#: Samples written between two flushes (what a SWMR reader may lag behind).
+FLUSH_SAMPLES = 2_000_000
 _CHANNELS = (("current", "A", np.float32), ("voltage", "V", np.float32),
              ("bits", "", np.uint8))
 _STATS = ("Mean", "Variance", "Min", "Max")
@@ -71,6 +73,7 @@ class H5Recorder:
         self._next = 0
         self._total = 0
         self._level0_pending = stats_array_factory(0)
+        self._flushed = 0
         self._closed = False
         self._arrays: dict[str, Any] = {}
 
@@ -186,8 +189,17 @@ class H5Recorder:
                     self._level0_pending = self._level0_pending[full * LEVEL_FACTOR:]
             self._total += b - self._next
             self._next = b
-            self._saver.flush()
+        if self._total - self._flushed >= FLUSH_SAMPLES or (finalize and self._saver):
+            self._saver.flush()  # SWMR readers see the samples from here on
+            self._flushed = self._total
         return False
+
+    def flush(self) -> None:
+        """Make the samples written so far visible to SWMR readers now (the recorder does it
+        every ``FLUSH_SAMPLES`` samples)."""
+        if self._saver is not None:
+            self._saver.flush()
+            self._flushed = self._total
 
     def close(self, footer_user_data: Any = None) -> None:
         """Write the remaining samples and close the file."""

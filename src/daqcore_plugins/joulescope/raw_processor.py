@@ -324,6 +324,10 @@ class RawProcessor:
         self._ioff, self._igain, self._voff, self._vgain = calibration_tables(
             current_offset, current_gain, voltage_offset, voltage_gain)
 
+    def calibration_get(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(current_offset, current_gain, voltage_offset, voltage_gain) in use (copies)."""
+        return self._ioff.copy(), self._igain.copy(), self._voff.copy(), self._vgain.copy()
+
     def reset(self) -> None:
         """Clear counters, the suppression history and the voltage range."""
         self._state[:] = 0

@@ -18,17 +18,14 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .block_stats import block_stats_numpy
-from .errors import JlsFormatError, OutputArrayError, RecordingError
+from .errors import JlsFormatError, RecordingError
 from .jls_container import MAGIC, RecordHeader, array_unpack, check_record_crc, record_payload
 from .jls_index import JlsIndex, decode_reductions, index_file
-from .kernels import NUMBA_AVAILABLE
 from .raw_processor import SUPPRESS_SAMPLES_MAX, RawProcessor
+from .reader_stats import Plain, check_out, window_rows, window_stats
 from .stats import (
-    STATS_DTYPE,
     STATS_FIELD_COUNT,
     STATS_FIELD_NAMES,
-    combine_plain,
     pack_records,
     stats_array_factory,
     stats_to_api,
@@ -42,15 +39,6 @@ _UNITS = {"current": "A", "voltage": "V", "power": "W", "raw_current": "LSBs",
 _DEFAULT_RAW_FIELDS = ["current", "voltage", "power", "current_range", "current_lsb",
                        "voltage_lsb", "raw"]
 _U8_SCALE = {3: 1.0 / 16, 4: 1.0 / 15, 5: 1.0 / 15}
-
-
-def _block_stats(ci: np.ndarray, cv: np.ndarray, bits: np.ndarray, n: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    if NUMBA_AVAILABLE:
-        from .block_stats import block_stats_numba
-
-        return block_stats_numba(ci, cv, bits, n)
-    return block_stats_numpy(ci, cv, bits, n)
 
 
 class DataReader:
@@ -103,7 +91,11 @@ class DataReader:
                 return H5DataReader.open(self, filehandle)  # type: ignore[arg-type]
         try:
             if isinstance(filehandle, (str, os.PathLike)):
-                self._owned = open(filehandle, "rb")
+                try:
+                    self._owned = open(filehandle, "rb")
+                except OSError as exc:
+                    raise RecordingError(f"cannot read {os.fspath(filehandle)!r}: "
+                                         f"{exc.strerror or exc}") from None
                 size = os.fstat(self._owned.fileno()).st_size
                 if size == 0:
                     raise JlsFormatError(f"{os.fspath(filehandle)!r} is empty: not a recording")
@@ -469,47 +461,21 @@ class DataReader:
         n = (s2 - s1) // spr
         if n <= 0 or self.data_format == "none":
             return stats_array_factory(0)
-        out = self._check_out(out, n)
+        out = check_out(out, n)
         red = self._reductions()
         n = min(n, len(red["k"]) - r0)
         sl = slice(r0, r0 + n)
         return pack_records(red["k"][sl], red["mean"][sl], red["m2"][sl], red["min"][sl],
                             red["max"][sl], out=out[:n])
 
-    @staticmethod
-    def _check_out(out: np.ndarray | None, n: int) -> np.ndarray:
-        if out is None:
-            return np.empty((n, STATS_FIELD_COUNT), dtype=STATS_DTYPE)
-        if (not isinstance(out, np.ndarray) or out.dtype != STATS_DTYPE or out.ndim != 2
-                or out.shape[1] != STATS_FIELD_COUNT or len(out) < n):
-            raise OutputArrayError(
-                f"out must be np.ndarray((>= {n}, {STATS_FIELD_COUNT}), STATS_DTYPE), got "
-                f"{getattr(out, 'shape', None)} {getattr(out, 'dtype', type(out))}")
-        return out
-
     # ------------------------------------------------------------------ statistics
-    def _window_plain(self, a: int, b: int):
-        """Exact statistics of ``[a, b)``: stored reductions for the aligned middle, samples
-        for the edges. Returns (k, mean, m2, min, max) with shapes (), (6,)."""
-        spr = int((self.config or {}).get("samples_per_reduction", 1) or 1)
-        k1 = -(-a // spr) * spr
-        k2 = (b // spr) * spr
-        parts = []
-        if k1 < k2:
-            red = self._reductions()
-            sl = slice(k1 // spr, k2 // spr)
-            parts.append((red["k"][sl], red["mean"][sl], red["m2"][sl], red["min"][sl],
-                          red["max"][sl]))
-            edges = [(a, k1), (k2, b)]
-        else:
-            edges = [(a, b)]
-        for x, y in edges:
-            if y > x:
-                ci, cv, bits = self._decoded(x, y)
-                parts.append(_block_stats(ci, cv, bits, y - x))
-        k = np.concatenate([p[0] for p in parts])
-        mean, m2, mn, mx = (np.concatenate([p[i] for p in parts]) for i in range(1, 5))
-        return combine_plain(k, mean, m2, mn, mx, axis=0)
+    @property
+    def _spr(self) -> int:
+        return int((self.config or {}).get("samples_per_reduction", 1) or 1)
+
+    def _window_plain(self, a: int, b: int) -> Plain:
+        """Exact statistics of ``[a, b)`` (reductions for the middle, samples at the edges)."""
+        return window_stats(self._decoded, self._reductions, self._spr, a, b)
 
     def statistics_get(self, start: float | int | None = None, stop: float | int | None = None,
                        units: str | None = None) -> dict[str, Any]:
@@ -535,38 +501,8 @@ class DataReader:
         n = (s2 - s1) // inc
         if n <= 0 or self.data_format == "none":
             return stats_array_factory(0)
-        out = self._check_out(out, n)
-        rows = out[:n]
-        spr = int((self.config or {}).get("samples_per_reduction", 1) or 1)
-        b = s1 + n * inc
-        if inc == 1:
-            ci, cv, bits = self._decoded(s1, b)
-            rows["length"] = 1
-            rows["variance"] = 0.0
-            rows["min"] = np.nan
-            rows["max"] = np.nan
-            cols = [ci, cv, ci * cv, bits & 0x0F, (bits >> 4) & 1, (bits >> 5) & 1]
-            for f, col in enumerate(cols):
-                rows["mean"][:, f] = col
-        elif inc % spr == 0 and s1 % spr == 0:
-            red = self._reductions()
-            g = inc // spr
-            sl = slice(s1 // spr, s1 // spr + n * g)
-            mean, m2, mn, mx = (red[name][sl].reshape(n, g, STATS_FIELD_COUNT)
-                                for name in ("mean", "m2", "min", "max"))
-            k, mean, m2, mn, mx = combine_plain(red["k"][sl].reshape(n, g), mean, m2, mn, mx,
-                                                axis=1)
-            pack_records(k, mean, m2, mn, mx, out=rows)
-        elif inc < spr:
-            ci, cv, bits = self._decoded(s1, b)
-            k, mean, m2, mn, mx = _block_stats(ci, cv, bits, inc)
-            pack_records(k, mean, m2, mn, mx, out=rows)
-        else:
-            for i in range(n):
-                a = s1 + i * inc
-                k, mean, m2, mn, mx = self._window_plain(a, a + inc)
-                pack_records(np.atleast_1d(k), mean[None], m2[None], mn[None], mx[None],
-                             out=rows[i:i + 1])
+        rows = check_out(out, n)[:n]
+        window_rows(self._decoded, self._reductions, self._spr, s1, inc, rows)
         return rows
 
 

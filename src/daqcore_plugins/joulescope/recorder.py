@@ -64,6 +64,13 @@ def _encode_float_fields(values: dict[str, np.ndarray], count: int) -> bytes:
     return array_pack(arrays, count)
 
 
+def _json_bytes(value: Any, what: str) -> bytes:
+    try:
+        return json.dumps(value).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise RecordingError(f"{what} must be JSON-serialisable: {exc}") from None
+
+
 def _encode_reductions(rows: np.ndarray) -> bytes:
     arrays: dict[int, np.ndarray] = {0: rows[:, 0]["length"].astype(np.uint64)}
     for f in range(len(STATS_FIELD_NAMES)):
@@ -118,14 +125,20 @@ class DataRecorder:
         self._pending_count = 0
         self._processor: RawProcessor | None = None
         self._has_calibration = False
-        if user_data is not None:
-            self._writer.append(TAG_USER_JSON, json.dumps(user_data).encode("utf-8"))
-        blob = getattr(calibration, "data", calibration)
-        if blob is not None:
-            if not isinstance(blob, (bytes, bytearray)):
-                raise RecordingError("calibration must be the calibration blob (bytes) or an "
-                                     f"object with a 'data' attribute, got {type(blob).__name__}")
-            self._write_calibration(bytes(blob))
+        try:
+            if user_data is not None:
+                self._writer.append(TAG_USER_JSON, _json_bytes(user_data, "user_data"))
+            blob = getattr(calibration, "data", calibration)
+            if blob is not None:
+                if not isinstance(blob, (bytes, bytearray)):
+                    raise RecordingError(
+                        "calibration must be the calibration blob (bytes) or an object with a "
+                        f"'data' attribute, got {type(blob).__name__}")
+                self._write_calibration(bytes(blob))
+        except BaseException:  # bad user data / calibration: release the file we opened
+            if self._owned is not None:
+                self._owned.close()
+            raise
 
     def _write_calibration(self, blob: bytes) -> None:
         cal = decode_calibration(blob)
@@ -410,7 +423,8 @@ class DataRecorder:
             footer = {"type": "footer", "size": self._total}
             self._writer.append(TAG_META_JSON, json.dumps(footer).encode("utf-8"))
             if footer_user_data is not None:
-                self._writer.append(TAG_USER_JSON, json.dumps(footer_user_data).encode("utf-8"))
+                self._writer.append(TAG_USER_JSON,
+                                    _json_bytes(footer_user_data, "footer_user_data"))
             self._writer.finalize()
             self._fh.flush()
         finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .errors import JlsFormatError
+from .errors import JlsFormatError, RecordingError
 from .jls_container import MAGIC
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -19,8 +19,11 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 def recording_format(path: str | os.PathLike[str]) -> str:
     """``'jls'`` or ``'h5'`` from the first bytes of the file (JlsFormatError otherwise)."""
-    with open(path, "rb") as fh:
-        head = fh.read(16)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise RecordingError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}") from None
     if head == MAGIC:
         return "jls"
     if head[:8] == HDF5_SIGNATURE:

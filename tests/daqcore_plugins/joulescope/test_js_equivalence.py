@@ -116,6 +116,8 @@ def test_range_switching_matches_joulescope(
 def test_other_suppress_modes_match_joulescope(assert_stats_equal, raw_switching, cal, backend,
                                                mode):
     """mean_*, nan_* and fixed interp windows give joulescope's samples and statistics."""
+    if backend == "numpy" and mode not in ("mean_1_n_1", "nan_0_n_0"):
+        pytest.skip("numpy fallback: two modes suffice (same decoder code for every mode)")
     ref, ours = _pair(0.5, (200, 100, 50), cal, backend, suppress=mode)
     _feed_raw((ref, ours), raw_switching[: 2 * 300_000], 30_011)
     assert ours.sample_id_range == ref.sample_id_range

@@ -36,6 +36,7 @@ def test_h5_recording_matches_jls_and_is_readable_while_written(tmp_path, make_r
         h5.stream_notify(sb)
         jls.stream_notify(sb)
         if i == 2 * 40_000:  # a reader opens the file while it is being written (SWMR)
+            h5.flush()
             with H5DataReader(tmp_path / "rec.h5") as live:
                 seen.append(live.sample_id_range[1])
                 assert live.samples_get(0, 100, fields="current").shape == (100,)

@@ -240,3 +240,22 @@ def test_raw_processor_and_reader_without_numba(tmp_path, make_raw, small_layout
     got = np.load(tmp_path / "nonumba.npz")
     for i, e in enumerate(expected):
         np.testing.assert_array_equal(got[f"arr_{i}"], e)
+
+
+def test_bad_recorder_arguments_raise_and_release_the_file(tmp_path):
+    with pytest.raises(RecordingError, match="calibration"):
+        DataRecorder(str(tmp_path / "a.jls"), calibration=123)
+    with pytest.raises(JlsFormatError):
+        DataRecorder(str(tmp_path / "b.jls"), calibration=b"not a calibration blob")
+    with pytest.raises(RecordingError, match="JSON"):
+        DataRecorder(str(tmp_path / "c.jls"), user_data={"x": object()})
+    os.remove(tmp_path / "a.jls")  # closed: removable on every platform
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    from daqcore_plugins.joulescope.recording import open_recording
+
+    with pytest.raises(RecordingError, match="cannot read"):
+        DataReader(str(tmp_path / "nope.jls"))
+    with pytest.raises(RecordingError, match="cannot read"):
+        open_recording(tmp_path / "nope.h5")

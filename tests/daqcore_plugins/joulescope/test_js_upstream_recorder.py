@@ -25,3 +25,10 @@ upstream.usb_packet_factory_signal = stream_buffer.usb_packet_factory_signal
 
 TestDataRecorder = upstream.TestDataRecorder
 TestDataRecorderInsert = upstream.TestDataRecorderInsert
+
+# joulescope's recorder tests with its DownsamplingStreamBuffer (float32_v2 files): our
+# recorder and reader, joulescope's buffer (we have no downsampling buffer)
+upstream_ds = pytest.importorskip("joulescope.test.test_data_recorder_downsampled")
+upstream_ds.DataRecorder = data_recorder.DataRecorder
+upstream_ds.DataReader = data_recorder.DataReader
+TestDataRecorderDownsampled = upstream_ds.TestDataRecorderDownsampled
