@@ -12,6 +12,14 @@ Operations (each timed as the median of repeated batches, in microseconds per op
 * ``inav``: ``dwa.inav[10]`` on a (100|256) DWA;
 * ``deepcopy``: deepcopy of the (100|256) DWA.
 
+Start-up (``startup`` section): wall time of ``python -c "import <module>"`` in fresh
+subprocesses (median of 7, 3 with ``--quick``) for ``numpy`` (the floor), ``daqcore.data``,
+``daqcore.saving`` and the
+peer ``pymodaq_data``, minus the time of a bare ``python -c pass``; each entry also says whether
+pint / numba / scipy were imported. ``--startup-only`` measures only that section;
+``--src DIR`` imports daqcore from another source tree (e.g. an older commit extracted with
+``git archive``) to compare before/after in the same run.
+
 Prints one JSON document: medians for daqcore and pymodaq_data and the ratio
 ``pymodaq / daqcore`` (> 1 means daqcore is faster). ``--quick`` runs fewer repetitions.
 """
@@ -21,8 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -85,6 +96,47 @@ def _cases(lib: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+_PROBE = (
+    "import sys, time; t = time.perf_counter(); import {module}; "
+    "t = time.perf_counter() - t; "
+    "print(t, *[name in sys.modules for name in ('pint', 'numba', 'scipy')])"
+)
+
+
+def _startup(modules: list[str], runs: int, src: str | None) -> dict[str, Any]:
+    """Fresh-process import times (ms): in-process import time and whole-process wall time."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
+    base = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
+        base.append(time.perf_counter() - start)
+    result: dict[str, Any] = {"python_startup_ms": round(statistics.median(base) * 1e3, 1)}
+    for module in modules:
+        inside, wall, flags = [], [], None
+        for _ in range(runs):
+            start = time.perf_counter()
+            completed = subprocess.run([sys.executable, "-c", _PROBE.format(module=module)],
+                                       check=False, env=env, capture_output=True, text=True)
+            wall.append(time.perf_counter() - start)
+            if completed.returncode != 0:
+                break
+            fields = completed.stdout.split()[-4:]
+            inside.append(float(fields[0]))
+            flags = dict(zip(("pint", "numba", "scipy"), (f == "True" for f in fields[1:])))
+        if not inside:
+            result[module] = None
+            continue
+        result[module] = {
+            "import_ms": round(statistics.median(inside) * 1e3, 1),
+            "process_wall_ms": round(statistics.median(wall) * 1e3, 1),
+            "imports": flags,
+        }
+    return result
+
+
 class _Lib:
     def __init__(self, **names: Any) -> None:
         self.__dict__.update(names)
@@ -93,8 +145,18 @@ class _Lib:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (~5 s)")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the start-up section")
+    parser.add_argument("--src", default=None,
+                        help="import daqcore from this source tree for the start-up section")
     args = parser.parse_args()
     repeats, batch = (5, 20) if args.quick else (15, 100)
+    startup = _startup(["numpy", "daqcore.data", "daqcore.saving", "pymodaq_data"],
+                       3 if args.quick else 7, args.src)
+    if args.startup_only:
+        print(json.dumps({"benchmark": "data_model_startup", "src": args.src,
+                          "startup": startup}, indent=2))
+        return
 
     import daqcore
     from daqcore import data as dq
@@ -111,6 +173,7 @@ def main() -> None:
         "daqcore_us": {},
         "pymodaq_us": {},
         "speedup_pymodaq_over_daqcore": {},
+        "startup": startup,
     }
     try:
         import pymodaq_data

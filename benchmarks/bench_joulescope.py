@@ -9,7 +9,12 @@ document with medians of repeated calls for ours (numba backend, plus the numpy 
 ingest rate) and the peer, and ratios (peer time / our time for queries, our rate / peer
 rate for ingest).
 
-Run:  python benchmarks/bench_joulescope.py [--quick] [--buffer-duration 30] [--stream-seconds 40]
+Second part ("recording"): JLS v1 DataRecorder (raw, stream_notify) and DataReader against
+joulescope's on the same data (the readers both read the file joulescope wrote), plus our
+HDF5 recorder/reader.
+
+Run:  python benchmarks/bench_joulescope.py [--quick] [--only buffer|recording]
+      [--buffer-duration 30] [--stream-seconds 40] [--record-seconds 20]
 """
 
 from __future__ import annotations
@@ -180,6 +185,108 @@ def bench_pair(kinds: list[str], raw_1s, args) -> dict:
     return res
 
 
+def _make_recorder(kind: str, path: str):
+    if kind == "joulescope":
+        from joulescope.data_recorder import DataRecorder as PeerRecorder
+
+        return PeerRecorder(path)
+    if kind == "ours_h5":
+        from daqcore_plugins.joulescope.h5_recording import H5Recorder
+
+        return H5Recorder(path)
+    from daqcore_plugins.joulescope.recorder import DataRecorder
+
+    return DataRecorder(path)
+
+
+def _record(kinds: list[str], raw_1s, seconds: int, paths: dict) -> dict:
+    """Seconds spent in each recorder (stream_notify + close) for ``seconds`` of data; the
+    recorders (each fed by its own stream buffer) are called alternately, chunk by chunk."""
+    ours = "numba" if NUMBA_AVAILABLE else "numpy"
+    sbs = {k: make_buffer("joulescope" if k == "joulescope" else ours, 2.0) for k in kinds}
+    recs = {k: _make_recorder(k, paths[k]) for k in kinds}
+    spent = dict.fromkeys(kinds, 0.0)
+    chunk = FS // 10
+
+    def notify(k: str) -> None:
+        t0 = time.perf_counter()
+        recs[k].stream_notify(sbs[k])
+        spent[k] += time.perf_counter() - t0
+
+    for k in kinds:
+        notify(k)
+    for _ in range(seconds):
+        for c in range(10):
+            for k in kinds:
+                sbs[k].insert_raw(raw_1s[2 * c * chunk: 2 * (c + 1) * chunk])
+                sbs[k].process()
+                notify(k)
+    for k in kinds:
+        t0 = time.perf_counter()
+        recs[k].close()
+        spent[k] += time.perf_counter() - t0
+    return spent
+
+
+def bench_recording(raw_1s, args, have_peer: bool) -> dict:
+    """JLS v1 recorder and reader (and our HDF5 recording) against joulescope's."""
+    import tempfile
+
+    from daqcore_plugins.joulescope.h5_recording import H5DataReader
+    from daqcore_plugins.joulescope.reader import DataReader
+
+    seconds = int(args.record_seconds)
+    out: dict = {"recorded_seconds": seconds}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {"ours": f"{tmp}/ours.jls", "joulescope": f"{tmp}/peer.jls",
+                 "ours_h5": f"{tmp}/ours.h5"}
+        _record(["ours"], raw_1s, 1, {"ours": f"{tmp}/warm.jls"})  # kernel loading
+        kinds = ["ours", "joulescope", "ours_h5"] if have_peer else ["ours", "ours_h5"]
+        for kind, t in _record(kinds, raw_1s, seconds, paths).items():
+            out[f"{kind}_recorder_x_realtime"] = seconds / t
+        readers = {"ours": DataReader().open(paths["joulescope" if have_peer else "ours"]),
+                   "ours_h5": H5DataReader(paths["ours_h5"])}
+        if have_peer:
+            from joulescope.data_recorder import DataReader as PeerReader
+
+            readers["joulescope"] = PeerReader().open(paths["joulescope"])
+        n = readers["ours"].sample_id_range[1]
+        whole = max(20000, (n // 1000 // 20000) * 20000)  # stored-reduction multiple
+        points = n // whole
+        span = min(10 * FS, n - 2 * FS)
+        a = 12_345
+        f2 = ["current", "voltage"]
+
+        def calls(r):
+            return {
+                "reader_samples_get_1s_ms": lambda: r.samples_get(FS // 2, FS // 2 + FS,
+                                                                  fields=f2),
+                "reader_data_get_whole_1000pts_ms": lambda: r.data_get(0, whole * points, whole),
+                "reader_data_get_0p1s_100pts_ms": lambda: r.data_get(FS, FS + FS // 10, 2000),
+                "reader_statistics_get_unaligned_ms": lambda: r.statistics_get(a, a + span),
+            }
+
+        cs = {k: calls(r) for k, r in readers.items()}
+        for name in cs["ours"]:
+            for kind, t in timed_interleaved({k: c[name] for k, c in cs.items()},
+                                             args.repeat).items():
+                out[f"{kind}_{name}"] = 1e3 * t
+        out["reader_statistics_span_samples"] = span
+        out["reader_data_get_whole_increment"] = whole
+        out["reader_data_get_whole_points"] = points
+        for r in readers.values():
+            r.close()
+    if have_peer:
+        out["recorder_speedup"] = out["ours_recorder_x_realtime"] / out[
+            "joulescope_recorder_x_realtime"]
+        for name in ("reader_samples_get_1s_ms", "reader_data_get_whole_1000pts_ms",
+                     "reader_data_get_0p1s_100pts_ms", "reader_statistics_get_unaligned_ms"):
+            for kind in ("ours", "ours_h5"):
+                out[f"{kind}_{name.replace('_ms', '_speedup')}"] = (
+                    out[f"joulescope_{name}"] / out[f"{kind}_{name}"])
+    return out
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="4 s buffer, 6 s streamed, 3 repeats")
@@ -188,10 +295,14 @@ def main() -> int:
     p.add_argument("--fallback-seconds", type=float, default=6.0,
                    help="seconds streamed through the numpy fallback backend")
     p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--record-seconds", type=float, default=20.0,
+                   help="seconds recorded to JLS v1 / HDF5 for the recorder/reader part")
+    p.add_argument("--only", choices=["buffer", "recording"], default=None,
+                   help="run only one part")
     args = p.parse_args()
     if args.quick:
         args.buffer_duration, args.stream_seconds, args.repeat = 4.0, 6.0, 3
-        args.fallback_seconds = 3.0
+        args.fallback_seconds, args.record_seconds = 3.0, 6.0
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("joulescope").setLevel(logging.CRITICAL)
     raw_1s = SignalModel(noise_codes=8.0, seed=1).generate(0, FS, FS)
@@ -205,6 +316,12 @@ def main() -> int:
         kinds = [ours_kind, "joulescope"]
     except ImportError:
         kinds = [ours_kind]
+    if args.only != "buffer":
+        result["recording"] = bench_recording(raw_1s, args, "joulescope" in kinds)
+    if args.only == "recording":
+        result["total_runtime_s"] = time.perf_counter() - t_start
+        print(json.dumps(result, indent=2, default=float))
+        return 0
     pair = bench_pair(kinds, raw_1s, args)
     result["ours"] = pair[ours_kind]
     result["peer"] = pair.get("joulescope")

@@ -43,6 +43,8 @@ api_modules = [
     "daqcore.plugins",
     "daqcore.acquisition",
     "daqcore.acquisition.errors",
+    "daqcore.saving.sinks",
+    "daqcore.saving.stream_sink",
     "daqcore.testing",
     "daqcore.testing.suite",
     "daqcore.testing.conformance",

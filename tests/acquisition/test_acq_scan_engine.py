@@ -148,30 +148,6 @@ def test_data_distribution_of_scanners_is_saved(rig, tmp_path):
     assert dwa.distribution is DataDistribution.spread
 
 
-def test_pending_writes_commit_rollback_and_copy():
-    from daqcore.acquisition.scan_writer import PendingWrites
-
-    pending = PendingWrites()
-    a, b = object(), object()
-    value = np.array([1.0])
-    for j in (2, 0):
-        value[0] = j
-        pending.add([(a, (1, j), value), (b, (0, j), np.array(j))])
-        pending.commit()
-    value[0] = -1.0  # refilled by the detector: the kept writes hold copies
-    pending.add([(a, (1, 3), np.array([99.0]))])  # incomplete point: never written
-    pending.rollback()
-    assert pending.n_points == 2
-    received = []
-    pending.execute(received.append)
-    (writes,) = received
-    assert [(h is a, idx, v.tolist()) for h, idx, v in writes] == [
-        (True, (1, 2), [2.0]), (False, (0, 2), 2), (True, (1, 0), [0.0]), (False, (0, 0), 0)]
-    assert pending.n_points == 0
-    pending.execute(received.append)  # nothing left: the writer is not called
-    assert len(received) == 1
-
-
 def test_tables_backend_scan_round_trip(rig, tmp_path):
     scanner = ScannerGrid(axes=[(0, 1, 0.5), (0, 1, 1)], order="snake")
     result = Scan(rig.actuators, rig.detectors, scanner, path=tmp_path / "t.h5",
@@ -209,45 +185,61 @@ def test_scan_of_a_2d_camera_loads_in_pymodaq(tmp_path):
         assert {a.label for a in dwa.axes} >= {"mock_x"}
 
 
-def test_acquisition_uses_saving_without_subclassing_it():
-    """The scan writer and the logger use daqcore.saving's public API only."""
+def test_acquisition_never_touches_hdf5():
+    """Records down, never handles up: the engines hand records to saving sinks and know
+    nothing of files (no h5py / PyTables, no saver object, no array handle)."""
     import inspect
 
+    import daqcore.acquisition.control as control_mod
     import daqcore.acquisition.logger as logger_mod
-    import daqcore.acquisition.scan_writer as writer_mod
-    import daqcore.saving as saving
+    import daqcore.acquisition.scan as scan_mod
 
-    saving_classes = tuple(c for c in vars(saving).values() if inspect.isclass(c))
-    for module in (writer_mod, logger_mod):
-        for name, obj in vars(module).items():
-            if inspect.isclass(obj) and obj.__module__ == module.__name__:
-                assert not issubclass(obj, saving_classes), name
+    for module in (control_mod, scan_mod, logger_mod):
+        source = inspect.getsource(module)
+        for word in ("import h5py", "import tables", "H5Saver", "prepare_point", "write_point",
+                     "handle"):
+            assert word not in source, (module.__name__, word)
 
 
-def test_scan_writer_keeps_a_failed_point_out_of_every_group(tmp_path):
-    from daqcore.acquisition.scan_writer import ScanWriter
-    from daqcore.data import DataToExport, DataWithAxes
-    from daqcore.saving.errors import DataShapeError
+def test_a_point_failing_in_one_group_is_kept_out_of_every_group(rig, tmp_path):
+    """A detector whose data change shape at point 2: the scan fails, points 0-1 are in
+    both groups, point 2 in none, the file is closed and says so."""
+    from daqcore.acquisition.errors import PointSaveError
+    from daqcore.data import DataDim, DataFromPlugins, DataToExport
+    from daqcore.instruments import Detector
+    from daqcore.saving import decode_attribute
 
-    def dte(name, value, n=1):
-        return DataToExport(name, data=[DataWithAxes(name, source="raw",
-                                                     data=[np.full(n, value)])])
+    class Changing(Detector):
+        dims = (DataDim.Data1D,)
 
-    writer = ScanWriter(tmp_path / "w.h5", swmr=True)
-    sc = ScannerGrid(axes=[(0, 2, 1)])
-    writer.prepare(scanner=sc, nav_axes=sc.get_nav_axes(), detector_names=["a", "b"],
-                   actuator_names=[])
-    writer.add_point((0,), [dte("a", 1.0), dte("b", 2.0)])
-    writer.add_point((1,), [dte("a", 3.0), dte("b", 4.0)])
-    with pytest.raises(DataShapeError):  # group b gets a point of another shape
-        writer.add_point((2,), [dte("a", 5.0), dte("b", 6.0, n=3)])
-    writer.finalize(2, 3, "failed")
-    with h5py.File(tmp_path / "w.h5", "r") as f:
-        a = f["RawData/Scan000/Detector000/Data0D/CH00/Data00"][()]
-        b = f["RawData/Scan000/Detector001/Data0D/CH00/Data00"][()]
-    np.testing.assert_array_equal(a[:2].ravel(), [1.0, 3.0])
-    np.testing.assert_array_equal(b[:2].ravel(), [2.0, 4.0])
-    assert np.isnan(a[2]).all() and np.isnan(b[2]).all()
+        def _ini_detector(self):
+            self.count = 0
+            return "ok"
+
+        def _grab_data(self, naverage):
+            self.count += 1
+            n = 3 if self.count == 3 else 2
+            return DataToExport(self.title, data=[DataFromPlugins(
+                "d", data=[np.full(n, float(self.count))], origin=self.title)])
+
+    det = Changing(title="changing")
+    det.ini_detector()
+    try:
+        scan = Scan([rig.x], [rig.detectors[0], det], ScannerGrid(axes=[(0, 3, 1)]),
+                    path=tmp_path / "f.h5")
+        with pytest.raises(PointSaveError, match="point 2"):
+            scan.run()
+    finally:
+        det.close()
+    assert scan.result.status == "failed" and scan.result.n_points_done == 2
+    with h5py.File(tmp_path / "f.h5", "r") as f:
+        group = f["RawData/Scan000"]
+        attrs = {k: decode_attribute(group.attrs[k]) for k in ("status", "error")}
+        assert attrs["status"] == "failed" and "point 2" in attrs["error"]
+        a = group["Detector000/Data0D/CH00/Data00"][()]
+        b = group["Detector001/Data1D/CH00/Data00"][()]
+    assert np.isfinite(a[:2]).all() and np.isnan(a[2:]).all()
+    assert np.isfinite(b[:2]).all() and np.isnan(b[2:]).all()
 
 
 def test_error_bars_of_a_hardware_averaging_detector_are_saved(rig, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,38 @@ def daqcore(*args: str, cwd: Path | None = None, timeout: float = 60,
                           timeout=timeout, check=False)
 
 
+@dataclass
+class Outcome:
+    """What a run of ``daqcore`` gave: exit code and stdout + stderr."""
+
+    returncode: int
+    stdout: str
+
+
+def daqcore_in_process(*args: str, cwd: Path | None = None, **_: object) -> Outcome:
+    """``daqcore ARGS`` through click's runner in this process (same code, no start-up cost);
+    for the many small cases, next to a few runs of the real command."""
+    from click.testing import CliRunner
+
+    from daqcore.cli import main
+
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), terminal_width=200)
+    finally:
+        os.chdir(previous)
+    return Outcome(result.exit_code, result.output)
+
+
 @pytest.fixture
 def run_daqcore():
-    """The :func:`daqcore` helper as a fixture."""
+    """The :func:`daqcore` helper (a subprocess) as a fixture."""
     return daqcore
+
+
+@pytest.fixture
+def invoke_daqcore():
+    """The :func:`daqcore_in_process` helper as a fixture."""
+    return daqcore_in_process

@@ -61,9 +61,10 @@ def test_unit_results_follow_pint():
     total = a + b
     assert total.units == "m"
     np.testing.assert_allclose(total.data[0], [2.0, 3.0])
-    assert (a * b).units == "m ** 2"
-    np.testing.assert_allclose((a * b).data[0], [1.0, 2.0])
-    assert (a / b).units == ""
+    assert (a * b).units == "mm ** 2"  # PyMoDAQ's rule: pint's product, reduced
+    np.testing.assert_allclose((a * b).data[0], [1e6, 2e6])
+    assert (a / b).units == "m / mm"  # dimensionless: not reduced
+    np.testing.assert_allclose((a / b).data[0], [1e-3, 2e-3])
     assert (a * 2).units == "m" and (2 * a).units == "m" and (1 / a).units == "1 / m"
     assert (a * Q_(2.0, "s")).units == "m * s"
     assert (a + Q_(50.0, "cm")).data[0][0] == pytest.approx(1.5)
@@ -90,8 +91,8 @@ def test_result_metadata():
     a = DataRaw("a", data=[np.arange(3.0)], units="m", origin="det",
                 axes=[Axis("x", "s", np.arange(3.0))], labels=["ch"], gain=2)
     result = a * 3
-    assert result.name == "a" and result.origin == "det" and result.labels == ["ch"]
-    assert result.source.name == "calculated" and type(result) is DataRaw
+    assert result.name == "a_multiply" and result.origin == "det" and result.labels == ["ch"]
+    assert result.source.name == "raw" and type(result) is DataRaw  # as PyMoDAQ
     assert result.axes == a.axes and result.axes[0] is not a.axes[0]
     assert result.gain == 2 and result.extra_attributes == ["gain"]
 

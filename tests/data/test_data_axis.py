@@ -83,16 +83,18 @@ def test_quantity_sets_units():
     assert axis.units == "mm"
 
 
-def test_find_index_nearest_and_clipped():
+def test_find_index_follows_pymodaq_and_is_clipped():
     axis = Axis("x", "mm", np.linspace(0.0, 9.0, 10))
     assert axis.find_index(3.4) == 3
-    assert axis.find_index(3.6) == 4
+    assert axis.find_index(3.6) == 3  # linear axis: floor, as PyMoDAQ
     assert axis.find_index(-5) == 0
-    assert axis.find_index(100) == 9
+    assert axis.find_index(100) == 9  # PyMoDAQ: 10, out of range
     assert axis.find_index(Q_(0.5, "cm")) == 5
-    assert axis.find_indexes([1.1, 7.9]) == [1, 8]
+    assert axis.find_indexes([1.1, 7.9]) == [1, 7]
     irregular = Axis("y", "", np.array([0.0, 1.0, 5.0, 6.0]))
-    assert irregular.find_index(4.0) == 2
+    assert irregular.find_index(4.0) == 2  # other axes: nearest point
+    # a grid value is not floored to the previous point by rounding (PyMoDAQ gives 2)
+    assert Axis("t", "s", np.linspace(0.0, 0.9, 10)).find_index(0.3) == 3
 
 
 def test_index_slicing_of_linear_and_irregular_axes():
@@ -109,18 +111,22 @@ def test_index_slicing_of_linear_and_irregular_axes():
         axis.iaxis[12]
 
 
-def test_value_slicing_is_inclusive():
+def test_value_slicing_excludes_the_stop_point():
     axis = Axis("x", "mm", np.linspace(0.0, 9.0, 10))
-    np.testing.assert_allclose(axis.vaxis[2.1:4.9].data, [2.0, 3.0, 4.0, 5.0])
+    np.testing.assert_allclose(axis.vaxis[2.1:4.9].data, [2.0, 3.0])
+    np.testing.assert_allclose(axis.vaxis[2.0:6.0].data, [2.0, 3.0, 4.0, 5.0])
+    np.testing.assert_allclose(axis.vaxis[7.0:].data, [7.0, 8.0, 9.0])
     np.testing.assert_allclose(axis.vaxis[7.2].data, [7.0])
 
 
-def test_units_as_returns_new_axis_and_converts():
+def test_units_as_converts_in_place_and_returns_the_axis():
     axis = Axis("x", "mm", np.linspace(0.0, 9.0, 10))
-    in_m = axis.units_as("m")
-    assert axis.units == "mm" and in_m.units == "m"
-    np.testing.assert_allclose(in_m.data, np.linspace(0.0, 0.009, 10))
-    assert in_m == axis  # equality is unit aware
+    assert axis.units_as("m") is axis
+    assert axis.units == "m"
+    np.testing.assert_allclose(axis.data, np.linspace(0.0, 0.009, 10))
+    copy = axis.units_as("mm", inplace=False)
+    assert copy is not axis and axis.units == "m" and copy.units == "mm"
+    assert copy == axis  # equality is unit aware
     temperature = Axis("T", "degC", np.array([0.0, 10.0, 20.0]))
     np.testing.assert_allclose(temperature.units_as("K").data, [273.15, 283.15, 293.15])
     with pytest.raises(IncompatibleUnitsError, match="'s'"):

@@ -199,7 +199,7 @@ def test_spread_without_nav_becomes_uniform():
 
 def test_get_axis_from_index_and_create_missing_axes():
     dwa = DataRaw("img", data=[np.zeros((3, 4))], axes=[Axis("x", data=np.arange(4.0), index=1)])
-    assert dwa.get_axis_from_index(0) == []
+    assert dwa.get_axis_from_index(0) == [None]  # PyMoDAQ's convention
     created = dwa.get_axis_from_index(0, create=True)[0]
     np.testing.assert_array_equal(created.data, [0.0, 1.0, 2.0])
     assert created.index == 0 and len(dwa.axes) == 1
@@ -287,10 +287,13 @@ def test_value_values_and_units_as():
                   errors=[np.array([0.1]), np.array([0.2])])
     assert dwa.value() == 2.0 and dwa.values() == [2.0, 3.0]
     assert dwa.value("W") == pytest.approx(0.002)
-    watts = dwa.units_as("W")
+    watts = dwa.units_as("W", inplace=False)
     assert watts.units == "W" and dwa.units == "mW"
     np.testing.assert_allclose(watts.errors[1], [0.0002])
+    assert dwa.units_as("uW") is dwa and dwa.units == "uW"  # in place by default
+    np.testing.assert_allclose(dwa.data[1], [3000.0])
     dwa.force_units("W")
+    dwa.data = [np.array([2.0]), np.array([3.0])]
     assert dwa.units == "W" and dwa.value() == 2.0
     with pytest.raises(DataUnitsError):
         dwa.force_units("wattz")

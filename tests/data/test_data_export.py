@@ -168,7 +168,7 @@ def test_arithmetic_by_position():
                                                    errors=[np.array([0.4])]),
                                            DataRaw("y", data=[np.ones(3)], units="V")])
     corrected = signal - background
-    assert corrected.get_full_names() == ["sig/a", "sig/b"]
+    assert corrected.get_full_names() == ["sig/a_subtract", "sig/b_subtract"]  # PyMoDAQ's
     assert corrected[0].value() == 4.0 and corrected[0].errors[0][0] == pytest.approx(0.5)
     np.testing.assert_allclose(corrected[1].data[0], [-1.0, 0.0, 1.0])
     assert (signal * 2)[0].value() == 10.0 and (2 * signal)[0].value() == 10.0

@@ -71,7 +71,7 @@ def test_nav_index_removes_axis_and_shifts_indexes():
     assert sliced.get_data_dimension() == "(3|4, 5)"
     assert [(a.label, a.index) for a in sliced.axes] == [("y", 0), ("u", 1), ("v", 2)]
     assert sliced.nav_indexes == (0,) and sliced.units == "V"
-    assert type(sliced) is DataRaw and sliced.source.name == "raw"
+    assert type(sliced) is DataRaw and sliced.source.name == "calculated"  # as PyMoDAQ
     np.testing.assert_array_equal(sliced.errors[0], np.full((3, 4, 5), 0.1))
     point = dwa.inav[1, 2]
     assert point.dim is DataDim.Data2D and point.nav_indexes == ()
@@ -89,8 +89,11 @@ def test_slices_keep_dimensions_and_slice_axes():
     assert window.get_data_dimension() == "(2, 3|2, 3)"
     np.testing.assert_allclose(window.get_axis_from_index(2)[0].data, [20.0, 30.0])
     np.testing.assert_allclose(window.get_axis_from_index(3)[0].data, [0.0, 4.0, 8.0])
-    kept = dwa.inav[0:1]
-    assert kept.get_data_dimension() == "(1, 3|4, 5)"
+    kept = dwa.inav[0:2]
+    assert kept.get_data_dimension() == "(2, 3|4, 5)"
+    squeezed = dwa.inav[0:1]  # a one-point slice removes the dimension, as PyMoDAQ
+    assert squeezed.get_data_dimension() == "(3|4, 5)"
+    assert [a.label for a in squeezed.axes] == ["y", "u", "v"]
     picked = dwa.isig[[0, 3]]
     np.testing.assert_allclose(picked.get_axis_from_index(2)[0].data, [10.0, 40.0])
     np.testing.assert_array_equal(picked.data[0], dwa.data[0][:, :, [0, 3], :])
@@ -100,11 +103,11 @@ def test_slices_keep_dimensions_and_slice_axes():
     assert ellipsis.get_data_dimension() == "(2, 3|4)"
 
 
-def test_value_slices_are_inclusive_and_use_nearest_points():
+def test_value_slices_exclude_the_stop_point():
     dwa = _our_scan()
-    window = dwa.vsig[18.0:31.0, 2.0:5.9]
-    np.testing.assert_allclose(window.get_axis_from_index(2)[0].data, [20.0, 30.0])
-    np.testing.assert_allclose(window.get_axis_from_index(3)[0].data, [2.0, 4.0, 6.0])
+    window = dwa.vsig[18.0:31.0, 2.0:6.0]
+    np.testing.assert_allclose(window.get_axis_from_index(2)[0].data, [10.0, 20.0])
+    np.testing.assert_allclose(window.get_axis_from_index(3)[0].data, [2.0, 4.0])
     from daqcore.data import Q_
 
     by_quantity = dwa.vnav[Q_(1000.0, "um")]
@@ -112,9 +115,34 @@ def test_value_slices_are_inclusive_and_use_nearest_points():
     np.testing.assert_array_equal(by_quantity.data[0], dwa.data[0][1])
 
 
+@pytest.mark.parametrize("item", [slice(2.0, 10.0), slice(2.2, 4.4), slice(2.0, None),
+                                  slice(None, 6.0), slice(-3.0, 4.0), slice(3.0, 30.0),
+                                  slice(0.3, 2.9), slice(0.3, 1.2), 2.4, 7.0,
+                                  slice(1.0, 8.0)])
+@pytest.mark.parametrize("values", [np.linspace(0.0, 9.0, 10), np.linspace(0.0, 0.9, 10) * 10,
+                                    np.array([0.0, 1.0, 2.0, 3.5, 5.0, 8.0, 9.0])])
+def test_value_slicing_matches_pymodaq(values, item):
+    """Same data, same value slice: same points as pymodaq_data (isig[2:10] is 8 points)."""
+    pmd = pytest.importorskip("pymodaq_data.data")
+    theirs = pmd.DataRaw("x", data=[values ** 2],
+                         axes=[pmd.Axis("t", "s", values.copy(), index=0)])
+    ours = DataRaw("x", data=[values ** 2], axes=[Axis("t", "s", values.copy(), index=0)])
+    if isinstance(item, slice) and item.stop is None and np.allclose(np.diff(values), 1.0):
+        return  # PyMoDAQ drops the last point of a linear axis here (documented difference)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = theirs.vsig[item]
+    result = ours.vsig[item]
+    np.testing.assert_array_equal(result.data[0], expected.data[0])
+    assert result.dim.name == expected.dim.name and len(result.axes) == len(expected.axes)
+    if result.axes:
+        np.testing.assert_allclose(result.axes[0].data, expected.axes[0].get_data())
+
+
 def test_value_slicing_creates_missing_index_axes():
     dwa = DataRaw("x", data=[np.arange(10.0)])
-    np.testing.assert_array_equal(dwa.vsig[2.2:4.4].data[0], [2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(dwa.vsig[2.2:4.4].data[0], [2.0, 3.0])
+    assert dwa.vsig[2.0:10.0].shape == (8,)
 
 
 def test_spread_slicing():

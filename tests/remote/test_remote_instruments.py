@@ -89,7 +89,7 @@ def test_actor_killed_mid_scan_fails_the_scan_and_keeps_what_was_measured(
     actor = start_actor("mock_0d", "doomed", "exposure=0.05")
     registry = get_registry()
     with registry.create_actuator("mock_x") as x, \
-            connect("doomed", coordinator.address, timeout=1.0) as doomed:
+            connect("doomed", coordinator.address, timeout=3.0) as doomed:
         scan = Scan([x], [doomed], Scanner1DLinear(0, 1, 0.05), path=tmp_path / "killed.h5")
 
         def kill_after_three(event):

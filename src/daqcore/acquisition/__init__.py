@@ -1,6 +1,8 @@
 """Scans and logging: drive actuators, grab detectors, save in PyMoDAQ's HDF5 layout.
 
-* :mod:`~daqcore.acquisition.scanners` -- where to go (plain data: grids, spread, tabular);
+* :mod:`~daqcore.acquisition.scanners` -- where to go (plain data: grids, spread, tabular),
+  iterated lazily; :mod:`~daqcore.acquisition.scanner_registry` -- scanners by name, registered
+  through the ``daqcore_scanners`` hook (:func:`create_scanner`, :func:`available_scanners`);
 * :class:`Scan` -- the engine: move, grab (with averaging), save each point, report progress,
   pause / resume / stop from any thread;
 * :class:`Logger` -- grab at a fixed interval into enlargeable, time-stamped arrays;
@@ -33,6 +35,11 @@ _EXPORTS = {
     "ScannerGrid": "daqcore.acquisition.scanners",
     "ScannerSpread": "daqcore.acquisition.scanners",
     "ScannerTabular": "daqcore.acquisition.scanners",
+    "ScannerAdaptive1D": "daqcore.acquisition.adaptive",
+    "ParameterSpec": "daqcore.acquisition.scanner_registry",
+    "ScannerSpec": "daqcore.acquisition.scanner_registry",
+    "available_scanners": "daqcore.acquisition.scanner_registry",
+    "create_scanner": "daqcore.acquisition.scanner_registry",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from daqcore.acquisition.config import DEFAULT_MAX_POINTS
 from daqcore.acquisition.errors import AcquisitionError, ScanConfigurationError
@@ -24,7 +31,7 @@ PositiveInt = Annotated[int, Field(ge=1)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-SaverBackend = Literal["h5py", "tables"]
+SaverBackend = Annotated[str, Field(min_length=1)]  # a registered HDF5 backend, checked later
 GridAxis = Annotated[list[FiniteFloat], Field(min_length=3, max_length=3)]
 Bounds = Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]
 Point = Annotated[list[FiniteFloat], Field(min_length=1)]
@@ -50,7 +57,15 @@ class ScanSection(StrictTable):
     move_timeout: PositiveFloat = 10.0
     flush_interval: NonNegativeFloat = 0.5
     max_points: PositiveInt = DEFAULT_MAX_POINTS
-    scanner: dict[str, Any] | None = None
+    scanner: Any = None
+
+    @field_validator("scanner")
+    @classmethod
+    def _scanner_name_or_table(cls, value: Any) -> Any:
+        if value is None or isinstance(value, str | dict):
+            return value
+        raise ValueError("expected a scanner name (string, parameters in [scanner]) or a "
+                         "[scan.scanner] table")
 
 
 class LogSection(StrictTable):
@@ -67,14 +82,16 @@ class LogSection(StrictTable):
 
 
 class ConfigFile(StrictTable):
-    """A whole file: ``[scan]`` and/or ``[log]``, and ``[instruments.NAME]`` settings."""
+    """A whole file: ``[scan]`` and/or ``[log]``, ``[instruments.NAME]`` settings, and the
+    ``[scanner]`` parameters of a scanner named by ``[scan] scanner = "NAME"``."""
 
     scan: ScanSection | None = None
     log: LogSection | None = None
     instruments: dict[str, dict[str, Any]] = {}
+    scanner: dict[str, Any] | None = None  # parameters of [scan] scanner = "NAME"
 
 
-class ScannerSpec(StrictTable):
+class ScannerParams(StrictTable):
     """Keys every ``[scan.scanner]`` table may hold."""
 
     type: str = "grid"
@@ -82,48 +99,48 @@ class ScannerSpec(StrictTable):
     units: list[str] | None = None
 
 
-class GridSpec(ScannerSpec):
-    """``type = "grid"``: one ``[start, stop, step]`` per actuator."""
+class GridParams(ScannerParams):
+    """Regular grid: one [start, stop, step] per actuator (type = "grid")."""
 
     axes: Annotated[list[GridAxis], Field(min_length=1)]
     order: Literal["normal", "snake", "random"] = "normal"
     seed: int | None = None
 
 
-class SpreadSpec(ScannerSpec):
-    """``type = "spread"``: the points, one ``[x, y, ...]`` per point."""
+class SpreadParams(ScannerParams):
+    """List of points, one [x, y, ...] per point (type = "spread")."""
 
     points: Annotated[list[Point], Field(min_length=1)]
 
 
-class RandomSpec(ScannerSpec):
-    """``type = "random"``: ``n_points`` uniform random points inside ``bounds``."""
+class RandomParams(ScannerParams):
+    """n_points uniform random points inside bounds (type = "random")."""
 
     n_points: PositiveInt
     bounds: Annotated[list[Bounds], Field(min_length=1)]
     seed: int | None = None
 
 
-class TabularSpec(ScannerSpec):
-    """``type = "tabular"``: rows of a ``table`` or of a CSV/text ``file``, optional ``step``."""
+class TabularParams(ScannerParams):
+    """Rows of a table or of a CSV/text file, walked every step (type = "tabular")."""
 
     table: Annotated[list[Point], Field(min_length=1)] | None = None
     file: str | None = None
     step: PositiveFloat | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> TabularSpec:
+    def _one_source(self) -> TabularParams:
         if (self.table is None) == (self.file is None):
             raise ValueError("give exactly one of 'table' and 'file'")
         return self
 
 
 #: Scanner models by ``type``.
-SCANNER_SPECS: dict[str, type[ScannerSpec]] = {
-    "grid": GridSpec,
-    "spread": SpreadSpec,
-    "random": RandomSpec,
-    "tabular": TabularSpec,
+SCANNER_PARAMS: dict[str, type[ScannerParams]] = {
+    "grid": GridParams,
+    "spread": SpreadParams,
+    "random": RandomParams,
+    "tabular": TabularParams,
 }
 
 _EXPECTED = {
@@ -228,15 +245,15 @@ def validate(model: type[Model], data: Any, source: str,
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
-    "SCANNER_SPECS",
+    "SCANNER_PARAMS",
     "ConfigFile",
-    "GridSpec",
+    "GridParams",
     "LogSection",
-    "RandomSpec",
+    "RandomParams",
     "ScanSection",
-    "ScannerSpec",
-    "SpreadSpec",
-    "TabularSpec",
+    "ScannerParams",
+    "SpreadParams",
+    "TabularParams",
     "describe_error",
     "key_path",
     "validate",

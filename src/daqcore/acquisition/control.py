@@ -1,20 +1,41 @@
-"""Shared life cycle of the scan engine and the logger: run, start/wait, pause/resume/stop, events.
+"""Shared engine of the scan and the logger: the run loop, records, control, events.
 
-Subclasses implement :meth:`Acquisition.iterate`, a generator that does the work in the calling
-thread and yields one :class:`~daqcore.acquisition.events.ProgressEvent` per point; this base
-turns it into a blocking :meth:`run`, a background :meth:`start` / :meth:`wait`, and thread-safe
-:meth:`pause`, :meth:`resume` and :meth:`stop`.
+:meth:`Acquisition.iterate` is the one loop of every engine. It asks the subclass for the
+run's :class:`~daqcore.data.records.RunStart` (everything that can fail on bad input fails
+there, before anything moves), gives every record to the run's saving *sink* first (a
+failure to save ends the run as ``failed``) then to the record subscribers
+(:meth:`Acquisition.subscribe_records`: live views, remote publishers), derives the
+:class:`~daqcore.acquisition.events.ProgressEvent` stream from the records (progress bars,
+:meth:`events`), and on every path -- finished, stopped, failed, interrupted -- sends the
+:class:`~daqcore.data.records.RunStop`, closes the sink, sets the result's status and emits
+the terminal event. A sink that fails while finishing turns the run into ``failed`` and its
+error is raised after the file was closed.
+
+Subclasses implement :meth:`_run_start`, :meth:`_make_sink`, :meth:`_make_result`,
+:meth:`_records` (a generator of point / row records, driving the instruments) and
+:meth:`_end_status`; this base also gives a blocking :meth:`run`, a background
+:meth:`start` / :meth:`wait`, and thread-safe :meth:`pause`, :meth:`resume`, :meth:`stop`.
 """
 
 from __future__ import annotations
 
 import enum
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from daqcore.acquisition.errors import ScanStateError
+from daqcore.acquisition.errors import PointSaveError, ScanStateError
 from daqcore.acquisition.events import EventHub, ProgressEvent
+from daqcore.data.records import (
+    PointRecord,
+    Record,
+    RunStart,
+    RunStop,
+    Sink,
+    Subscriber,
+    error_text,
+)
 
 
 class AcquisitionState(enum.Enum):
@@ -46,11 +67,187 @@ class Acquisition:
         # against Ctrl-C: an interrupted Thread.join can mark a running thread as finished.
         self._finished = threading.Event()
         self.result: Any = None
+        self._observers: list[Subscriber] = []
+        self._sink: Sink | None = None
+        self._t0 = time.perf_counter()
+        self._n_total: int | None = None
+        self._n_done = 0
 
     # ---------------------------------------------------------------- to implement
-    def iterate(self) -> Iterator[ProgressEvent]:  # pragma: no cover - abstract
-        """Do the acquisition in this thread, yielding one event per point."""
+    def _run_start(self) -> RunStart:  # pragma: no cover - abstract
+        """Check the configuration and describe the run (nothing moves yet)."""
         raise NotImplementedError
+
+    def _make_sink(self, start: RunStart) -> Sink | None:  # pragma: no cover - abstract
+        """The saving sink of the run (``None``: nothing saved)."""
+        raise NotImplementedError
+
+    def _make_result(self, sink: Sink | None) -> Any:  # pragma: no cover - abstract
+        """The result object, once the sink has started the run (its paths are known)."""
+        raise NotImplementedError
+
+    def _records(self, start: RunStart) -> Iterator[Record]:
+        """Drive the instruments, yielding one record per point / sample; stop when done or
+        when :meth:`_checkpoint` says so. Resumed after the record was saved and published."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _end_status(self, n_done: int) -> str:  # pragma: no cover - abstract
+        """``'finished'`` or ``'stopped'`` once :meth:`_records` ended without error."""
+        raise NotImplementedError
+
+    def _abort(self) -> None:
+        """Called when the run ends on an error or an interruption (stop actuators...)."""
+
+    def _stop_counts(self) -> dict[str, int]:
+        """Extra counters of the :class:`~daqcore.data.records.RunStop`."""
+        return {}
+
+    def _update_result(self, stop: RunStop, elapsed: float,
+                       error: BaseException | None) -> None:
+        """Copy the end of the run into :attr:`result` (status is never left running)."""
+
+    # ---------------------------------------------------------------- the loop
+    def iterate(self) -> Iterator[ProgressEvent]:
+        """Run in this thread, yielding a ``point`` event after each saved point / sample.
+
+        Leaving the loop early (``break``) stops the run cleanly, like :meth:`stop`.
+        """
+        self._enter_running()
+        self._t0 = time.perf_counter()
+        n_done = 0
+        status = "failed"
+        error: BaseException | None = None
+        start: RunStart | None = None
+        sink: Sink | None = None
+        try:
+            start = self._run_start()
+            self._n_total = start.n_planned
+            sink = self._sink = self._make_sink(start)
+            if sink is not None:
+                sink(start)
+            self.result = self._make_result(sink)
+            self._observe(start)
+            self._emit("started", 0)
+            for record in self._records(start):
+                if sink is not None:
+                    try:
+                        sink(record)
+                    except Exception as exc:
+                        raise self._save_error(record, exc) from exc
+                self._observe(record)
+                n_done += 1
+                self._n_done = n_done
+                event = self._point_event(record, n_done)
+                self._hub.emit(event)
+                yield event
+            status = self._end_status(n_done)
+        except (GeneratorExit, KeyboardInterrupt):
+            status = "stopped"
+            self._abort()
+            raise
+        except BaseException as exc:
+            error = exc
+            status = "failed"
+            self._abort()
+            raise
+        finally:
+            self._finish_run(start, sink, n_done, status, error)
+
+    def _save_error(self, record: Record, exc: BaseException) -> BaseException:
+        index = record.step if isinstance(record, PointRecord) else getattr(record, "index", 0)
+        return PointSaveError(int(index), exc)
+
+    def _point_event(self, record: Record, n_done: int) -> ProgressEvent:
+        elapsed = time.perf_counter() - self._t0
+        if isinstance(record, PointRecord):
+            return ProgressEvent("point", n_done, self._n_total, elapsed, step=record.step,
+                                 indexes=record.indexes, positions=record.positions,
+                                 data=record.detector_data, path=self._path_text())
+        return ProgressEvent("point", n_done, self._n_total, elapsed, step=n_done - 1,
+                             data=getattr(record, "detector_data", None),
+                             path=self._path_text())
+
+    def _finish_run(self, start: RunStart | None, sink: Sink | None, n_done: int,
+                    status: str, error: BaseException | None) -> None:
+        """Send the RunStop, close the sink, set the result, emit the terminal event."""
+        sink_error: BaseException | None = None
+        uid = start.uid if start is not None else ""
+        n_planned = start.n_planned if start is not None else None
+        stop = RunStop(uid, status, n_done, n_planned, error_text(error), error,  # type: ignore[arg-type]
+                       self._stop_counts())
+        try:
+            if sink is not None and start is not None:
+                try:
+                    sink(stop)
+                except BaseException as exc:  # the data could not be finalised
+                    sink_error = exc
+        finally:
+            if sink is not None:
+                sink.close()
+            if sink_error is not None:
+                if error is None:
+                    error = sink_error
+                status = "failed"
+                stop = RunStop(uid, "failed", n_done, n_planned, error_text(error), error,
+                               self._stop_counts())
+            elapsed = time.perf_counter() - self._t0
+            try:
+                self._update_result(stop, elapsed, error)
+            finally:
+                self._state = AcquisitionState[status]
+                if start is not None:
+                    self._observe(stop)
+                self._hub.emit(ProgressEvent(status, n_done, self._n_total, elapsed,
+                                             error=error, path=self._path_text()))
+        if sink_error is not None and error is sink_error:
+            raise sink_error
+
+    def _path_text(self) -> str:
+        path = getattr(self._sink, "path", None)
+        return "" if path is None else str(path)
+
+    def _emit(self, kind: str, n_done: int, error: BaseException | None = None) -> None:
+        self._hub.emit(ProgressEvent(kind, n_done, self._n_total,
+                                     time.perf_counter() - self._t0, error=error,
+                                     path=self._path_text()))
+
+    def _checkpoint(self) -> bool:
+        """Between two points: block while paused (the sink flushes first, so a paused run
+        has everything on disk); False when a stop was requested."""
+        def on_pause() -> None:
+            flush = getattr(self._sink, "flush", None)
+            if flush is not None:
+                flush()
+            self._emit("paused", self._n_done)
+
+        return self._pause_point(on_pause, lambda: self._emit("resumed", self._n_done))
+
+    # ---------------------------------------------------------------- records
+    def subscribe_records(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(record)`` (in the acquisition thread) for every record of the run:
+        :class:`~daqcore.data.records.RunStart`, point / row records (after they were
+        saved), :class:`~daqcore.data.records.RunStop`. Returns a function that unsubscribes.
+        A callback that raises is dropped; it never ends the run."""
+        with self._lock:
+            self._observers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._observers:
+                    self._observers.remove(callback)
+
+        return unsubscribe
+
+    def _observe(self, record: Record) -> None:
+        with self._lock:
+            observers = list(self._observers)
+        for callback in observers:
+            try:
+                callback(record)
+            except Exception:  # a broken view must not lose the run's data
+                with self._lock:
+                    if callback in self._observers:
+                        self._observers.remove(callback)
 
     # ---------------------------------------------------------------- state
     @property

@@ -22,6 +22,8 @@ from daqcore.acquisition.errors import (
 )
 from daqcore.data import DataToExport
 from daqcore.data.validation import unique_name
+from daqcore.instruments import Detector
+from daqcore.instruments.averaging import AveragingError, average_grabs
 
 
 def instrument_name(instrument: Any, default: str) -> str:
@@ -74,19 +76,37 @@ def actuator_bounds(actuator: Any) -> tuple[float, float] | None:
     return lo, hi
 
 
-def check_all_targets(
-    actuators: Sequence[Any], names: Sequence[str], positions: np.ndarray
-) -> None:
+def check_all_targets(actuators: Sequence[Any], names: Sequence[str], scanner: Any) -> None:
     """Check every scan target against the actuator bounds before anything moves.
+
+    The scanner's per-axis :meth:`~daqcore.acquisition.scanners.Scanner.bounds` are compared
+    first (no point list is built); only when an axis leaves its actuator's range are the
+    steps walked, chunk by chunk, to name the first offending point.
+
+    Parameters
+    ----------
+    scanner : Scanner or ndarray
+        The scanner (or an ``(n_steps, n_actuators)`` array of targets).
 
     Raises
     ------
+    ScanConfigurationError
+        The scanner drives another number of actuators than given.
     OutOfBoundsError
         Naming the actuator, the first offending value and its point index.
     """
-    if positions.shape[1] != len(actuators):
+    if isinstance(scanner, np.ndarray):
+        n_axes = scanner.shape[1]
+        axis_bounds = [(float(scanner[:, i].min()), float(scanner[:, i].max()))
+                       for i in range(n_axes)]
+        chunks: Any = lambda: iter([(0, scanner, None)])  # noqa: E731
+    else:
+        n_axes = scanner.n_axes
+        axis_bounds = scanner.bounds()
+        chunks = scanner.iter_chunks
+    if n_axes != len(actuators):
         raise ScanConfigurationError(
-            f"the scanner drives {positions.shape[1]} actuator(s) but {len(actuators)} "
+            f"the scanner drives {n_axes} actuator(s) but {len(actuators)} "
             f"were given ({', '.join(names)})"
         )
     for col, (act, name) in enumerate(zip(actuators, names)):
@@ -94,11 +114,18 @@ def check_all_targets(
         if bounds is None:
             continue
         lo, hi = bounds
-        column = positions[:, col]
-        bad = np.flatnonzero((column < lo) | (column > hi))
-        if bad.size:
-            first = int(bad[0])
-            raise OutOfBoundsError(name, float(column[first]), (lo, hi), first)
+        low, high = axis_bounds[col]
+        if lo <= low and high <= hi:
+            continue
+        if getattr(scanner, "adaptive", False):
+            bad_value = low if low < lo else high
+            raise OutOfBoundsError(name, bad_value, (lo, hi), 0)
+        for first_step, positions, _ in chunks():
+            column = positions[:, col]
+            bad = np.flatnonzero((column < lo) | (column > hi))
+            if bad.size:
+                first = int(bad[0])
+                raise OutOfBoundsError(name, float(column[first]), (lo, hi), first_step + first)
 
 
 def read_position(actuator: Any) -> float:
@@ -173,10 +200,11 @@ def stop_all(actuators: Sequence[Any]) -> None:
             pass
 
 
-def grab(detector: Any, name: str, point_index: int) -> DataToExport:
-    """One ``grab_data()`` call, checked, with failures wrapped in :class:`DetectorError`."""
+def grab(detector: Any, name: str, point_index: int, naverage: int = 1) -> DataToExport:
+    """One ``grab_data()`` call (``grab_data(naverage)`` when ``naverage > 1``), checked, with
+    failures wrapped in :class:`DetectorError`."""
     try:
-        dte = detector.grab_data()
+        dte = detector.grab_data() if naverage == 1 else detector.grab_data(naverage)
     except Exception as exc:
         raise DetectorError(name, point_index, exc) from exc
     if not isinstance(dte, DataToExport):
@@ -187,12 +215,32 @@ def grab(detector: Any, name: str, point_index: int) -> DataToExport:
     return dte
 
 
+def grab_averaged(detector: Any, name: str, point_index: int, naverage: int) -> DataToExport:
+    """One point of ``detector`` averaged over ``naverage`` acquisitions.
+
+    A daqcore :class:`~daqcore.instruments.Detector` (hardware averaging or its own software
+    averaging) and any detector declaring ``hardware_averaging = True`` get one
+    ``grab_data(naverage)`` call; other (duck-typed) detectors are grabbed ``naverage`` times
+    and averaged by :func:`~daqcore.instruments.averaging.average_grabs`.
+    """
+    if naverage == 1:
+        return grab(detector, name, point_index)
+    if isinstance(detector, Detector) or getattr(detector, "hardware_averaging", False) is True:
+        return grab(detector, name, point_index, naverage)
+    grabs = [grab(detector, name, point_index) for _ in range(naverage)]
+    try:
+        return average_grabs(grabs)
+    except AveragingError as exc:
+        raise DetectorError(name, point_index, exc) from exc
+
+
 __all__ = [
     "MoveTracker",
     "actuator_bounds",
     "actuator_units",
     "check_all_targets",
     "grab",
+    "grab_averaged",
     "instrument_name",
     "move_all",
     "read_position",

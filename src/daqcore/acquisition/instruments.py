@@ -19,6 +19,7 @@ from daqcore.acquisition.errors import (
     ScanConfigurationError,
     UnknownInstrumentError,
 )
+from daqcore.errors import DaqcoreError
 from daqcore.plugins import get_registry
 from daqcore.remote.names import is_remote_name, open_remote
 
@@ -144,10 +145,14 @@ def open_instruments(
         for kind, names, out in (("actuator", actuators, acts), ("detector", detectors, dets)):
             for name in names:
                 values = by_name.get(name.lower(), {})
-                if is_remote_name(name):
-                    inst = open_remote(name, kind, values)
-                else:
-                    inst = registry.create_instrument(name, backend, kind=kind, **values)
+                try:
+                    if is_remote_name(name):
+                        inst = open_remote(name, kind, values)
+                    else:
+                        inst = registry.create_instrument(name, backend, kind=kind, **values)
+                except DaqcoreError as exc:  # a bad setting: say of which instrument
+                    exc.add_note(f"{kind} {name!r}, backend {backend!r}")
+                    raise
                 created.append(inst)
                 _initialise(inst, kind, name)
                 out.append(inst)

@@ -1,11 +1,13 @@
-"""A timed logger: grab detectors every ``interval`` seconds and append to an HDF5 file.
+"""A timed logger: grab detectors every ``interval`` seconds and emit one row record per sample.
 
-Each detector gets a ``RawData/DetectorNNN`` group written by
-:class:`~daqcore.saving.DataToExportTimedSaver` (enlargeable arrays whose navigation axis is the
-``time`` of each grab, in seconds since the epoch: PyMoDAQ's DAQ_Logger layout). The file is
-written in SWMR mode (h5py) so it can be read while logging, and flushed at least every
-``flush_interval`` seconds, so a crash loses at most that much. The ``RawData`` group gets
-``n_samples_done`` and ``status`` when the logger ends.
+The logger runs on the shared engine loop (:class:`~daqcore.acquisition.control.Acquisition`)
+and emits records (``RunStart``, one ``RowRecord`` per sample, ``RunStop``); the log sink
+(:class:`~daqcore.saving.sinks.LogSink`) saves them: one ``RawData/DetectorNNN`` group per
+detector with enlargeable arrays whose navigation axis is the ``time`` of each grab, in seconds
+since the epoch (PyMoDAQ's DAQ_Logger layout). The file is written in SWMR mode (h5py) so it
+can be read while logging, and flushed at least every ``flush_interval`` seconds, so a crash
+loses at most that much; a sample is saved for every detector or for none. The ``RawData``
+group carries ``n_samples_done`` (current at every flush) and the final ``status``.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from daqcore.acquisition import drive
-from daqcore.acquisition.control import Acquisition, AcquisitionState
-from daqcore.acquisition.errors import OutputPathError, ScanConfigurationError
-from daqcore.acquisition.events import ProgressEvent
-from daqcore.acquisition.output import resolve_output_file, summary_lines
-from daqcore.saving import BufferedTimedSaver, DataToExportTimedSaver, H5SaverLowLevel
+from daqcore.acquisition.control import Acquisition
+from daqcore.acquisition.errors import ScanConfigurationError
+from daqcore.acquisition.output import OutputGuard, resolve_output_file, summary_lines
+from daqcore.data.records import InstrumentInfo, RowRecord, RunStart, RunStop, Sink
+from daqcore.saving.sinks import DEFAULT_MAX_PENDING_BYTES, LogSink
 
 
 @dataclass
@@ -83,10 +85,11 @@ class Logger(Acquisition):
     flush_interval : float
         Upper bound, in seconds, between two flushes (what a crash can lose).
     buffered : bool
-        Collect samples in memory and append them in blocks
-        (:class:`~daqcore.saving.BufferedTimedSaver`) when sampling faster than
-        ``flush_interval``; otherwise (or when False) every sample is written at once by
-        :class:`~daqcore.saving.DataToExportTimedSaver`.
+        Collect samples in memory and append them in blocks (at least every
+        ``flush_interval`` seconds, or ``max_pending_bytes``); False writes and flushes every
+        sample at once.
+    max_pending_bytes : int
+        Upper bound of the data kept in memory between two flushes (default 64 MB).
     metadata : mapping, optional
         Extra attributes of ``RawData`` (new files).
     """
@@ -105,6 +108,7 @@ class Logger(Acquisition):
         swmr: bool = True,
         flush_interval: float = 1.0,
         buffered: bool = True,
+        max_pending_bytes: int = DEFAULT_MAX_PENDING_BYTES,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         self.detectors = list(detectors)
@@ -126,6 +130,11 @@ class Logger(Acquisition):
         self.swmr = bool(swmr)
         self.flush_interval = float(flush_interval)
         self.buffered = bool(buffered)
+        if isinstance(max_pending_bytes, bool) or int(max_pending_bytes) < 0:
+            raise ScanConfigurationError(
+                f"max_pending_bytes must be an integer >= 0, got {max_pending_bytes!r}")
+        self.max_pending_bytes = int(max_pending_bytes)
+        self._n_missed = 0
         self.metadata = dict(metadata or {})
         self.detector_names = drive.unique_names(self.detectors, "Detector")
         super().__init__()
@@ -143,127 +152,75 @@ class Logger(Acquisition):
         """Log in this thread until done; return the :class:`LoggerResult`."""
         return super().run()
 
-    def iterate(self) -> Iterator[ProgressEvent]:
-        """Log in this thread, yielding one ``point`` event per saved sample."""
-        self._enter_running()
-        t0 = time.perf_counter()
-        n_done = 0
-        n_missed = 0
-        status = "failed"
-        error: BaseException | None = None
-        h5 = None
-        path_str = ""
-        swmr_on = False
-        raw_path = ""
-        savers: list[Any] = []
-        buffers: list[BufferedTimedSaver] = []  # savers holding rows in memory
-        n_total = self.n_total
-        try:
-            file_path, exists = resolve_output_file(self.path, "log")
-            path_str = str(file_path)
-            use_swmr = self.swmr and self.backend == "h5py" and not exists
-            try:
-                # one saver per detector group: SWMR starts once all arrays exist (below)
-                h5 = H5SaverLowLevel(save_type="logger", backend=self.backend,
-                                     flush_period=self.flush_interval, swmr_auto_start=False)
-                h5.init_file(file_name=file_path, new_file=not exists, swmr_mode=use_swmr,
-                             metadata=self.metadata or None)
-            except OSError as exc:
-                raise OutputPathError(f"cannot open {path_str!r} for writing: {exc}") from exc
-            raw_group = h5.raw_group
-            raw_path = raw_group.path
-            groups = [h5.add_det_group(raw_group, title=name) for name in self.detector_names]
-            if self.buffered:
-                savers = buffers = [
-                    BufferedTimedSaver(h5, flush_period=max(self.flush_interval, 1e-3),
-                                       block_rows=256, background=False) for _ in groups]
-            else:  # every sample is written at once: nothing buffered to flush
-                savers = [DataToExportTimedSaver(h5) for _ in groups]
-            prompt = not self.buffered or self.interval >= self.flush_interval
-            self.result = LoggerResult(
-                path=file_path,
-                detector_groups={n: g.path for n, g in zip(self.detector_names, groups)},
-            )
-            self._hub.emit(ProgressEvent("started", 0, n_total, 0.0, path=path_str))
-            next_tick = time.perf_counter()
-            while True:
-                if not self._pause_point(
-                    lambda n=n_done: self._emit_simple("paused", n, n_total, t0, path_str,
-                                                       buffers),
-                    lambda n=n_done: self._emit_simple("resumed", n, n_total, t0, path_str, None),
-                ):
-                    break
-                if self.n_samples is not None and n_done >= self.n_samples:
-                    break
-                now = time.perf_counter()
-                if self.duration is not None and now - t0 > self.duration:
-                    break
-                if now < next_tick:
-                    if self._stop_requested.wait(next_tick - now):
-                        break
-                    continue
-                dtes = tuple(drive.grab(det, name, n_done)
-                             for det, name in zip(self.detectors, self.detector_names))
-                for group, saver, dte in zip(groups, savers, dtes):
-                    saver.add_data(group, dte)
-                n_done += 1
-                if use_swmr and not swmr_on:
-                    h5.enable_swmr()  # every node exists after the first sample
-                    swmr_on = True
-                    h5.flush()
-                elif prompt:
-                    for saver in buffers:
-                        saver.flush()  # buffered rows would otherwise wait for the next tick
-                    h5.tick_flush()  # flushes when flush_interval seconds have passed
-                if self.interval > 0:
-                    next_tick += self.interval
-                    late = time.perf_counter() - next_tick
-                    if late > self.interval:  # do not burst to catch up: skip missed ticks
-                        skipped = int(late // self.interval)
-                        n_missed += skipped
-                        next_tick += skipped * self.interval
-                event = ProgressEvent("point", n_done, n_total, time.perf_counter() - t0,
-                                      step=n_done - 1, data=dtes, path=path_str)
-                self._hub.emit(event)
-                yield event
-            status = "finished" if (self.n_samples is None or n_done >= self.n_samples) \
-                and not self._stop_requested.is_set() else "stopped"
-        except (GeneratorExit, KeyboardInterrupt):
-            status = "stopped"
-            raise
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            if h5 is not None:
-                try:
-                    for saver in buffers:
-                        saver.flush()  # rows still buffered
-                    h5.flush()
-                finally:
-                    if swmr_on:
-                        h5.finalize_swmr(keep_open=True)
-                    if raw_path:
-                        raw = h5.get_node(raw_path)
-                        raw.set_attr("n_samples_done", n_done)
-                        raw.set_attr("status", status)
-                    h5.close_file()
-            elapsed = time.perf_counter() - t0
-            if self.result is not None:
-                self.result.n_samples_done = n_done
-                self.result.n_missed = n_missed
-                self.result.status = status
-                self.result.elapsed = elapsed
-                self.result.error = error
-            self._state = AcquisitionState[status]
-            self._hub.emit(ProgressEvent(status, n_done, n_total, elapsed, error=error,
-                                         path=path_str))
+    # ------------------------------------------------------------------ engine
+    def _run_start(self) -> RunStart:
+        return RunStart(
+            kind="log",
+            detectors=tuple(InstrumentInfo(name, "detector", drive.settings_xml(det))
+                            for name, det in zip(self.detector_names, self.detectors)),
+            plan={"interval": self.interval, "duration": self.duration,
+                  "n_samples": self.n_total},
+            metadata=dict(self.metadata),
+        )
 
-    def _emit_simple(self, kind: str, n_done: int, n_total: int | None, t0: float,
-                     path: str, savers: Sequence[Any] | None) -> None:
-        for saver in savers or ():
-            saver.flush()  # a paused logger has everything on disk
-        self._hub.emit(ProgressEvent(kind, n_done, n_total, time.perf_counter() - t0, path=path))
+    def _make_sink(self, start: RunStart) -> Sink:
+        file_path, _ = resolve_output_file(self.path, "log")
+        sink = LogSink(file_path, backend=self.backend, swmr=self.swmr,
+                       flush_interval=self.flush_interval if self.buffered else 0.0,
+                       max_pending_bytes=self.max_pending_bytes)
+        return OutputGuard(sink, file_path)
+
+    def _make_result(self, sink: Sink | None) -> LoggerResult:
+        log_sink = getattr(sink, "sink", sink)
+        assert isinstance(log_sink, LogSink)
+        return LoggerResult(path=log_sink.path,
+                            detector_groups=dict(zip(self.detector_names,
+                                                     log_sink.detector_paths)))
+
+    def _records(self, start: RunStart) -> Iterator[RowRecord]:
+        t0 = time.perf_counter()
+        next_tick = t0
+        n_done = 0
+        while True:
+            if not self._checkpoint():
+                return
+            if self.n_samples is not None and n_done >= self.n_samples:
+                return
+            now = time.perf_counter()
+            if self.duration is not None and now - t0 > self.duration:
+                return
+            if now < next_tick:
+                if self._stop_requested.wait(next_tick - now):
+                    return
+                continue
+            stamp = time.time()
+            dtes = tuple(drive.grab(det, name, n_done)
+                         for det, name in zip(self.detectors, self.detector_names))
+            yield RowRecord(start.uid, n_done, stamp, dtes)
+            n_done += 1
+            if self.interval > 0:
+                next_tick += self.interval
+                late = time.perf_counter() - next_tick
+                if late > self.interval:  # do not burst to catch up: skip missed ticks
+                    skipped = int(late // self.interval)
+                    self._n_missed += skipped
+                    next_tick += skipped * self.interval
+
+    def _end_status(self, n_done: int) -> str:
+        done = self.n_samples is None or n_done >= self.n_samples
+        return "finished" if done and not self._stop_requested.is_set() else "stopped"
+
+    def _stop_counts(self) -> dict[str, int]:
+        return {"n_missed": self._n_missed}
+
+    def _update_result(self, stop: RunStop, elapsed: float,
+                       error: BaseException | None) -> None:
+        if self.result is not None:
+            self.result.n_samples_done = stop.n_done
+            self.result.n_missed = self._n_missed
+            self.result.status = stop.status
+            self.result.elapsed = elapsed
+            self.result.error = error
 
 
 __all__ = ["Logger", "LoggerResult"]

@@ -12,8 +12,10 @@ import datetime as _dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from daqcore.acquisition.errors import OutputPathError
+from daqcore.data.records import Record, RunStart
 
 DEFAULT_OUTPUT_DIR = Path("daqcore_data")
 H5_SUFFIXES = (".h5", ".hdf5", ".he5")
@@ -80,4 +82,40 @@ def summary_lines(head: list[str], detector_groups: Mapping[str, str],
     return "\n".join(lines)
 
 
-__all__ = ["DEFAULT_OUTPUT_DIR", "is_h5_file_path", "resolve_output_file", "summary_lines"]
+class OutputGuard:
+    """A saving sink seen by an engine: a file that cannot be created at the run's start is an
+    :class:`~daqcore.acquisition.errors.OutputPathError` naming it (before anything moves).
+
+    Attributes
+    ----------
+    sink : Sink
+        The wrapped sink (its ``path`` and group paths are read by the engines).
+    path : Path
+        The output file.
+    """
+
+    def __init__(self, sink: Any, path: Path) -> None:
+        self.sink = sink
+        self.path = path
+
+    def __call__(self, record: Record) -> None:
+        if isinstance(record, RunStart):
+            try:
+                self.sink(record)
+            except OSError as exc:
+                raise OutputPathError(f"cannot open {str(self.path)!r} for writing: {exc}") \
+                    from exc
+            return
+        self.sink(record)
+
+    def flush(self) -> None:
+        """Write what the sink holds (called when a run pauses)."""
+        self.sink.flush()
+
+    def close(self) -> None:
+        """Close the sink (idempotent, never raises)."""
+        self.sink.close()
+
+
+__all__ = ["DEFAULT_OUTPUT_DIR", "OutputGuard", "is_h5_file_path", "resolve_output_file",
+           "summary_lines"]

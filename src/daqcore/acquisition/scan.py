@@ -1,9 +1,12 @@
-"""The scan engine: move actuators through a scanner's points, grab detectors, save each point.
+"""The scan engine: move actuators through a scanner's points, grab detectors, emit records.
 
 ``Scan`` is the separate engine of the bluesky picture: the :mod:`scanners` describe *where*,
-the instruments *what*, and this loop does the driving, the averaging, the saving (through
-:class:`~daqcore.acquisition.scan_writer.ScanWriter`, in PyMoDAQ's ``RawData/ScanNNN/DetectorNNN``
-layout) and the progress events.
+the instruments *what*, and this loop does the driving and the averaging. It emits records
+(:mod:`daqcore.data.records`: ``RunStart``, one ``PointRecord`` per point, ``RunStop``); the
+saving is done by the scan sink (:class:`~daqcore.saving.sinks.ScanSink`, PyMoDAQ's
+``RawData/ScanNNN/DetectorNNN`` layout), and progress events are derived from the records.
+After each point the scanner is told the measured point (:meth:`Scanner.tell`), so an
+adaptive scanner chooses the next one from the data.
 
 Use it in three ways::
 
@@ -14,32 +17,26 @@ Use it in three ways::
     for event in Scan(...).iterate():   # in this thread, one event per point
         print(event.n_done, event.eta)
 
-A stopped or failed scan leaves a valid file holding the points done (the other points stay
-NaN) and the attributes ``n_points_done``, ``n_points`` and ``status`` on its ``ScanNNN`` group.
+A stopped or failed scan leaves a valid, closed file holding the points done (the other points
+read NaN) and the attributes ``n_points_done`` (kept current at every flush), ``n_points`` and
+``status`` (and ``error``) on its ``ScanNNN`` group.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from daqcore.acquisition import drive
-from daqcore.acquisition.averaging import average_grabs
 from daqcore.acquisition.control import Acquisition, AcquisitionState
-from daqcore.acquisition.errors import (
-    AcquisitionError,
-    DetectorError,
-    PointSaveError,
-    ScanConfigurationError,
-)
-from daqcore.acquisition.events import ProgressEvent
-from daqcore.acquisition.output import summary_lines
-from daqcore.acquisition.scan_writer import ScanWriter
+from daqcore.acquisition.errors import ScanConfigurationError
+from daqcore.acquisition.output import OutputGuard, resolve_output_file, summary_lines
 from daqcore.acquisition.scanners import Scanner
 from daqcore.data import DataToExport
+from daqcore.data.records import InstrumentInfo, PointRecord, RunStart, RunStop, Sink
+from daqcore.saving.sinks import DEFAULT_MAX_PENDING_BYTES, ScanSink
 
 ScanState = AcquisitionState
 """Alias: the life cycle of a :class:`Scan`."""
@@ -154,6 +151,8 @@ class Scan(Acquisition):
     flush_interval : float
         Upper bound, in seconds, between two flushes of the file (SWMR readers see data at
         least that often).
+    max_pending_bytes : int
+        Upper bound of the data kept in memory between two flushes (default 64 MB).
     move_timeout : float
         Seconds each actuator may take to reach a target.
     save_actuators : bool
@@ -175,6 +174,7 @@ class Scan(Acquisition):
         backend: str = "h5py",
         swmr: bool = True,
         flush_interval: float = 0.5,
+        max_pending_bytes: int = DEFAULT_MAX_PENDING_BYTES,
         move_timeout: float = 10.0,
         save_actuators: bool = True,
         metadata: Mapping[str, Any] | None = None,
@@ -193,17 +193,21 @@ class Scan(Acquisition):
             raise ScanConfigurationError(f"flush_interval must be >= 0, got {flush_interval!r}")
         if not float(move_timeout) > 0:
             raise ScanConfigurationError(f"move_timeout must be > 0, got {move_timeout!r}")
+        if isinstance(max_pending_bytes, bool) or int(max_pending_bytes) < 0:
+            raise ScanConfigurationError(
+                f"max_pending_bytes must be an integer >= 0, got {max_pending_bytes!r}")
         self.scanner = scanner
         self.naverage = int(naverage)
         self.actuator_names = drive.unique_names(self.actuators, "Actuator")
         self.detector_names = drive.unique_names(self.detectors, "Detector")
-        drive.check_all_targets(self.actuators, self.actuator_names, scanner.positions)
+        drive.check_all_targets(self.actuators, self.actuator_names, scanner)
         self.path = Path(path) if path is not None else Path("daqcore_data")
         self.title = title
         self.description = description
         self.backend = backend
         self.swmr = bool(swmr)
         self.flush_interval = float(flush_interval)
+        self.max_pending_bytes = int(max_pending_bytes)
         self.move_timeout = float(move_timeout)
         self.save_actuators = bool(save_actuators) and bool(self.actuators)
         self.metadata = dict(metadata or {})
@@ -228,100 +232,77 @@ class Scan(Acquisition):
         return super().run()
 
     # ------------------------------------------------------------------ engine
-    def iterate(self) -> Iterator[ProgressEvent]:
-        """Run the scan in this thread, yielding a ``point`` event after each saved point.
-
-        Leaving the loop early (``break``) stops the scan cleanly, like :meth:`stop`.
-        """
-        self._enter_running()
+    def _run_start(self) -> RunStart:
         scanner = self.scanner
-        n_total = scanner.n_steps
-        t0 = time.perf_counter()
-        n_done = 0
-        status = "failed"
-        error: BaseException | None = None
-        writer: ScanWriter | None = None
-        try:
-            # everything that can fail on bad input is checked before the first move
-            drive.check_all_targets(self.actuators, self.actuator_names, scanner.positions)
-            writer = ScanWriter(
-                self.path, backend=self.backend, swmr=self.swmr,
-                flush_interval=self.flush_interval,
-            )
-            nav_axes = scanner.get_nav_axes(
-                labels=self.actuator_names if self.actuators else None,
-                units=[drive.actuator_units(a) for a in self.actuators] or None,
-            )
-            writer.prepare(
-                scanner=scanner,
-                nav_axes=nav_axes,
-                detector_names=self.detector_names,
-                actuator_names=self.actuator_names if self.save_actuators else [],
-                title=self.title,
-                description=self.description,
-                metadata={**self.metadata, "naverage": self.naverage},
-                detector_settings=[drive.settings_xml(d) for d in self.detectors],
-                actuator_settings=[drive.settings_xml(a) for a in self.actuators],
-            )
-            self.result = ScanResult(
-                path=writer.path,
-                scan_group=writer.scan_group_path,
-                detector_groups=dict(zip(self.detector_names, writer.detector_paths)),
-                actuator_groups=dict(zip(self.actuator_names, writer.actuator_paths)),
-                n_points=n_total,
-            )
-            self._emit("started", 0, n_total, t0, writer)
-            tracker = drive.MoveTracker(len(self.actuators))
-            for step in scanner:
-                if not self._pause_point(
-                    lambda n=n_done: self._on_pause(n, n_total, t0, writer),
-                    lambda n=n_done: self._emit("resumed", n, n_total, t0, writer),
-                ):
-                    break
-                drive.move_all(self.actuators, self.actuator_names, step.positions,
-                               self.move_timeout, step.step, tracker)
-                dtes = tuple(self._grab_detector(i, step.step)
-                             for i in range(len(self.detectors)))
-                act_dte = self._actuator_dte(tracker) if self.save_actuators else None
-                try:
-                    writer.add_point(step.indexes, dtes, act_dte)
-                except Exception as exc:
-                    raise PointSaveError(step.step, exc) from exc
-                n_done += 1
-                event = ProgressEvent(
-                    "point", n_done, n_total, time.perf_counter() - t0, step=step.step,
-                    indexes=step.indexes, positions=step.positions, data=dtes,
-                    path=str(writer.path),
-                )
-                self._hub.emit(event)
-                yield event
-            status = "finished" if n_done == n_total else "stopped"
-        except (GeneratorExit, KeyboardInterrupt):
-            status = "stopped"
-            drive.stop_all(self.actuators)
-            raise
-        except BaseException as exc:
-            error = exc
-            status = "failed"
-            drive.stop_all(self.actuators)
-            raise
-        finally:
-            self._finish(writer, n_done, n_total, status, error, t0)
+        # everything that can fail on bad input is checked before the first move
+        drive.check_all_targets(self.actuators, self.actuator_names, scanner)
+        nav_axes = scanner.get_nav_axes(
+            labels=self.actuator_names if self.actuators else None,
+            units=[drive.actuator_units(a) for a in self.actuators] or None,
+        )
+        return RunStart(
+            kind="scan",
+            detectors=tuple(InstrumentInfo(name, "detector", drive.settings_xml(det))
+                            for name, det in zip(self.detector_names, self.detectors)),
+            actuators=tuple(InstrumentInfo(name, "actuator", drive.settings_xml(act),
+                                           drive.actuator_units(act))
+                            for name, act in zip(self.actuator_names, self.actuators)),
+            title=self.title,
+            description=self.description,
+            plan={"scan_type": scanner.scan_type, "scan_subtype": scanner.scan_subtype,
+                  "scan_shape": tuple(scanner.extended_shape), "n_points": scanner.n_steps,
+                  "nav_axes": tuple(nav_axes), "distribution": scanner.distribution,
+                  "positions_known": scanner.positions_known,
+                  "save_actuators": self.save_actuators, "scanner": scanner.describe()},
+            metadata={**self.metadata, "naverage": self.naverage},
+        )
 
-    def _on_pause(self, n_done: int, n_total: int, t0: float, writer: ScanWriter) -> None:
-        writer.flush()
-        self._emit("paused", n_done, n_total, t0, writer)
+    def _make_sink(self, start: RunStart) -> Sink:
+        file_path, _ = resolve_output_file(self.path, "scan")
+        sink = ScanSink(file_path, backend=self.backend, swmr=self.swmr,
+                        flush_interval=self.flush_interval,
+                        max_pending_bytes=self.max_pending_bytes)
+        return OutputGuard(sink, file_path)
 
-    def _grab_detector(self, index: int, point: int) -> DataToExport:
-        det = self.detectors[index]
-        name = self.detector_names[index]
-        if self.naverage == 1:
-            return drive.grab(det, name, point)
-        grabs = [drive.grab(det, name, point) for _ in range(self.naverage)]
-        try:
-            return average_grabs(grabs)
-        except AcquisitionError as exc:
-            raise DetectorError(name, point, exc) from exc
+    def _make_result(self, sink: Sink | None) -> ScanResult:
+        scan_sink = _scan_sink(sink)
+        return ScanResult(
+            path=scan_sink.path,
+            scan_group=scan_sink.scan_group_path,
+            detector_groups=dict(zip(self.detector_names, scan_sink.detector_paths)),
+            actuator_groups=dict(zip(self.actuator_names, scan_sink.actuator_paths)),
+            n_points=self.scanner.n_steps,
+        )
+
+    def _records(self, start: RunStart) -> Iterator[PointRecord]:
+        scanner = self.scanner
+        tracker = drive.MoveTracker(len(self.actuators))
+        for step in scanner:
+            if not self._checkpoint():
+                return
+            drive.move_all(self.actuators, self.actuator_names, step.positions,
+                           self.move_timeout, step.step, tracker)
+            dtes = tuple(drive.grab_averaged(det, name, step.step, self.naverage)
+                         for det, name in zip(self.detectors, self.detector_names))
+            record = PointRecord(
+                start.uid, step.step, step.indexes, step.positions, dtes,
+                self._actuator_dte(tracker) if self.save_actuators else None)
+            yield record  # saved and published when the engine comes back here
+            scanner.tell(record)
+
+    def _end_status(self, n_done: int) -> str:
+        return "finished" if n_done == self.scanner.n_steps else "stopped"
+
+    def _abort(self) -> None:
+        drive.stop_all(self.actuators)
+
+    def _update_result(self, stop: RunStop, elapsed: float,
+                       error: BaseException | None) -> None:
+        if self.result is not None:
+            self.result.n_points_done = stop.n_done
+            self.result.status = stop.status
+            self.result.elapsed = elapsed
+            self.result.error = error
 
     def _actuator_dte(self, tracker: drive.MoveTracker) -> DataToExport:
         data = []
@@ -333,31 +314,12 @@ class Scan(Acquisition):
             data.append(reached)
         return DataToExport("actuators", data=data)
 
-    def _emit(self, kind: str, n_done: int, n_total: int, t0: float,
-              writer: ScanWriter | None, error: BaseException | None = None) -> None:
-        self._hub.emit(ProgressEvent(kind, n_done, n_total, time.perf_counter() - t0,
-                                     error=error, path=str(writer.path) if writer else ""))
 
-    def _finish(self, writer: ScanWriter | None, n_done: int, n_total: int, status: str,
-                error: BaseException | None, t0: float) -> None:
-        finalize_error: BaseException | None = None
-        if writer is not None:
-            try:
-                writer.finalize(n_done, n_total, status,
-                                "" if error is None else f"{type(error).__name__}: {error}")
-            except BaseException as exc:  # keep the first error, report this one too
-                finalize_error = exc
-        elapsed = time.perf_counter() - t0
-        if self.result is not None:
-            self.result.n_points_done = n_done
-            self.result.status = status
-            self.result.elapsed = elapsed
-            self.result.error = error
-        self._state = ScanState[status]
-        self._hub.emit(ProgressEvent(status, n_done, n_total, elapsed, error=error,
-                                     path=str(writer.path) if writer else ""))
-        if finalize_error is not None and error is None:
-            raise finalize_error
+def _scan_sink(sink: Any) -> ScanSink:
+    inner = getattr(sink, "sink", sink)
+    if not isinstance(inner, ScanSink):  # pragma: no cover - _make_sink makes one
+        raise ScanConfigurationError("a scan needs a ScanSink")
+    return inner
 
 
 __all__ = ["Scan", "ScanResult", "ScanState"]

@@ -1,29 +1,35 @@
-"""Scanners: the positions a scan visits, as plain data.
+"""Scanners: the positions a scan visits, as plain data iterated lazily.
 
 A scanner knows nothing about instruments or files. It describes
 
 * ``extended_shape``: the navigation shape of the saved arrays (``(nx,)``, ``(nx, ny)`` for a
-  grid, ``(n_points,)`` for spread / tabular scans),
-* ``positions``: an ``(n_steps, n_actuators)`` array of targets, **in visiting order**,
-* ``indexes``: an ``(n_steps, len(extended_shape))`` integer array telling where each step is
-  stored in the extended arrays,
+  grid, ``(n_points,)`` for spread / tabular / adaptive scans),
+* its steps, produced **lazily** by iteration (:class:`ScanStep`: visiting order, storage
+  indexes, actuator targets) -- iterating costs O(1) memory per planned point, so a
+  2000 x 2000 grid starts at once,
+* :meth:`Scanner.bounds`: ``(min, max)`` of each actuator's targets, computed from the axis
+  ranges (no point list is built),
 * ``distribution``: :class:`~daqcore.data.DataDistribution` ``uniform`` (grids) or ``spread``
   (list of points: several navigation axes share index 0, told apart by ``spread_order``),
 * :meth:`Scanner.get_nav_axes`: the navigation :class:`~daqcore.data.Axis` objects, named after
-  the actuators and in their units, as PyMoDAQ's DAQ_Scan writes them in ``NavAxes``.
+  the actuators and in their units, as PyMoDAQ's DAQ_Scan writes them in ``NavAxes``,
+* :meth:`Scanner.tell`: the measured point, given back by the engine after each step. Fixed
+  scanners ignore it; an adaptive scanner (:mod:`daqcore.acquisition.adaptive`) chooses its
+  next point from it.
 
-Iterating a scanner yields :class:`ScanStep` objects; the engine (:mod:`daqcore.acquisition.scan`)
-drives instruments from them. Names follow PyMoDAQ's scanner families: ``Scan1D Linear``,
-``Scan2D Linear`` / ``LinearBack&Forth`` (here ``order='snake'``), ``Random``, ``Tabular``.
+``positions`` and ``indexes`` (whole ``(n_steps, n)`` arrays) remain available for small
+scans and tests; they build every point, so the engine never uses them. Names follow PyMoDAQ's
+scanner families: ``Scan1D Linear``, ``Scan2D Linear`` / ``LinearBack&Forth`` (here
+``order='snake'``), ``Random``, ``Tabular``. New scanners are registered through the
+``daqcore_register_scanners`` hook (see :mod:`daqcore.acquisition.scanner_registry`).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -32,6 +38,8 @@ from daqcore.data import Axis, DataDistribution
 
 GridOrder = Literal["normal", "snake", "random"]
 _ORDERS = ("normal", "snake", "random")
+#: Steps computed at once by the lazy iteration (bounded memory, numpy speed).
+CHUNK_STEPS = 4096
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,18 @@ def _as_label_list(values: Sequence[str] | str | None, n: int, default: str) -> 
     return values
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
 @dataclass(frozen=True)
 class Scanner:
-    """Base class: a fixed list of positions with their storage indexes.
+    """Base class: lazily iterated steps with their storage indexes.
 
-    Subclasses compute ``positions``/``indexes`` in ``__post_init__``; everything else
-    (iteration, nav axes, bounds) is shared.
+    Subclasses call :meth:`_finish` in ``__post_init__`` and implement :meth:`_chunk`
+    (the positions and indexes of steps ``start`` to ``stop``), :meth:`bounds` and
+    :meth:`axis_values`. Adaptive scanners override ``__iter__`` and :meth:`tell`.
 
     Attributes
     ----------
@@ -105,75 +119,100 @@ class Scanner:
     labels: Sequence[str] | None = field(default=None, kw_only=True)
     units: Sequence[str] | str | None = field(default=None, kw_only=True)
 
-    # computed by subclasses
-    positions: np.ndarray = field(init=False, repr=False, compare=False)
-    indexes: np.ndarray = field(init=False, repr=False, compare=False)
-    extended_shape: tuple[int, ...] = field(init=False, compare=False)
-
+    extended_shape: tuple[int, ...] = field(init=False, compare=False, default=())
     scan_type: str = field(init=False, default="Scan", repr=False, compare=False)
     scan_subtype: str = field(init=False, default="", repr=False, compare=False)
+    _n_steps: int = field(init=False, default=0, repr=False, compare=False)
+    _n_axes: int = field(init=False, default=0, repr=False, compare=False)
+
+    #: True when the next point depends on the data measured (see :meth:`tell`).
+    adaptive = False
 
     # ---- helpers for subclasses -------------------------------------------------------
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
 
-    def _finish(self, positions: np.ndarray, indexes: np.ndarray, shape: tuple[int, ...]):
-        positions = np.ascontiguousarray(positions, dtype=float)
-        indexes = np.ascontiguousarray(indexes, dtype=np.int64)
-        if positions.ndim != 2 or positions.shape[0] == 0:
-            raise ScannerError(f"a scanner needs at least one point, got shape {positions.shape}")
-        if not np.all(np.isfinite(positions)):
-            bad = int(np.argwhere(~np.isfinite(positions))[0, 0])
-            raise ScannerError(f"position {bad} is not finite: {positions[bad].tolist()!r}")
-        positions.setflags(write=False)
-        indexes.setflags(write=False)
-        self._set("positions", positions)
-        self._set("indexes", indexes)
+    def _finish(self, n_steps: int, n_axes: int, shape: tuple[int, ...]) -> None:
+        if n_steps < 1 or n_axes < 1:
+            raise ScannerError(f"a scanner needs at least one point and one actuator, got "
+                               f"{n_steps} point(s) for {n_axes} actuator(s)")
+        self._set("_n_steps", int(n_steps))
+        self._set("_n_axes", int(n_axes))
         self._set("extended_shape", tuple(int(s) for s in shape))
-        n_act = positions.shape[1]
-        self._set("labels", _as_label_list(self.labels, n_act, "act{}"))
+        self._set("labels", _as_label_list(self.labels, n_axes, "act{}"))
         units = self.units
         if units is None:
-            units = [""] * n_act
+            units = [""] * n_axes
         elif isinstance(units, str):
-            units = [units] * n_act
-        self._set("units", _as_label_list(list(units), n_act, ""))
+            units = [units] * n_axes
+        self._set("units", _as_label_list(list(units), n_axes, ""))
+
+    def _chunk(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, indexes)`` of steps ``start`` to ``stop`` (float / int64 arrays)."""
+        raise NotImplementedError
 
     # ---- public API -------------------------------------------------------------------
     @property
     def n_steps(self) -> int:
-        """Number of points visited."""
-        return int(self.positions.shape[0])
+        """Number of points visited (the budget, for an adaptive scanner)."""
+        return self._n_steps
 
     @property
     def n_axes(self) -> int:
-        """Number of actuators driven (columns of :attr:`positions`)."""
-        return int(self.positions.shape[1])
+        """Number of actuators driven."""
+        return self._n_axes
 
     @property
     def distribution(self) -> DataDistribution:
         """``uniform`` for grids, ``spread`` for lists of points."""
         return DataDistribution.uniform
 
+    @property
+    def positions_known(self) -> bool:
+        """True when every position is known before the scan (False: adaptive scanners,
+        whose navigation axes are filled point by point)."""
+        return not self.adaptive
+
     def __len__(self) -> int:
         return self.n_steps
 
+    def iter_chunks(self, chunk: int = CHUNK_STEPS) -> Iterator[tuple[int, np.ndarray,
+                                                                       np.ndarray]]:
+        """``(first_step, positions, indexes)`` blocks of at most ``chunk`` steps, in order."""
+        if self.adaptive:
+            raise ScannerError(f"{type(self).__name__} is adaptive: its points depend on the "
+                               "data and cannot be listed in advance")
+        for start in range(0, self.n_steps, chunk):
+            positions, indexes = self._chunk(start, min(start + chunk, self.n_steps))
+            yield start, positions, indexes
+
     def __iter__(self) -> Iterator[ScanStep]:
-        positions = self.positions.tolist()
-        indexes = self.indexes.tolist()
-        for step, (pos, ind) in enumerate(zip(positions, indexes)):
-            yield ScanStep(step, tuple(ind), tuple(pos))
+        for start, positions, indexes in self.iter_chunks():
+            for k, (pos, ind) in enumerate(zip(positions.tolist(), indexes.tolist())):
+                yield ScanStep(start + k, tuple(ind), tuple(pos))
+
+    def tell(self, point: Any) -> None:
+        """Receive the measured point of the last step (a
+        :class:`~daqcore.data.records.PointRecord`). Fixed scanners ignore it."""
+
+    @property
+    def positions(self) -> np.ndarray:
+        """All targets, ``(n_steps, n_axes)`` in visiting order (builds every point: for small
+        scans and tests; the engine iterates instead)."""
+        return _read_only(np.concatenate([p for _, p, _ in self.iter_chunks()]))
+
+    @property
+    def indexes(self) -> np.ndarray:
+        """All storage indexes, ``(n_steps, len(extended_shape))`` (builds every point)."""
+        return _read_only(np.concatenate([i for _, _, i in self.iter_chunks()]))
 
     def bounds(self) -> list[tuple[float, float]]:
         """``(min, max)`` of the targets of each actuator."""
-        return [
-            (float(self.positions[:, i].min()), float(self.positions[:, i].max()))
-            for i in range(self.n_axes)
-        ]
+        raise NotImplementedError
 
     def axis_values(self) -> list[np.ndarray]:
         """Values of each navigation axis (grid axes, or the per-point positions if spread)."""
-        return [self.positions[:, i].copy() for i in range(self.n_axes)]
+        raise NotImplementedError
 
     def get_nav_axes(
         self, labels: Sequence[str] | None = None, units: Sequence[str] | None = None
@@ -186,8 +225,8 @@ class Scanner:
             Override :attr:`labels` / :attr:`units` (the scan engine passes the actuator names
             and units).
         """
-        labels = list(self.labels if labels is None else labels)
-        units = list(self.units if units is None else units)
+        labels = list(self.labels if labels is None else labels)  # type: ignore[arg-type]
+        units = list(self.units if units is None else units)  # type: ignore[arg-type]
         values = self.axis_values()
         if self.distribution is DataDistribution.spread:
             return [
@@ -205,26 +244,17 @@ class Scanner:
         return f"{self.scan_type} {self.scan_subtype} {shape} ({self.n_steps} points)".strip()
 
 
-def _grid_order_indexes(shape: tuple[int, ...], order: str, seed: int | None) -> np.ndarray:
-    """All index tuples of a grid in visiting order (last dimension fastest)."""
-    if order not in _ORDERS:
-        raise ScannerError(f"order must be one of {_ORDERS}, got {order!r}")
-    grids = np.indices(shape).reshape(len(shape), -1).T.copy()
-    if order == "snake" and len(shape) > 1:
-        # Reverse a dimension's direction whenever the combined index of the slower
-        # dimensions is odd (boustrophedon generalised to N dimensions).
-        raster = grids.copy()
-        for dim in range(1, len(shape)):
-            # number of complete lines along `dim` visited before: odd -> go backwards
-            slower = np.zeros(grids.shape[0], dtype=np.int64)
-            for d in range(dim):
-                slower = slower * shape[d] + raster[:, d]
-            flip = (slower % 2) == 1
-            grids[flip, dim] = shape[dim] - 1 - grids[flip, dim]
-    elif order == "random":
-        rng = np.random.default_rng(seed)
-        grids = grids[rng.permutation(grids.shape[0])]
-    return grids
+def _snake(raster: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Boustrophedon generalised to N dimensions: reverse a dimension whenever the combined
+    index of the slower dimensions is odd."""
+    out = raster.copy()
+    for dim in range(1, len(shape)):
+        slower = np.zeros(raster.shape[0], dtype=np.int64)
+        for d in range(dim):
+            slower = slower * shape[d] + raster[:, d]
+        flip = (slower % 2) == 1
+        out[flip, dim] = shape[dim] - 1 - out[flip, dim]
+    return out
 
 
 @dataclass(frozen=True)
@@ -240,6 +270,11 @@ class ScannerGrid(Scanner):
         of the grid points (``Random``). The storage layout is the same grid in every case.
     seed : int, optional
         Seed of the random order.
+
+    Notes
+    -----
+    Raster and snake orders are computed from the step number; the random order keeps one
+    permutation (4 bytes per point, made on the first iteration).
     """
 
     axes: Sequence[tuple[float, float, float]] = ()
@@ -249,6 +284,8 @@ class ScannerGrid(Scanner):
     def __post_init__(self) -> None:
         if len(self.axes) == 0:
             raise ScannerError("a grid scanner needs at least one (start, stop, step) axis")
+        if self.order not in _ORDERS:
+            raise ScannerError(f"order must be one of {_ORDERS}, got {self.order!r}")
         values = []
         for i, spec in enumerate(self.axes):
             try:
@@ -257,19 +294,43 @@ class ScannerGrid(Scanner):
                 raise ScannerError(
                     f"grid axis {i} must be (start, stop, step), got {spec!r}"
                 ) from None
-            values.append(linear_values(start, stop, step))
+            values.append(_read_only(linear_values(start, stop, step)))
         self._set("axes", tuple(tuple(float(v) for v in spec) for spec in self.axes))
         self._set("_values", values)
+        self._set("_permutation", None)
         shape = tuple(len(v) for v in values)
-        indexes = _grid_order_indexes(shape, self.order, self.seed)
-        positions = np.column_stack([values[d][indexes[:, d]] for d in range(len(shape))])
-        self._finish(positions, indexes, shape)
+        self._finish(math.prod(shape), len(shape), shape)
         self._set("scan_type", f"Scan{len(shape)}D" if len(shape) <= 2 else "ScanND")
         subtype = {"normal": "Linear", "snake": "LinearBack&Forth", "random": "Random"}
         self._set("scan_subtype", subtype[self.order])
 
+    def _order(self, start: int, stop: int) -> np.ndarray:
+        if self.order != "random":
+            return np.arange(start, stop, dtype=np.int64)
+        perm = self.__dict__["_permutation"]
+        if perm is None:
+            rng = np.random.default_rng(self.seed)
+            perm = rng.permutation(self.n_steps)
+            if self.n_steps < 2**31:
+                perm = perm.astype(np.int32)
+            self._set("_permutation", perm)
+        return perm[start:stop].astype(np.int64)
+
+    def _chunk(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        shape = self.extended_shape
+        flat = self._order(start, stop)
+        indexes = np.stack(np.unravel_index(flat, shape), axis=1).astype(np.int64)
+        if self.order == "snake" and len(shape) > 1:
+            indexes = _snake(indexes, shape)
+        values = self.__dict__["_values"]
+        positions = np.stack([values[d][indexes[:, d]] for d in range(len(shape))], axis=1)
+        return positions, indexes
+
+    def bounds(self) -> list[tuple[float, float]]:
+        return [(float(v.min()), float(v.max())) for v in self.__dict__["_values"]]
+
     def axis_values(self) -> list[np.ndarray]:
-        return [v.copy() for v in self._values]  # type: ignore[attr-defined]
+        return [v.copy() for v in self.__dict__["_values"]]
 
 
 def Scanner1DLinear(
@@ -306,6 +367,27 @@ def Scanner2DGrid(
     )
 
 
+def _points_array(points: object, what: str) -> np.ndarray:
+    try:
+        arr = np.array(points, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ScannerError(f"{what} must be numbers, got {points!r}: {exc}") from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ScannerError(f"{what} must be a non-empty (n_points, n_actuators) table, "
+                           f"got shape {arr.shape}")
+    finite = np.isfinite(arr).all(axis=1)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise ScannerError(f"{what} row {bad} is not finite: {arr[bad].tolist()!r}")
+    return _read_only(arr)
+
+
+def _spread_index(start: int, stop: int) -> np.ndarray:
+    return np.arange(start, stop, dtype=np.int64)[:, None]
+
+
 @dataclass(frozen=True)
 class ScannerSpread(Scanner):
     """An arbitrary list of N-actuator points stored as spread data (``extended_shape=(n,)``).
@@ -321,14 +403,24 @@ class ScannerSpread(Scanner):
     def __post_init__(self) -> None:
         pts = _points_array(self.points, "points")
         self._set("points", pts)
-        n = pts.shape[0]
-        self._finish(pts, np.arange(n)[:, None], (n,))
+        self._finish(pts.shape[0], pts.shape[1], (pts.shape[0],))
         self._set("scan_type", "Scan" + ("1D" if pts.shape[1] == 1 else "2D"))
         self._set("scan_subtype", "Spread")
 
     @property
     def distribution(self) -> DataDistribution:
         return DataDistribution.spread
+
+    def _chunk(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.points)[start:stop], _spread_index(start, stop)
+
+    def bounds(self) -> list[tuple[float, float]]:
+        pts = np.asarray(self.points)
+        return list(zip(pts.min(axis=0).tolist(), pts.max(axis=0).tolist()))
+
+    def axis_values(self) -> list[np.ndarray]:
+        pts = np.asarray(self.points)
+        return [pts[:, i].copy() for i in range(self.n_axes)]
 
     @classmethod
     def random(
@@ -343,34 +435,21 @@ class ScannerSpread(Scanner):
         """``n_points`` uniform random points inside ``bounds`` (one ``(lo, hi)`` per actuator)."""
         if int(n_points) < 1:
             raise ScannerError(f"n_points must be >= 1, got {n_points!r}")
-        bounds = [tuple(map(float, b)) for b in bounds]
-        if not bounds or any(len(b) != 2 or not b[0] <= b[1] for b in bounds):
-            raise ScannerError(f"bounds must be (low, high) pairs with low <= high: {bounds!r}")
+        pairs = [tuple(map(float, b)) for b in bounds]
+        if not pairs or any(len(b) != 2 or not b[0] <= b[1] for b in pairs):
+            raise ScannerError(f"bounds must be (low, high) pairs with low <= high: {pairs!r}")
         rng = np.random.default_rng(seed)
-        lo = np.array([b[0] for b in bounds])
-        hi = np.array([b[1] for b in bounds])
-        pts = lo + (hi - lo) * rng.random((int(n_points), len(bounds)))
+        lo = np.array([b[0] for b in pairs])
+        hi = np.array([b[1] for b in pairs])
+        pts = lo + (hi - lo) * rng.random((int(n_points), len(pairs)))
         return cls(points=pts, labels=labels, units=units)
-
-
-def _points_array(points: object, what: str) -> np.ndarray:
-    try:
-        arr = np.array(points, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ScannerError(f"{what} must be numbers, got {points!r}: {exc}") from None
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ScannerError(f"{what} must be a non-empty (n_points, n_actuators) table, "
-                           f"got shape {arr.shape}")
-    return arr
 
 
 @dataclass(frozen=True)
 class ScannerTabular(Scanner):
     """Positions read from a table (PyMoDAQ ``Tabular``), optionally walked at a fixed step.
 
-    The data are stored as spread data with ``extended_shape=(n_points,)``.
+    The data are stored as spread data, with one extended dimension of ``n_points``.
 
     Parameters
     ----------
@@ -379,7 +458,8 @@ class ScannerTabular(Scanner):
     step : float, optional
         If given, the path is followed along straight segments between consecutive rows,
         one point every ``step`` (Euclidean distance in actuator space, the last vertex
-        always included); if ``None`` only the table rows are visited.
+        always included); if ``None`` only the table rows are visited. The walked points
+        are computed segment by segment as the scan goes.
     """
 
     table: Sequence[Sequence[float]] | np.ndarray = ()
@@ -389,27 +469,53 @@ class ScannerTabular(Scanner):
         table = _points_array(self.table, "table")
         self._set("table", table)
         if self.step is None:
-            pts = table
+            counts = np.zeros(0, dtype=np.int64)
+            n = table.shape[0]
         else:
             step = float(self.step)
             if not math.isfinite(step) or step <= 0:
                 raise ScannerError(f"tabular step must be a positive number, got {self.step!r}")
-            pieces = []
-            for a, b in itertools.pairwise(table):
-                length = float(np.linalg.norm(b - a))
-                # points at 0, step, 2 step... strictly before the next vertex
-                n = max(math.ceil(length / step - 1e-9), 0)
-                frac = np.arange(n) * step / length if length > 0 else np.zeros(0)
-                pieces.append(a + frac[:, None] * (b - a))
-            pieces.append(table[-1:])
-            pts = np.concatenate(pieces, axis=0)
-        self._finish(pts, np.arange(pts.shape[0])[:, None], (pts.shape[0],))
+            lengths = np.linalg.norm(np.diff(table, axis=0), axis=1)
+            # points at 0, step, 2 step... strictly before the next vertex, then the last one
+            counts = np.maximum(np.ceil(lengths / step - 1e-9), 0).astype(np.int64)
+            n = int(counts.sum()) + 1
+        self._set("_counts", counts)
+        self._set("_offsets", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+        self._finish(n, table.shape[1], (n,))
         self._set("scan_type", "Tabular")
         self._set("scan_subtype", "Linear" if self.step is None else "Curvilinear")
 
     @property
     def distribution(self) -> DataDistribution:
         return DataDistribution.spread
+
+    def _chunk(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        table = np.asarray(self.table)
+        if self.step is None:
+            return table[start:stop], _spread_index(start, stop)
+        offsets = self.__dict__["_offsets"]
+        steps = np.arange(start, stop, dtype=np.int64)
+        seg = np.clip(np.searchsorted(offsets, steps, side="right") - 1, 0, len(table) - 1)
+        last = seg >= len(table) - 1  # the final vertex
+        seg_c = np.minimum(seg, len(table) - 2) if len(table) > 1 else seg
+        a = table[seg_c]
+        b = table[np.minimum(seg_c + 1, len(table) - 1)]
+        lengths = np.linalg.norm(b - a, axis=1)
+        along = (steps - offsets[seg_c]) * float(self.step)
+        frac = np.divide(along, lengths, out=np.zeros_like(along, dtype=float),
+                         where=lengths > 0)
+        positions = a + frac[:, None] * (b - a)
+        positions[last] = table[-1]
+        return positions, _spread_index(start, stop)
+
+    def bounds(self) -> list[tuple[float, float]]:
+        # straight segments stay within their vertices, and every vertex is visited
+        table = np.asarray(self.table)
+        return list(zip(table.min(axis=0).tolist(), table.max(axis=0).tolist()))
+
+    def axis_values(self) -> list[np.ndarray]:
+        pts = self.positions
+        return [pts[:, i].copy() for i in range(self.n_axes)]
 
     @classmethod
     def from_file(cls, path: str, *, step: float | None = None, delimiter: str | None = None,
@@ -426,6 +532,7 @@ class ScannerTabular(Scanner):
 
 
 __all__ = [
+    "CHUNK_STEPS",
     "ScanStep",
     "Scanner",
     "Scanner1DLinear",

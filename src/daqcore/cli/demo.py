@@ -217,13 +217,20 @@ def _plot(spot: Any, path: Path) -> None:
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Save an image of the scan (PNG) to this path.")
 def demo(output: Path | None, plot: Path | None) -> None:
-    """2D scan of simulated instruments: save, reload, check exactly, report."""
+    """2D scan of simulated instruments: save, reload, check exactly, report.
+
+    Ctrl-C (or SIGTERM) ends the demo with exit code 130 (143); the file is closed.
+    """
+    from daqcore.cli.foreground import error_text, exit_interrupted, stop_signals
     from daqcore.errors import DaqcoreError
 
     try:
-        run_demo(output=output, plot=plot)
+        with stop_signals():
+            run_demo(output=output, plot=plot)
+    except KeyboardInterrupt as exc:
+        raise exit_interrupted(exc, "the demo stopped") from None
     except DaqcoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_text(exc)) from exc
 
 
 __all__ = ["demo", "find_joulescope_detector", "run_demo"]

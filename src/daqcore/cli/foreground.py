@@ -127,10 +127,20 @@ def _disk_full(exc: BaseException) -> bool:
     return False
 
 
+def error_text(exc: BaseException) -> str:
+    """``str(exc)`` (with the type for a non-daqcore error) and its notes, on one line:
+    ``setting 'noise' expects a number (float), got 'abc' (detector 'mock_0d', ...)``."""
+    text = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
+    notes = getattr(exc, "__notes__", None)
+    if notes:
+        text += f" ({'; '.join(str(n) for n in notes)})"
+    return text
+
+
 def failure_message(exc: BaseException, path: str | None) -> str:
     """The error line of a failed run, with what the user can do about the usual causes."""
-    message = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
-    if _disk_full(exc):
+    message = error_text(exc)
+    if _disk_full(exc) and "free some space" not in message:  # unless already said
         where = f" holding {path}" if path else ""
         message += (f"\nthe disk{where} is full: free some space, or write to another disk "
                     "with -o DIR; the points saved before the error are kept in the file")
@@ -168,13 +178,14 @@ def run_with_progress(acquisition: Any, total: int | None, desc: str, enabled: b
     return result
 
 
-def exit_interrupted(exc: KeyboardInterrupt) -> click.exceptions.Exit:
-    """For a signal before the run started: say so, return the exit to raise (130 / 143)."""
+def exit_interrupted(exc: KeyboardInterrupt,
+                     what: str = "before the run started: nothing was saved",
+                     ) -> click.exceptions.Exit:
+    """For a signal outside a run: say so, return the exit to raise (130 / 143)."""
     signum = signal_number(exc)
-    click.echo(f"\ninterrupted ({signal.Signals(signum).name}) before the run started: "
-               "nothing was saved", err=True)
+    click.echo(f"\ninterrupted ({signal.Signals(signum).name}) {what}", err=True)
     return click.exceptions.Exit(exit_code(signum))
 
 
-__all__ = ["Interrupted", "ProgressBar", "exit_code", "exit_interrupted", "failure_message",
-           "run_with_progress", "signal_number", "stop_signals"]
+__all__ = ["Interrupted", "ProgressBar", "error_text", "exit_code", "exit_interrupted",
+           "failure_message", "run_with_progress", "signal_number", "stop_signals"]

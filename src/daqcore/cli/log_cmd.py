@@ -16,7 +16,12 @@ from pathlib import Path
 
 import click
 
-from daqcore.cli.foreground import exit_interrupted, run_with_progress, stop_signals
+from daqcore.cli.foreground import (
+    error_text,
+    exit_interrupted,
+    run_with_progress,
+    stop_signals,
+)
 from daqcore.cli.options import PositiveNumber, check_output, merge_settings, parse_settings
 from daqcore.errors import DaqcoreError
 
@@ -35,8 +40,8 @@ from daqcore.errors import DaqcoreError
               help="Stop after this many samples.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output directory (new file) or .h5 file. [./daqcore_data]")
-@click.option("--backend", type=click.Choice(["h5py", "tables"]), default=None,
-              help="HDF5 library. [h5py]")
+@click.option("--backend", default=None, metavar="NAME",
+              help="HDF5 backend: h5py, tables, or one a plugin registered. [h5py]")
 @click.option("--instrument-backend", default=None, help="Instrument backend. [sim]")
 @click.option("--set", "set_items", multiple=True, metavar="INSTR.SETTING=VALUE",
               help="Instrument setting, e.g. --set mock_0d.noise=0 (repeat).")
@@ -55,7 +60,7 @@ def log(config_file: Path | None, detectors: tuple[str, ...], interval: float | 
     except KeyboardInterrupt as exc:
         raise exit_interrupted(exc) from None
     except DaqcoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_text(exc)) from exc
 
 
 def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float | None,
@@ -63,7 +68,7 @@ def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float |
          backend: str | None, instrument_backend: str | None, set_items: tuple[str, ...],
          flush_interval: float | None, no_progress: bool) -> None:
     from daqcore.acquisition import Logger
-    from daqcore.acquisition.config import load_config
+    from daqcore.acquisition.config import check_saver_backend, load_config
     from daqcore.acquisition.config_schema import ConfigFile, LogSection
     from daqcore.acquisition.instruments import (
         check_settings_targets,
@@ -86,6 +91,8 @@ def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float |
     settings = merge_settings(cfg.instruments, cli_settings)
     out_path = check_output(output, "-o/--output") if output is not None else \
         check_output(section.output, f"[log] output of {source}")
+    saver_backend = check_saver_backend(backend, "--backend") if backend is not None else \
+        check_saver_backend(section.backend, f"[log] backend of {source}")
     with open_instruments([], det_names,
                           backend=instrument_backend or section.instrument_backend,
                           settings=settings) as (_, dets):
@@ -95,7 +102,7 @@ def _log(config_file: Path | None, detectors: tuple[str, ...], interval: float |
             duration=duration if duration is not None else section.duration,
             n_samples=n_samples if n_samples is not None else section.n_samples,
             path=out_path,
-            backend=backend or section.backend,
+            backend=saver_backend,
             flush_interval=flush_interval if flush_interval is not None
             else section.flush_interval,
         )

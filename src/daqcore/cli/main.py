@@ -18,6 +18,8 @@ from daqcore.cli.plugins_cmd import PluginCommandGroup
 #: Built-in subcommands: name -> ("module:attribute", one-line help shown by ``daqcore --help``).
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "browse": ("daqcore.cli.browse_cmd:browse", "Print the tree of HDF5 files."),
+    "dashboard": ("daqcore.cli.dashboard_cmd:dashboard",
+                  "Open the Qt dashboard: instruments, scans, logs, files."),
     "demo": ("daqcore.cli.demo:demo",
              "Scan simulated instruments, save, reload and check the data."),
     "log": ("daqcore.cli.log_cmd:log", "Log detectors at a fixed interval into an HDF5 file."),
@@ -67,9 +69,10 @@ class LazyGroup(PluginCommandGroup):
                 rows.append((name, self.lazy_commands[name][1]))
                 continue
             record = plugin_records.get(name)
+            help_text = str(getattr(record, "help", "") or "")
             if (name not in self.commands and record is not None
-                    and isinstance(record.command, str) and getattr(record, "help", "")):
-                rows.append((name, record.help))  # a plugin command named by import string
+                    and isinstance(record.command, str) and help_text):
+                rows.append((name, help_text))  # a plugin command named by import string
                 continue
             command = self.get_command(ctx, name)
             if command is None or command.hidden:

@@ -114,6 +114,12 @@ def format_report(report: dict[str, Any], *, tracebacks: bool = False,
             lines += ["", section.capitalize() + ": " + ", ".join(report[section])]
     for name in report.get("shadowed_commands", ()):
         lines.append(f"  warning: plugin command {name!r} is hidden by the built-in command")
+    if report.get("scanners"):
+        lines += ["", "Scanners: " + ", ".join(
+            name + ("" if info["plugin"].startswith("daqcore") else f" ({info['plugin']})")
+            for name, info in report["scanners"].items())]
+    if report.get("h5_backends"):
+        lines += ["", "HDF5 backends: " + ", ".join(report["h5_backends"])]
     if report["readers"]:
         lines += ["", "Readers: " + ", ".join(
             f"{n} ({', '.join(exts)})" for n, exts in report["readers"].items())]
@@ -150,6 +156,7 @@ def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool)
     except PluginError as exc:  # strict mode: a failure is an error, shown without traceback
         raise click.ClickException(str(exc)) from exc
     report = registry.report(probe=not no_probe)
+    report["scanners"] = scanners_report(registry)
     root = ctx.find_root().command
     names_of = getattr(root, "builtin_command_names", None)
     builtins = names_of() if callable(names_of) else set(getattr(root, "commands", {}))
@@ -158,6 +165,18 @@ def plugins(ctx: click.Context, as_json: bool, no_probe: bool, tracebacks: bool)
         click.echo(json.dumps(report, indent=2, default=str))
     else:
         click.echo(format_report(report, tracebacks=tracebacks))
+
+
+def scanners_report(registry: Any) -> dict[str, dict[str, Any]]:
+    """The scanners of the scanner registry (``daqcore_scanners`` hook) by name: plugin,
+    summary and parameters; empty when this daqcore has no scanner registry."""
+    try:
+        from daqcore.acquisition.scanner_registry import available_scanners
+    except ImportError:
+        return {}
+    return {name: {"plugin": str(spec.plugin), "summary": str(spec.summary),
+                   "parameters": list(spec.parameters)}
+            for name, spec in available_scanners(registry).items()}
 
 
 def backend_unavailable(registry: Any, name: str, backend: str) -> str | None:
@@ -233,4 +252,5 @@ def check(name: str, backend: str, as_json: bool, verbose: bool) -> None:
         sys.exit(1)
 
 
-__all__ = ["PluginCommandGroup", "backend_unavailable", "check", "format_report", "plugins"]
+__all__ = ["PluginCommandGroup", "backend_unavailable", "check", "format_report", "plugins",
+           "scanners_report"]

@@ -1,8 +1,10 @@
 """Unit-aware arithmetic and numpy ufuncs on DataWithAxes, with error propagation.
 
 Operators (``+ - * / ** -x abs``) and numpy ufuncs (``np.sqrt(dwa)``) apply channel by channel and
-return a new object with ``source = calculated`` whose kind, name, axes and metadata are those of
-the first DWA operand having the result's shape (the left one when shapes are equal).
+return a new object whose kind, axes and metadata are those of the first DWA operand having the
+result's shape (the left one when shapes are equal); as in PyMoDAQ, its name is the first DWA
+operand's name suffixed with the ufunc name (``a + b`` is ``'a_add'``, ``np.sqrt(a)`` is
+``'a_sqrt'``) and its source that operand's source.
 Operands may be DataWithAxes (same number of channels, or one channel that is broadcast),
 numbers, pint Quantities and ndarrays (dimensionless, broadcastable to the data shape).
 A DWA operand whose shape broadcasts (e.g. 0D ``(1,)`` against ``(N,)``) is allowed when
@@ -11,8 +13,8 @@ the result keeps the shape of one DWA operand, whose axes the result takes.
 Units follow pint: ``+``/``-`` convert the right operand to the left operand's units
 (``1 m + 1000 mm = 2 m``) and raise :class:`~daqcore.data.errors.IncompatibleUnitsError` for
 different dimensionalities (also for a plain number added to dimensioned data); ``*``/``/``
-first convert a right operand of the same dimensionality to the left units, so ``m * mm``
-gives ``m ** 2`` and ``m / mm`` is dimensionless.
+give pint's product in reduced units, as PyMoDAQ (``2 m * 4 mm = 8000 mm ** 2``, ``m / mm``
+stays ``m / mm``, dimensionless results are not reduced).
 
 Error propagation (``errors`` are standard deviations; operands assumed **uncorrelated**,
 first order; numbers and Quantities are exact)::
@@ -34,18 +36,26 @@ from __future__ import annotations
 
 import functools
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pint
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataShapeError, IncompatibleUnitsError
-from daqcore.data.units import Q_, _multiplicative_factor, format_units, get_unit, is_multiplicative
+from daqcore.data.lazy import as_array
+from daqcore.data.units import (
+    _multiplicative_factor,
+    format_units,
+    get_unit,
+    incompatible_units_error,
+    is_multiplicative,
+    is_quantity,
+    quantity,
+)
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
 _ADD = {np.add, np.subtract}
 _MUL = {np.multiply, np.divide, np.true_divide}
@@ -92,22 +102,35 @@ class _Operand:
         self.errors = errors
 
 
-def _factor_or_none(from_units: str, to_units: str) -> float | None:
-    """Pure scaling factor between compatible units; None for offset units (degC)."""
-    return _multiplicative_factor(from_units, to_units)
+def _factor(from_units: str, to_units: str) -> float:
+    """Pure scaling factor between compatible multiplicative units (checked by the caller)."""
+    factor = _multiplicative_factor(from_units, to_units)
+    assert factor is not None  # callers exclude offset units
+    return factor
 
 
 @functools.lru_cache(maxsize=512)
-def _product_units(left: str, right: str, divide: bool) -> str:
-    unit = get_unit(left) / get_unit(right) if divide else get_unit(left) * get_unit(right)
-    return format_units(unit)
+def _product_units(left: str, right: str, divide: bool) -> tuple[str, float]:
+    """Units of ``left * right`` (or ``/``) and the factor applied to the values, by PyMoDAQ's
+    rule: pint's product, then reduced units unless it is dimensionless (``m * mm`` is
+    ``mm ** 2`` with a factor 1000, ``m / mm`` stays ``m / mm``, ``s / Hz`` is ``1 / Hz ** 2``).
+    """
+    if not right:
+        return left, 1.0
+    if not left and not divide:
+        return right, 1.0
+    one_left, one_right = quantity(1.0, left), quantity(1.0, right)
+    product = one_left / one_right if divide else one_left * one_right
+    if not product.dimensionless:
+        product = product.to_reduced_units()
+    return format_units(product.units), float(product.magnitude)
 
 
 def _incompatible(op: str, left: str, right: str) -> IncompatibleUnitsError:
-    return IncompatibleUnitsError(
+    dim_left, dim_right = get_unit(left).dimensionality, get_unit(right).dimensionality
+    return incompatible_units_error(
         f"cannot {op} data in {left or 'dimensionless'!r} and {right or 'dimensionless'!r}: "
-        f"{get_unit(left).dimensionality} vs {get_unit(right).dimensionality}"
-    )
+        f"{dim_left} vs {dim_right}", left, right, str(dim_left), str(dim_right))
 
 
 def _scaled(operand: _Operand, factor: float) -> _Operand:
@@ -120,18 +143,21 @@ def _scaled(operand: _Operand, factor: float) -> _Operand:
 def _add_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
     if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
         # offset units (degC): pint's rules (degC - degC = delta_degC, degC + degC raises)
+        import pint
+
         try:
             operator = (lambda x, y: x + y) if ufunc is np.add else (lambda x, y: x - y)
-            result = operator(Q_(a.value, get_unit(a.units)), Q_(b.value, get_unit(b.units)))
+            result = operator(quantity(a.value, a.units), quantity(b.value, b.units))
         except pint.errors.PintError as error:
-            raise IncompatibleUnitsError(
-                f"cannot add/subtract {a.units!r} and {b.units!r}: {error}") from None
+            raise incompatible_units_error(
+                f"cannot add/subtract {a.units!r} and {b.units!r}: {error}", a.units,
+                b.units) from None
         return result.magnitude, format_units(result.units), _quadrature(a.errors, b.errors)
     if a.units != b.units:
         ua, ub = get_unit(a.units), get_unit(b.units)
         if not ua.is_compatible_with(ub):
             raise _incompatible("add/subtract", a.units, b.units)
-        b = _scaled(b, _factor_or_none(b.units, a.units))
+        b = _scaled(b, _factor(b.units, a.units))
     value = ufunc(a.value, b.value)
     return value, a.units, _quadrature(a.errors, b.errors)
 
@@ -150,13 +176,9 @@ def _mul_channel(ufunc: np.ufunc, a: _Operand, b: _Operand) -> tuple[Any, str, A
     divide = ufunc is not np.multiply
     if not (is_multiplicative(a.units) and is_multiplicative(b.units)):
         return _generic_channel(ufunc, [a, b], {})  # offset units: pint's rules
-    if a.units != b.units and a.units and b.units:
-        if get_unit(a.units).is_compatible_with(get_unit(b.units)):
-            factor = _factor_or_none(b.units, a.units)
-            if factor is not None:
-                b = _scaled(b, factor)
-                b = _Operand(b.value, a.units, b.errors)
-    units = _product_units(a.units, b.units, divide)
+    units, factor = _product_units(a.units, b.units, divide)
+    if factor != 1.0:
+        a = _scaled(a, factor)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = ufunc(a.value, b.value)
         if a.errors is None and b.errors is None:
@@ -175,10 +197,10 @@ def _power_channel(a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
         raise _incompatible("raise to a power", a.units, b.units)
     exponent = b.value
     if b.units:
-        exponent = exponent * _factor_or_none(b.units, "")
-    result = np.power(Q_(a.value, get_unit(a.units)), exponent) if a.units else \
+        exponent = exponent * _factor(b.units, "")
+    result = np.power(quantity(a.value, a.units), exponent) if a.units else \
         np.power(a.value, exponent)
-    if isinstance(result, pint.Quantity):
+    if is_quantity(result):
         value, units = result.magnitude, format_units(result.units)
     else:
         value, units = result, ""
@@ -190,15 +212,17 @@ def _power_channel(a: _Operand, b: _Operand) -> tuple[Any, str, Any]:
 
 
 def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
-                     kwargs: dict) -> tuple[Any, str, Any]:
-    args = [Q_(op.value, get_unit(op.units)) if op.units else op.value for op in operands]
+                     kwargs: dict[str, Any]) -> tuple[Any, str, Any]:
+    args = [quantity(op.value, op.units) if op.units else op.value for op in operands]
     try:
         result = ufunc(*args, **kwargs)
-    except pint.errors.DimensionalityError as error:
-        raise IncompatibleUnitsError(
-            f"{ufunc.__name__} on units {[op.units for op in operands]}: {error}"
-        ) from None
-    if isinstance(result, pint.Quantity):
+    except TypeError as error:  # pint.DimensionalityError is a TypeError
+        if type(error).__name__ != "DimensionalityError":
+            raise
+        raise incompatible_units_error(
+            f"{ufunc.__name__} on units {[op.units for op in operands]}: {error}",
+            *[op.units for op in operands[:2]]) from None
+    if is_quantity(result):
         value, units = result.magnitude, format_units(result.units)
     else:
         value, units = result, ""
@@ -207,8 +231,8 @@ def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
         operand = operands[0]
         x, sigma = operand.value, operand.errors
         if ufunc in _NEEDS_BASE_UNITS and operand.units:
-            quantity = Q_(1.0, get_unit(operand.units)).to_base_units()
-            x, sigma = x * quantity.magnitude, sigma * quantity.magnitude
+            scale = quantity(1.0, operand.units).to_base_units().magnitude
+            x, sigma = x * scale, sigma * scale
         with np.errstate(divide="ignore", invalid="ignore"):
             errors = np.abs(_DERIVATIVES[ufunc](x, value)) * sigma
     return value, units, errors
@@ -216,13 +240,13 @@ def _generic_channel(ufunc: np.ufunc, operands: list[_Operand],
 
 def _as_operands(item: Any, count: int) -> list[_Operand] | None:
     """Channels of one ufunc input; None if the type is not handled."""
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
-    if isinstance(item, DataWithAxes):
-        errors = item.errors or [None] * len(item)
+    if isinstance(item, DataBase):
+        errors: list[Any] = list(item.errors) if item.errors is not None else [None] * len(item)
         channels = [_Operand(v, item.units, e) for v, e in zip(item.data, errors)]
         return channels * count if len(channels) == 1 and count > 1 else channels
-    if isinstance(item, pint.Quantity):  # any registry: re-parse its units in ours
+    if is_quantity(item):  # any registry: re-parse its units in ours
         units = format_units(get_unit(f"{item.units:D}"))
         return [_Operand(np.asarray(item.magnitude), units, None)] * count
     if isinstance(item, numbers.Number | np.ndarray | np.generic | list | tuple):
@@ -230,11 +254,11 @@ def _as_operands(item: Any, count: int) -> list[_Operand] | None:
     return None
 
 
-def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | Any:
+def apply_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Apply ``ufunc`` channel by channel (see the module docstring for units and errors)."""
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
 
-    dwas = [item for item in inputs if isinstance(item, DataWithAxes)]
+    dwas = [item for item in inputs if isinstance(item, DataBase)]
     counts = {len(d) for d in dwas}
     count = max(counts)
     if counts - {1, count}:
@@ -270,7 +294,7 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | 
             value, unit, err = _power_channel(*ops)
         else:
             value, unit, err = _generic_channel(ufunc, ops, kwargs)
-        value = np.asarray(value)
+        value = as_array(value)
         try:
             if value.shape != result_shape:
                 value = np.broadcast_to(value, result_shape).copy()
@@ -283,12 +307,15 @@ def apply_ufunc(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> DataWithAxes | 
         data.append(value)
         errors.append(err)
         units = unit if units is None else units
+    result_errors: list[Any] | None = errors
     if any(err is None for err in errors):
-        errors = None if all(err is None for err in errors) else \
+        result_errors = None if all(err is None for err in errors) else \
             [np.zeros(result_shape) if err is None else err for err in errors]
-    new = type(template)._new_unchecked(template, data, errors, template._copy_axes(),
+    first = dwas[0]  # PyMoDAQ names the result after the DWA whose __array_ufunc__ runs
+    new = type(template)._new_unchecked(template, data, result_errors, template._copy_axes(),
                                         template.nav_indexes, units=units,
-                                        source=DataSource.calculated)
+                                        name=f"{first.name}_{ufunc.__name__}",
+                                        source=first.source)
     if len(template) != count:
         source_labels = next(d.labels for d in dwas if len(d) == count)
         new._labels = list(source_labels)
@@ -308,47 +335,47 @@ class ArithmeticMixin(NDArrayOperatorsMixin):
     # augmented assignment builds a new object (``a += b`` rebinds ``a``): the arrays of the
     # original object, possibly the caller's, are never written into
     def __iadd__(self, other: Any) -> Any:
-        return np.add(self, other)
+        return np.add(cast(Any, self), other)
 
     def __isub__(self, other: Any) -> Any:
-        return np.subtract(self, other)
+        return np.subtract(cast(Any, self), other)
 
     def __imul__(self, other: Any) -> Any:
-        return np.multiply(self, other)
+        return np.multiply(cast(Any, self), other)
 
     def __itruediv__(self, other: Any) -> Any:
-        return np.true_divide(self, other)
+        return np.true_divide(cast(Any, self), other)
 
     def __ipow__(self, other: Any) -> Any:
-        return np.power(self, other)
+        return np.power(cast(Any, self), other)
 
-    def abs(self) -> DataWithAxes:
+    def abs(self) -> Any:
         """Absolute value of every channel (errors unchanged)."""
         return np.absolute(self)
 
-    def real(self) -> DataWithAxes:
+    def real(self) -> Any:
         """Real part of every channel."""
         return self._map_channels(np.real)
 
-    def imag(self) -> DataWithAxes:
+    def imag(self) -> Any:
         """Imaginary part of every channel."""
         return self._map_channels(np.imag)
 
-    def angle(self) -> DataWithAxes:
+    def angle(self) -> Any:
         """Phase (radians) of every channel."""
         new = self._map_channels(np.angle, keep_errors=False)
         new._units = "rad"
         return new
 
-    def to_dB(self) -> DataWithAxes:
+    def to_dB(self) -> Any:
         """``20·log10(|data|)`` (units dropped)."""
         new = self._map_channels(lambda a: 20 * np.log10(np.abs(a)), keep_errors=False)
         new._units = ""
         return new
 
-    def _map_channels(self, function: Any, keep_errors: bool = True) -> DataWithAxes:
-        dwa: DataWithAxes = self  # type: ignore[assignment]
-        data = [np.asarray(function(array)) for array in dwa.data]
+    def _map_channels(self, function: Any, keep_errors: bool = True) -> Any:
+        dwa = cast("DataBase", self)
+        data = [as_array(function(array)) for array in dwa.data]
         errors = dwa.errors if keep_errors else None
         return type(dwa)._new_unchecked(dwa, data, errors, dwa._copy_axes(), dwa.nav_indexes,
                                         source=DataSource.calculated)

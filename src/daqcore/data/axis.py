@@ -11,12 +11,21 @@ import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
 
-from daqcore.data.errors import DataAxisError, DataIndexError
-from daqcore.data.units import Q_, are_compatible, check_units, convert_values, format_units
+from daqcore.data.errors import AxisTypeError, DataAxisError, DataIndexError
+from daqcore.data.units import (
+    are_compatible,
+    base_units,
+    check_units,
+    convert_values,
+    format_units,
+    is_quantity,
+    quantity,
+)
 
 if TYPE_CHECKING:
+    import pint
+
     from daqcore.data.data import DataWithAxes
 
 #: relative tolerance on the step for an axis to be considered linear
@@ -44,7 +53,8 @@ def _linear_parameters(values: np.ndarray) -> tuple[float, float] | None:
 
 
 class _AxisSlicer:
-    """``axis.iaxis[...]`` (by index) and ``axis.vaxis[...]`` (by value)."""
+    """``axis.iaxis[...]`` (by index) and ``axis.vaxis[...]`` (by value); both also assign
+    (``axis.iaxis[2:4] = values`` writes those values, as PyMoDAQ)."""
 
     __slots__ = ("_axis", "_by_value")
 
@@ -52,11 +62,14 @@ class _AxisSlicer:
         self._axis = axis
         self._by_value = by_value
 
+    def _index(self, item: Any) -> Any:
+        return self._axis.value_to_index_slice(item) if self._by_value else item
+
     def __getitem__(self, item: Any) -> Axis:
-        axis = self._axis
-        if self._by_value:
-            item = axis.value_to_index_slice(item)
-        return axis._take(item)
+        return self._axis._take(self._index(item))
+
+    def __setitem__(self, item: Any, value: Any) -> None:
+        self._axis._assign(self._index(item), value)
 
 
 class Axis:
@@ -109,9 +122,9 @@ class Axis:
         spread_order: int = 0,
     ) -> None:
         if not isinstance(label, str):
-            raise DataAxisError(f"axis label must be a string, got {label!r}")
+            raise AxisTypeError(f"axis label must be a string, got {label!r}")
         self._label = label
-        if isinstance(data, pint.Quantity):
+        if is_quantity(data):
             units = format_units(data.units)
             data = data.magnitude
         self._units = check_units(units)
@@ -138,7 +151,9 @@ class Axis:
     # ----------------------------------------------------------------- construction helpers
     @staticmethod
     def _check_index(value: Any, what: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise AxisTypeError(f"axis {what} must be a non-negative integer, got {value!r}")
+        if value < 0:
             raise DataAxisError(f"axis {what} must be a non-negative integer, got {value!r}")
         return int(value)
 
@@ -178,7 +193,7 @@ class Axis:
     @label.setter
     def label(self, label: str) -> None:
         if not isinstance(label, str):
-            raise DataAxisError(f"axis label must be a string, got {label!r}")
+            raise AxisTypeError(f"axis label must be a string, got {label!r}")
         self._label = label
 
     @property
@@ -233,6 +248,12 @@ class Axis:
     def scaling(self, scaling: float) -> None:
         self._set_linear(self._offset or 0.0, scaling, self._size)
 
+    def _lin(self) -> tuple[float, float]:
+        """``(offset, scaling)`` of a linear axis (raises for an axis without them)."""
+        if self._offset is None or self._scaling is None:
+            raise DataAxisError(f"axis {self._label!r} is not linear (no offset/scaling)")
+        return self._offset, self._scaling
+
     @property
     def data(self) -> np.ndarray:
         """The values (regenerated from offset/scaling for a linear axis built that way)."""
@@ -240,11 +261,12 @@ class Axis:
             return self._values
         if self._size == 0:
             return np.empty(0)
-        return self._offset + self._scaling * np.arange(self._size, dtype=float)
+        offset, scaling = self._lin()
+        return offset + scaling * np.arange(self._size, dtype=float)
 
     @data.setter
     def data(self, data: Any) -> None:
-        if isinstance(data, pint.Quantity):
+        if is_quantity(data):
             self._units = format_units(data.units)
             data = data.magnitude
         self._set_values(data)
@@ -254,12 +276,14 @@ class Axis:
         return self.data
 
     def get_data_at(self, indexes: Any) -> np.ndarray:
-        """Values at ``indexes`` (int, slice or sequence)."""
-        return self.data[indexes]
+        """Values at ``indexes``: an int, a slice, or a sequence (list, tuple, array) of ints."""
+        if not isinstance(indexes, np.ndarray | slice | numbers.Integral):
+            indexes = np.asarray(indexes, dtype=int)
+        return np.asarray(self.data[indexes])
 
     def get_quantity(self) -> pint.Quantity:
         """Values as a pint Quantity array."""
-        return Q_(self.data, self._units)
+        return quantity(self.data, self._units)
 
     def is_axis_linear(self) -> bool:
         """True if the values are ``offset + scaling * arange(size)``."""
@@ -278,7 +302,7 @@ class Axis:
     @property
     def axis_width(self) -> pint.Quantity:
         """max - min, as a Quantity."""
-        return Q_(self.max() - self.min(), self._units)
+        return quantity(self.max() - self.min(), self._units)
 
     # ---------------------------------------------------------------------- operations
     def copy(self) -> Axis:
@@ -304,18 +328,20 @@ class Axis:
     def _take(self, item: Any) -> Axis:
         """New axis restricted to ``item`` (int -> one point, slice, or index array)."""
         if isinstance(item, numbers.Integral) and not isinstance(item, bool):
-            if not -self._size <= item < self._size:
-                raise DataIndexError(f"index {item} out of range for axis {self._label!r} "
+            position = int(item)
+            if not -self._size <= position < self._size:
+                raise DataIndexError(f"index {position} out of range for axis {self._label!r} "
                                      f"of size {self._size}")
-            item = slice(item, item + 1 if item != -1 else None)
+            item = slice(position, position + 1 if position != -1 else None)
         if item is Ellipsis:
             return self.copy()
         if isinstance(item, slice):
             if self._values is None:
                 start, stop, step = item.indices(self._size)
                 count = len(range(start, stop, step))
+                offset, scaling = self._lin()
                 new = self.copy()
-                new._set_linear(self._offset + self._scaling * start, self._scaling * step, count)
+                new._set_linear(offset + scaling * start, scaling * step, count)
                 return new
             return self._with_values(self._values[item])
         try:
@@ -324,90 +350,133 @@ class Axis:
             raise DataIndexError(f"invalid index {item!r} for axis {self._label!r}: {error}") \
                 from None
 
-    def units_as(self, units: str, inplace: bool = False) -> Axis:
-        """Axis converted to ``units`` (new object unless ``inplace``).
+    def units_as(self, units: str, inplace: bool = True, context: str | None = None,
+                 **context_kwargs: Any) -> Axis:
+        """Convert the values to ``units``, **in place** by default (as PyMoDAQ).
+
+        Returns the converted axis (this object when ``inplace``, a copy otherwise), so both
+        ``axis.units_as('mm')`` and ``new = axis.units_as('mm', inplace=False)`` work.
+
+        Parameters
+        ----------
+        context : str, optional
+            pint context relating other dimensionalities, e.g. ``'spectroscopy'`` (or
+            ``'sp'``) for eV <-> nm; the values are then generally no longer linear.
 
         Raises
         ------
         IncompatibleUnitsError
-            If ``units`` has another dimensionality.
+            If ``units`` has another dimensionality (also a ``pint.DimensionalityError``).
         """
         units = check_units(units)
         target = self if inplace else self.copy()
-        if self._values is None and self._size > 0:
+        if context is None and self._values is None and self._size > 0:
+            assert self._offset is not None and self._scaling is not None  # linear axis
             start = convert_values(self._offset, self._units, units)
             step = convert_values(self._offset + self._scaling, self._units, units) - start
             target._units = units
             target._set_linear(start, step, self._size)
         else:
-            target._set_values(convert_values(self.data, self._units, units))
+            target._set_values(np.asarray(convert_values(self.data, self._units, units,
+                                                         context, **context_kwargs)))
             target._units = units
         return target
 
-    def to_base_units(self) -> Axis:
-        """New axis converted to SI base units."""
-        return self.units_as(format_units(self.get_quantity().to_base_units().units))
+    def to_base_units(self, inplace: bool = False) -> Axis:
+        """Axis converted to SI base units (a new object unless ``inplace``)."""
+        return self.units_as(base_units(self._units) if self._units else "", inplace=inplace)
 
-    def to_reduced_units(self) -> Axis:
-        """New axis in reduced units (e.g. ``m / mm`` -> dimensionless)."""
-        quantity = self.get_quantity().to_reduced_units()
-        return self._with_values(np.asarray(quantity.magnitude), format_units(quantity.units))
+    def to_reduced_units(self, inplace: bool = False) -> Axis:
+        """Axis in reduced units (e.g. ``m / mm`` -> dimensionless); new unless ``inplace``."""
+        reduced = self.get_quantity().to_reduced_units()
+        target = self if inplace else self.copy()
+        target._units = format_units(reduced.units)
+        target._set_values(np.asarray(reduced.magnitude))
+        return target
 
     def min(self) -> float:
         """Smallest value."""
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         if self._scaling is not None:
-            return min(self._offset, self._offset + self._scaling * (self._size - 1))
-        return np.min(self._values)
+            offset, scaling = self._lin()
+            return min(offset, offset + scaling * (self._size - 1))
+        return float(np.min(self.data))
 
     def max(self) -> float:
         """Largest value."""
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         if self._scaling is not None:
-            return max(self._offset, self._offset + self._scaling * (self._size - 1))
-        return np.max(self._values)
+            offset, scaling = self._lin()
+            return max(offset, offset + scaling * (self._size - 1))
+        return float(np.max(self.data))
 
     def mean(self) -> float:
         """Mean of the values."""
         if self._scaling is not None:
-            return self._offset + self._scaling * (self._size - 1) / 2
-        return np.mean(self._values)
+            offset, scaling = self._lin()
+            return offset + scaling * (self._size - 1) / 2
+        return float(np.mean(self.data))
 
     def flip(self) -> None:
         """Reverse the values in place."""
         self._set_values(self.data[::-1].copy())
 
-    def _value_in_units(self, value: Any) -> float:
-        if isinstance(value, pint.Quantity):
+    def _value_in_units(self, value: Any) -> Any:
+        if is_quantity(value):
             return convert_values(value.magnitude, format_units(value.units), self._units)
         return value
 
-    def find_index(self, value: float | pint.Quantity) -> int:
-        """Index of the point nearest to ``value`` (a Quantity is converted to the axis units).
+    def _position(self, value: Any) -> int:
+        """PyMoDAQ's position of ``value`` on the axis, in ``0..size`` (``size`` past the end).
 
-        Values outside the axis range give the first or last index.
+        Linear axis: ``floor((value - offset) / scaling)`` (with a 1e-9 tolerance, so that a
+        value on a grid point, e.g. 0.3 on a 0.1 step, is not floored to the previous point
+        by rounding, as it is in PyMoDAQ), clipped to ``0..size``. Other axes: ``0`` at or
+        below the minimum, ``size`` at or above the maximum, else the nearest point.
         """
         if self._size == 0:
             raise DataAxisError(f"axis {self._label!r} is empty")
         value = self._value_in_units(value)
-        if not isinstance(value, numbers.Real) and not np.isscalar(value):
-            raise DataIndexError(f"axis value must be a number, got {value!r}")
-        if self._scaling is not None:
-            index = int(np.rint((value - self._offset) / self._scaling))
-            return min(max(index, 0), self._size - 1)
-        distance = np.abs(self._values - value)
-        return int(np.nanargmin(distance))
+        if isinstance(value, bool) or not isinstance(value, numbers.Real | np.integer
+                                                      | np.floating):
+            raise DataIndexError(f"axis value must be a real number, got {value!r}")
+        if self._scaling is not None and self._offset is not None:
+            position = np.floor((float(value) - self._offset) / self._scaling + 1e-9)
+            return int(min(max(float(position), 0.0), float(self._size)))
+        values = self.data
+        if value <= np.nanmin(values):
+            return 0
+        if value >= np.nanmax(values):
+            return self._size
+        return int(np.nanargmin(np.abs(values - value)))
+
+    def find_index(self, value: Any) -> int:
+        """Index of ``value`` on the axis, by PyMoDAQ's rule (a Quantity is converted to the
+        axis units first).
+
+        On a linear axis, the index of the last point not above ``value`` (``floor``); on
+        another axis, the nearest point. Values below the range give 0, values above it the
+        last index (PyMoDAQ returns ``len(axis)``, an index out of range).
+        """
+        return min(self._position(value), self._size - 1)
 
     def find_indexes(self, values: Any) -> list[int]:
         """:meth:`find_index` for each value of an iterable (or a single number)."""
-        if isinstance(values, numbers.Number | pint.Quantity) and np.ndim(values) == 0:
+        if (isinstance(values, numbers.Number) or is_quantity(values)) and np.ndim(values) == 0:
             values = [values]
         return [self.find_index(value) for value in values]
 
     def value_to_index_slice(self, item: Any) -> Any:
-        """Translate a value (or a slice of values) into an index (or an inclusive slice)."""
+        """Translate a value (or a slice of values) into an index (or a slice of indexes).
+
+        A value gives :meth:`find_index`. A slice of values ``start:stop`` is the slice of
+        indexes ``find_index(start):position(stop)``, as PyMoDAQ computes it: the stop point
+        is **excluded** (``vaxis[2.0:6.0]`` on ``0, 1, ... 9`` gives ``2, 3, 4, 5``), a stop
+        beyond the last point includes it, and an omitted bound means the first/last point
+        (last included).
+        """
         if item is Ellipsis:
             return item
         if isinstance(item, slice):
@@ -416,10 +485,25 @@ class Axis:
             if item.start is None and item.stop is None:
                 return slice(None)
             start = 0 if item.start is None else self.find_index(item.start)
-            stop = self._size - 1 if item.stop is None else self.find_index(item.stop)
-            low, high = min(start, stop), max(start, stop)
-            return slice(low, high + 1)
+            if item.stop is None:
+                return slice(start, None)
+            return slice(start, self._position(item.stop))
         return self.find_index(item)
+
+    def _assign(self, item: Any, value: Any) -> None:
+        """Write ``value`` (numbers, an array or an Axis) at the indexes ``item``."""
+        if isinstance(value, Axis):
+            value = convert_values(value.data, value.units, self._units)
+        elif is_quantity(value):
+            value = convert_values(np.asarray(value.magnitude), format_units(value.units),
+                                   self._units)
+        values = np.array(self.data, dtype=np.result_type(self.data, np.asarray(value)))
+        try:
+            values[item] = value
+        except (IndexError, ValueError) as error:
+            raise DataIndexError(f"cannot assign {value!r:.60} to axis {self._label!r} at "
+                                 f"{item!r}: {error}") from None
+        self._set_values(values)
 
     def as_dwa(self) -> DataWithAxes:
         """The values as a 1-D DataCalculated (named after the label) with this axis."""
@@ -437,8 +521,9 @@ class Axis:
         if not isinstance(scale, numbers.Real):
             return NotImplemented
         if self._values is None:
+            offset, scaling = self._lin()
             new = self.copy()
-            new._set_linear(self._offset * scale, self._scaling * scale, self._size)
+            new._set_linear(offset * float(scale), scaling * float(scale), self._size)
             return new
         return self._with_values(self._values * scale)
 
@@ -448,8 +533,9 @@ class Axis:
         if not isinstance(shift, numbers.Real):
             return NotImplemented
         if self._values is None:
+            offset, scaling = self._lin()
             new = self.copy()
-            new._set_linear(self._offset + shift, self._scaling, self._size)
+            new._set_linear(offset + float(shift), scaling, self._size)
             return new
         return self._with_values(self._values + shift)
 
@@ -476,7 +562,7 @@ class Axis:
         except (TypeError, ValueError):
             return bool(np.array_equal(self.data, other.data))
 
-    __hash__ = None  # mutable
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def __repr__(self) -> str:
         linear = self._scaling is not None and self._offset is not None and self._values is None

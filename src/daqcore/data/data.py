@@ -1,8 +1,10 @@
 """``DataWithAxes``: multi-channel data with axes, units, navigation indexes and errors.
 
-Its kinds (``DataRaw``, ``DataCalculated``, ``DataFromPlugins``, ``DataActuator``) are in
-:mod:`daqcore.data.kinds`; the helpers are split into mixins (channels, axes, arithmetic,
-reductions, processing) in their own modules.
+Its kinds (``DataRaw``, ``DataCalculated``, ``DataFromPlugins``, ``DataActuator``,
+``DataFromRoi``) are in :mod:`daqcore.data.kinds`; the helpers are split into mixins (channels,
+axes, arithmetic, reductions, processing) in their own modules. :class:`DataBase` is PyMoDAQ's
+base class of data without axes (its constructor takes PyMoDAQ's arguments, no axes); every
+DataWithAxes is a DataBase and a :class:`~daqcore.data.lowlevel.DataLowLevel`.
 
 A DataWithAxes (DWA) is a list of same-shape ndarrays (*channels*) sharing one units string,
 the axes that describe their dimensions, which of those dimensions are *navigation* (scan)
@@ -22,7 +24,6 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
 
 from daqcore.data.arithmetic import ArithmeticMixin
 from daqcore.data.axis import Axis
@@ -33,20 +34,25 @@ from daqcore.data.errors import (
     DataDimWarning,
     DataError,
     DataShapeError,
+    DataTypeError,
 )
+from daqcore.data.lowlevel import DataLowLevel
 from daqcore.data.processing import ProcessingMixin
 from daqcore.data.reductions import ReductionMixin
 from daqcore.data.slicing import DataSlicer, remove_dimensions
 from daqcore.data.units import (
-    Q_,
     check_units,
     convert_errors,
     convert_values,
     get_unit,
+    quantity,
+    register_upcast_type,
 )
 from daqcore.data.validation import (
+    _LEGACY_AXES_KEYWORDS,
     dim_from_shape,
     infer_dim,
+    legacy_named_axes,
     normalize_channels,
     normalize_errors,
     normalize_labels,
@@ -55,83 +61,61 @@ from daqcore.data.validation import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-def _register_pint_upcast(cls: type) -> None:
-    """Make pint defer to ``cls`` (``Quantity * dwa`` then reaches our ``__array_ufunc__``
-    instead of wrapping the DWA in a Quantity), as pint does for xarray objects."""
-    upcast_map = getattr(getattr(pint, "compat", None), "upcast_type_map", None)
-    if isinstance(upcast_map, dict):
-        upcast_map[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    import pint
 
 
-class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, ProcessingMixin):
-    """Multi-channel data with axes, units, navigation indexes and error bars.
+class DataBase(DataLowLevel, ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin,
+               ProcessingMixin):
+    """PyMoDAQ's base of homogeneous data: channels, units, labels, metadata, no axes.
 
-    Parameters
-    ----------
-    name : str
-        Name of the data (e.g. ``'spectrum'``).
-    source : DataSource or str
-        ``raw`` (from a detector) or ``calculated``.
-    data : list of ndarray (or Quantity), ndarray, Quantity or number
-        The channels, all of the same shape. A single array/number is one channel; a number
-        becomes a 1-element array (0D). Quantities set (or are converted to) ``units``.
-    dim : DataDim or str, optional
-        Declared dimensionality. It is inferred from the shape, the axes and ``nav_indexes``
-        (PyMoDAQ's rule); a contradicting declaration is replaced with a
-        :class:`~daqcore.data.errors.DataDimWarning` (except the PyMoDAQ file convention where
-        ``dim`` is the dimensionality of the signal part of navigated data).
-    distribution : DataDistribution or str
-        ``uniform`` (one axis per dimension) or ``spread`` (several axes share a nav index).
-    labels : list of str, optional
-        One label per channel (default ``CH00``, ``CH01`` ...).
-    origin : str
-        Name of the producer (detector/module); ``full_name`` is ``origin/name``.
-    nav_indexes : tuple of int
-        Dimensions that are navigation (scan) dimensions; the others are signal dimensions.
-    axes : list of Axis, optional
-        Axes of (some of) the dimensions; each axis length must match its dimension.
-    errors : list of ndarray, optional
-        Standard deviations, one array per channel, same shape as the data (scalars and
-        broadcastable arrays are broadcast).
-    units : str
-        pint-parsable units of every channel.
-    **extra_attributes
-        Any other metadata; each becomes an attribute and its name is listed in
-        :attr:`extra_attributes` (saved to HDF5 by the savers).
-
-    Raises
-    ------
-    DataShapeError, DataAxisError, DataIndexError, DataUnitsError
-        For invalid input; the message names the offending value.
+    ``DataBase(name, source=None, dim=None, distribution='uniform', data=None, labels=None,
+    origin='', units='', **extra_attributes)`` takes PyMoDAQ's arguments in PyMoDAQ's order.
+    Every :class:`DataWithAxes` is a DataBase; use DataWithAxes (or its kinds) for data with
+    axes, navigation indexes or errors. See :class:`DataWithAxes` for the parameters.
     """
 
     _default_source = DataSource.raw
+    _data: list[np.ndarray]
+    _units: str
+    _shape: tuple[int, ...]
+    _labels: list[str]
+    _nav_indexes: tuple[int, ...]
+    _distribution: DataDistribution
+    _source: DataSource
+    _axes: list[Axis]
+    _errors: list[np.ndarray] | None
+    _dim: DataDim
+    _origin: str
+    _extra_attributes: list[str]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _register_pint_upcast(cls)
+        register_upcast_type(cls)
 
     def __init__(
         self,
         name: str,
         source: DataSource | str | None = None,
-        data: Any = None,
         dim: DataDim | str | None = None,
         distribution: DataDistribution | str = DataDistribution.uniform,
+        data: Any = None,
         labels: list[str] | None = None,
         origin: str = "",
-        nav_indexes: tuple[int, ...] = (),
-        axes: list[Axis] | None = None,
-        errors: Any = None,
         units: str = "",
         **extra_attributes: Any,
     ) -> None:
+        self._setup(name, source, data, dim, distribution, labels, origin, (), None, None,
+                    units, extra_attributes)
+
+    def _setup(self, name: str, source: DataSource | str | None, data: Any,
+               dim: DataDim | str | None, distribution: DataDistribution | str,
+               labels: list[str] | None, origin: str, nav_indexes: tuple[int, ...],
+               axes: list[Axis] | None, errors: Any, units: str,
+               extra_attributes: dict[str, Any]) -> None:
         if not isinstance(name, str):
-            raise DataError(f"name must be a string, got {name!r}")
+            raise DataTypeError(f"name must be a string, got {name!r}")
         if not isinstance(origin, str):
-            raise DataError(f"origin must be a string, got {origin!r}")
+            raise DataTypeError(f"origin must be a string, got {origin!r}")
         self._name = name
         self._origin = origin
         self._timestamp = time.time()
@@ -143,7 +127,11 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         self._units = units
         self._shape = channels[0].shape
         self._labels = normalize_labels(labels, len(channels))
+        if _LEGACY_AXES_KEYWORDS.intersection(extra_attributes):
+            nav_indexes = extra_attributes.pop("nav_axes", nav_indexes)
         self._nav_indexes = normalize_nav_indexes(nav_indexes, len(self._shape))
+        if _LEGACY_AXES_KEYWORDS.intersection(extra_attributes):
+            axes = legacy_named_axes(axes, extra_attributes, self._shape, self._nav_indexes)
         if not self._nav_indexes:
             self._distribution = DataDistribution.uniform
         self._axes = validate_axes(axes, self._shape, self._distribution, self._nav_indexes)
@@ -151,7 +139,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         self._dim = infer_dim(self._shape, self._axes, self._nav_indexes)
         if dim is not None:
             self._check_declared_dim(dim)
-        self._extra_attributes: list[str] = []
+        self._extra_attributes = []
         if extra_attributes:
             self.add_extra_attribute(**extra_attributes)
 
@@ -171,11 +159,11 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         )
 
     @classmethod
-    def _new_unchecked(cls, template: DataWithAxes, data: list[np.ndarray],
+    def _new_unchecked(cls, template: DataBase, data: list[np.ndarray],
                        errors: list[np.ndarray] | None, axes: list[Axis],
                        nav_indexes: tuple[int, ...], units: str | None = None,
                        name: str | None = None,
-                       source: DataSource | None = None) -> DataWithAxes:
+                       source: DataSource | None = None) -> Any:
         """Build a DWA of ``template``'s kind from already validated parts (internal)."""
         new = object.__new__(type(template))
         new.__dict__.update(template.__dict__)
@@ -197,17 +185,6 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
 
     # ------------------------------------------------------------------- properties
     @property
-    def name(self) -> str:
-        """Name of the data."""
-        return self._name
-
-    @name.setter
-    def name(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise DataError(f"name must be a string, got {name!r}")
-        self._name = name
-
-    @property
     def origin(self) -> str:
         """Name of the producer; ``''`` until set (a DataToExport sets it to its name)."""
         return self._origin
@@ -215,7 +192,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
     @origin.setter
     def origin(self, origin: str) -> None:
         if not isinstance(origin, str):
-            raise DataError(f"origin must be a string, got {origin!r}")
+            raise DataTypeError(f"origin must be a string, got {origin!r}")
         self._origin = origin
 
     @property
@@ -232,15 +209,6 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         """Split ``'origin/name'`` into ``(origin, name)``."""
         origin, _, name = full_name.rpartition("/")
         return origin, name
-
-    @property
-    def timestamp(self) -> float:
-        """Creation time (``time.time()`` seconds); settable."""
-        return self._timestamp
-
-    @timestamp.setter
-    def timestamp(self, value: float) -> None:
-        self._timestamp = float(value)
 
     @property
     def source(self) -> DataSource:
@@ -288,16 +256,17 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
     def quantities(self) -> list[pint.Quantity]:
         """The channels as pint Quantity arrays."""
         unit = get_unit(self._units)
-        return [Q_(array, unit) for array in self._data]
+        return [quantity(array, unit) for array in self._data]
 
     @property
     def units(self) -> str:
-        """Units string of every channel; setting it relabels (see :meth:`force_units`)."""
+        """Units string of every channel. Setting it **converts** the data (``units_as`` in
+        place), as PyMoDAQ; use :meth:`force_units` to relabel without converting."""
         return self._units
 
     @units.setter
     def units(self, units: str) -> None:
-        self.force_units(units)
+        self.units_as(units, inplace=True)
 
     @property
     def labels(self) -> list[str]:
@@ -403,17 +372,17 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
                 self._extra_attributes.append(key)
 
     # ------------------------------------------------------------------- copies
-    def deepcopy(self) -> DataWithAxes:
+    def deepcopy(self) -> Any:
         """Fully independent copy (arrays, axes, errors and extra attributes copied)."""
         return copy.deepcopy(self)
 
-    def __deepcopy__(self, memo: dict) -> DataWithAxes:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         new = object.__new__(type(self))
         for key, value in self.__dict__.items():
             setattr(new, key, copy.deepcopy(value, memo))
         return new
 
-    def __copy__(self) -> DataWithAxes:
+    def __copy__(self) -> Any:
         new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new._data = list(self._data)
@@ -430,7 +399,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         source: DataSource | str | None = DataSource.calculated,
         keep_dim: bool = False,
         errors: Any = None,
-    ) -> DataWithAxes:
+    ) -> Any:
         """Copy of the metadata with new channels (not copied), dropping some dimensions.
 
         Parameters
@@ -513,7 +482,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         return dwa_to_xarray(self)
 
     @classmethod
-    def from_xarray(cls, obj: Any, name: str | None = None) -> DataWithAxes:
+    def from_xarray(cls, obj: Any, name: str | None = None) -> Any:
         """Rebuild a DataWithAxes from an xarray Dataset/DataArray (see
         :func:`daqcore.data.xarray_export.dwa_from_xarray`)."""
         from daqcore.data.xarray_export import dwa_from_xarray
@@ -535,7 +504,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
 
         Names and labels are ignored (as PyMoDAQ).
         """
-        if not isinstance(other, DataWithAxes):
+        if not isinstance(other, DataBase):
             return NotImplemented
         if other.shape != self._shape or len(other) != len(self):
             return False
@@ -550,7 +519,7 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
                 return False
         if (self._errors is None) != (other.errors is None):
             return False
-        if self._errors is not None:
+        if self._errors is not None and other.errors is not None:
             their_errors = [convert_errors(e, other.units, self._units) for e in other.errors]
             if not all(np.allclose(a, b, equal_nan=True)
                        for a, b in zip(self._errors, their_errors)):
@@ -592,9 +561,70 @@ class DataWithAxes(ChannelsMixin, AxesMixin, ArithmeticMixin, ReductionMixin, Pr
         """``a >= b`` for every element (see :meth:`__lt__`)."""
         return self._compare_all(other, np.greater_equal)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
 
-_register_pint_upcast(DataWithAxes)
+class DataWithAxes(DataBase):
+    """Multi-channel data with axes, units, navigation indexes and error bars.
 
-__all__ = ["DataWithAxes"]
+    Parameters
+    ----------
+    name : str
+        Name of the data (e.g. ``'spectrum'``).
+    source : DataSource or str
+        ``raw`` (from a detector) or ``calculated``.
+    data : list of ndarray (or Quantity), ndarray, Quantity or number
+        The channels, all of the same shape. A single array/number is one channel; a number
+        becomes a 1-element array (0D). Quantities set (or are converted to) ``units``.
+    dim : DataDim or str, optional
+        Declared dimensionality. It is inferred from the shape, the axes and ``nav_indexes``
+        (PyMoDAQ's rule); a contradicting declaration is replaced with a
+        :class:`~daqcore.data.errors.DataDimWarning` (except the PyMoDAQ file convention where
+        ``dim`` is the dimensionality of the signal part of navigated data).
+    distribution : DataDistribution or str
+        ``uniform`` (one axis per dimension) or ``spread`` (several axes share a nav index).
+    labels : list of str, optional
+        One label per channel (default ``CH00``, ``CH01`` ...).
+    origin : str
+        Name of the producer (detector/module); ``full_name`` is ``origin/name``.
+    nav_indexes : tuple of int
+        Dimensions that are navigation (scan) dimensions; the others are signal dimensions.
+    axes : list of Axis, optional
+        Axes of (some of) the dimensions; each axis length must match its dimension.
+    errors : list of ndarray, optional
+        Standard deviations, one array per channel, same shape as the data (scalars and
+        broadcastable arrays are broadcast).
+    units : str
+        pint-parsable units of every channel.
+    **extra_attributes
+        Any other metadata; each becomes an attribute and its name is listed in
+        :attr:`extra_attributes` (saved to HDF5 by the savers).
+
+    Raises
+    ------
+    DataShapeError, DataAxisError, DataIndexError, DataUnitsError
+        For invalid input; the message names the offending value.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        source: DataSource | str | None = None,
+        data: Any = None,
+        dim: DataDim | str | None = None,
+        distribution: DataDistribution | str = DataDistribution.uniform,
+        labels: list[str] | None = None,
+        origin: str = "",
+        nav_indexes: tuple[int, ...] = (),
+        axes: list[Axis] | None = None,
+        errors: Any = None,
+        units: str = "",
+        **extra_attributes: Any,
+    ) -> None:
+        self._setup(name, source, data, dim, distribution, labels, origin, nav_indexes, axes,
+                    errors, units, extra_attributes)
+
+
+register_upcast_type(DataBase)
+
+__all__ = ["DataBase", "DataWithAxes"]

@@ -8,13 +8,16 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+import numpy as np
+
 
 class _NamedEnum(enum.Enum):
     """Enum that can be built from its member, its name or its value."""
 
     @classmethod
     def from_str(cls, name: str) -> Any:
-        """Return the member called ``name`` (e.g. ``DataDim.from_str('Data1D')``).
+        """Return the member called ``name``, case-insensitively as PyMoDAQ's ``enum_checker``
+        (``DataDim.from_str('Data1D')`` and ``DataDim.from_str('data1d')`` both work).
 
         Raises
         ------
@@ -24,7 +27,12 @@ class _NamedEnum(enum.Enum):
         try:
             return cls[name]
         except KeyError:
-            raise cls._invalid(name) from None
+            pass
+        lowered = name.lower()
+        for member in cls:
+            if member.name.lower() == lowered:
+                return member
+        raise cls._invalid(name)
 
     @classmethod
     def _invalid(cls, value: Any) -> ValueError:
@@ -85,7 +93,7 @@ class DataDim(_NamedEnum):
     DataND = 3
 
     def _other_value(self, other: Any) -> int:
-        return DataDim.coerce(other).value
+        return int(DataDim.coerce(other).value)
 
     def __lt__(self, other: Any) -> bool:
         return self.value < self._other_value(other)
@@ -104,7 +112,18 @@ class DataDim(_NamedEnum):
     @property
     def dim_index(self) -> int:
         """The integer value (0 for Data0D ... 3 for DataND)."""
-        return self.value
+        return int(self.value)
+
+    @staticmethod
+    def from_data_array(data_array: np.ndarray) -> DataDim:
+        """Dimensionality of one array by PyMoDAQ's rule: 1-D of size 1 is 0D, 1-D is 1D,
+        2-D is 2D, anything else ND."""
+        shape = np.shape(data_array)
+        if len(shape) == 1:
+            return DataDim.Data0D if shape[0] == 1 else DataDim.Data1D
+        if len(shape) == 2:
+            return DataDim.Data2D
+        return DataDim.DataND
 
 
 @enum.unique

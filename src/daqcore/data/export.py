@@ -10,7 +10,6 @@ position.
 from __future__ import annotations
 
 import numbers
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -18,16 +17,24 @@ import numpy as np
 
 from daqcore.data.data import DataWithAxes
 from daqcore.data.enums import DataDim, DataSource
-from daqcore.data.errors import DataError, DataIndexError, DataShapeError
+from daqcore.data.errors import (
+    DataError,
+    DataIndexError,
+    DataLengthError,
+    DataShapeError,
+    DataTypeError,
+)
+from daqcore.data.lowlevel import DataLowLevel
 
 
 def _check_dwa(item: Any) -> DataWithAxes:
     if not isinstance(item, DataWithAxes):
-        raise DataError(f"a DataToExport holds DataWithAxes objects, got {item!r}")
+        raise DataTypeError(f"a DataToExport holds DataWithAxes objects, got "
+                            f"{type(item).__name__} {item!r:.60}")
     return item
 
 
-class DataToExport:
+class DataToExport(DataLowLevel):
     """Named list of :class:`~daqcore.data.DataWithAxes`.
 
     Parameters
@@ -41,16 +48,15 @@ class DataToExport:
 
     Raises
     ------
+    DataTypeError
+        If ``data`` is not a list of DataWithAxes (also a ``TypeError``, as in PyMoDAQ).
     DataError
-        If ``data`` is not a list of DataWithAxes or two items share a full name.
+        If two items share a full name.
     """
 
     def __init__(self, name: str, data: list[DataWithAxes] | None = None,
                  **extra_attributes: Any) -> None:
-        if not isinstance(name, str):
-            raise DataError(f"name must be a string, got {name!r}")
-        self._name = name
-        self._timestamp = time.time()
+        super().__init__(name)
         self._data: list[DataWithAxes] = []
         self.data = [] if data is None else data
         self.extra_attributes: list[str] = []
@@ -59,26 +65,6 @@ class DataToExport:
 
     # ------------------------------------------------------------------- basics
     @property
-    def name(self) -> str:
-        """Name of the collection."""
-        return self._name
-
-    @name.setter
-    def name(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise DataError(f"name must be a string, got {name!r}")
-        self._name = name
-
-    @property
-    def timestamp(self) -> float:
-        """Creation time (``time.time()``); settable."""
-        return self._timestamp
-
-    @timestamp.setter
-    def timestamp(self, value: float) -> None:
-        self._timestamp = float(value)
-
-    @property
     def data(self) -> list[DataWithAxes]:
         """The items (a list owned by this object)."""
         return self._data
@@ -86,7 +72,7 @@ class DataToExport:
     @data.setter
     def data(self, items: Iterable[DataWithAxes]) -> None:
         if isinstance(items, DataWithAxes) or not isinstance(items, list | tuple):
-            raise DataError(f"data must be a list of DataWithAxes, got {items!r:.80}")
+            raise DataTypeError(f"data must be a list of DataWithAxes, got {items!r:.80}")
         items = [_check_dwa(item) for item in items]
         for item in items:
             if not item.origin:
@@ -400,13 +386,13 @@ class DataToExport:
                 return False
         return True
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def _combine(self, other: Any, operation: Any, reflected: bool = False) -> DataToExport:
         if isinstance(other, DataToExport):
             if len(other) != len(self):
-                raise DataShapeError(f"cannot {operation.__name__} DataToExport of lengths "
-                                     f"{len(self)} and {len(other)}")
+                raise DataLengthError(f"cannot {operation.__name__} DataToExport of lengths "
+                                      f"{len(self)} and {len(other)}")
             others: list[Any] = list(other.data)
         elif isinstance(other, numbers.Number) or (hasattr(other, "units")
                                                    and hasattr(other, "magnitude")):

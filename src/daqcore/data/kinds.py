@@ -1,5 +1,5 @@
-"""The kinds of DataWithAxes: ``DataRaw``, ``DataCalculated``, ``DataFromPlugins``,
-``DataActuator`` (PyMoDAQ's names)."""
+"""The kinds of DataWithAxes: ``DataRaw``, ``DataCalculated``, ``DataFromRoi``,
+``DataFromPlugins``, ``DataActuator`` (PyMoDAQ's names)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ class DataCalculated(DataWithAxes):
     def __init__(self, name: str, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("source", None)
         super().__init__(name, DataSource.calculated, *args, **kwargs)
+
+
+class DataFromRoi(DataCalculated):
+    """Data computed from a region of interest (a :class:`DataCalculated`, source
+    ``calculated``), as PyMoDAQ's viewers emit them."""
 
 
 class DataFromPlugins(DataRaw):
@@ -62,4 +67,4 @@ class DataActuator(DataRaw):
         return super().__repr__()
 
 
-__all__ = ["DataActuator", "DataCalculated", "DataFromPlugins", "DataRaw"]
+__all__ = ["DataActuator", "DataCalculated", "DataFromPlugins", "DataFromRoi", "DataRaw"]

@@ -1,5 +1,6 @@
 """Processing helpers of DataWithAxes (PyMoDAQ names): averaging, sorting, interpolation,
-padding, rotation, Fourier transforms and moments.
+padding, rotation, Fourier transforms, moments, and (with scipy, the ``processing`` extra)
+curve fitting and peak finding.
 
 Each returns a new object (``source = calculated``) unless stated otherwise; the caller's arrays
 are never modified. Errors are propagated where the operation is linear in the data (average,
@@ -14,12 +15,31 @@ import numpy as np
 
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDim, DataDistribution, DataSource
-from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
+from daqcore.data.errors import (
+    DataAxisError,
+    DataDimError,
+    DataIndexError,
+    DataShapeError,
+    OptionalDependencyError,
+)
 from daqcore.data.units import format_units, get_unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from daqcore.data.data import DataWithAxes
+    from daqcore.data.export import DataToExport
     from daqcore.data.kinds import DataCalculated
+
+
+def _import_scipy(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(f"scipy.{module}")
+    except ImportError:
+        raise OptionalDependencyError(
+            f"this needs scipy (scipy.{module}): pip install 'daqcore[processing]'") from None
 
 
 class ProcessingMixin:
@@ -49,20 +69,15 @@ class ProcessingMixin:
         """Reorder dimension ``axis_index`` by increasing values of its axis.
 
         For a spread dimension, the axis with ``spread_order == spread_index`` decides. Data,
-        errors and every axis of that dimension are reordered.
-
-        Raises
-        ------
-        DataAxisError
-            If the dimension has no such axis.
+        errors and every axis of that dimension are reordered. Without such an axis (or such
+        a dimension) the data are returned unchanged (a copy unless ``inplace``), as PyMoDAQ.
         """
         dwa: DataWithAxes = self  # type: ignore[assignment]
-        axes = dwa.get_axis_from_index(axis_index)
+        axes = dwa._axes_of(axis_index)
         key_axis = next((a for a in axes if a.spread_order == spread_index), None) \
             if len(axes) > 1 else (axes[0] if axes else None)
         if key_axis is None:
-            raise DataAxisError(f"{dwa.name!r} has no axis on dimension {axis_index} "
-                                f"(spread order {spread_index}) to sort by")
+            return dwa if inplace else dwa.deepcopy()
         order = np.argsort(key_axis.data, kind="stable")
         data = [np.take(array, order, axis=axis_index) for array in dwa.data]
         errors = None if dwa.errors is None else \
@@ -88,10 +103,10 @@ class ProcessingMixin:
         from daqcore.data.kinds import DataCalculated
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
-        if dwa.dim is not DataDim.Data1D or not dwa.get_axis_from_index(0):
+        if dwa.dim is not DataDim.Data1D or not dwa._axes_of(0):
             raise DataShapeError(f"interp needs 1D data with an axis; {dwa.name!r} is "
                                  f"{dwa.dim.name} {dwa.get_data_dimension()}")
-        old_axis = dwa.get_axis_from_index(0)[0]
+        old_axis = dwa._axes_of(0)[0]
         if not isinstance(new_axis_data, Axis):
             new_axis_data = Axis(old_axis.label, old_axis.units, np.asarray(new_axis_data))
         new_axis = new_axis_data.copy()
@@ -120,11 +135,12 @@ class ProcessingMixin:
         dwa: DataWithAxes = self  # type: ignore[assignment]
         ndim = len(dwa.shape)
         widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
-        data = [np.pad(array, widths, mode=mode, **kwargs) for array in dwa.data]
+        pad: Any = np.pad  # numpy's stubs do not take a str mode with **kwargs
+        data = [pad(array, widths, mode=mode, **kwargs) for array in dwa.data]
         errors = None
         if dwa.errors is not None:
-            errors = [np.pad(e, widths, mode="constant") if mode == "constant"
-                      else np.pad(e, widths, mode=mode) for e in dwa.errors]
+            errors = [pad(e, widths, mode="constant") if mode == "constant"
+                      else pad(e, widths, mode=mode) for e in dwa.errors]
         axes = []
         for axis in dwa.axes:
             before, after = widths[axis.index]
@@ -192,7 +208,7 @@ class ProcessingMixin:
         transform = np.fft.ifft if inverse else np.fft.fft
         data = [np.fft.fftshift(transform(np.fft.ifftshift(a, axes=axis), axis=axis), axes=axis)
                 for a in dwa.data]
-        old = dwa.get_axis_from_index(axis, create=True)[0]
+        old = dwa._axes_or_created(axis)[0]
         count = dwa.shape[axis]
         step = (old.max() - old.min()) / (count - 1) if count > 1 else 1.0
         frequencies = 2 * np.pi * np.fft.fftshift(np.fft.fftfreq(count, d=step))
@@ -216,8 +232,8 @@ class ProcessingMixin:
 
         dwa: DataWithAxes = self  # type: ignore[assignment]
         if dwa.dim is not DataDim.Data1D:
-            raise DataShapeError(f"moment needs 1D data; {dwa.name!r} is {dwa.dim.name}")
-        axis = dwa.get_axis_from_index(0, create=True)[0]
+            raise DataDimError(f"moment needs 1D data; {dwa.name!r} is {dwa.dim.name}")
+        axis = dwa._axes_or_created(0)[0]
         x = axis.data
         means, stds = [], []
         for y in dwa.data:
@@ -227,6 +243,99 @@ class ProcessingMixin:
             stds.append(np.array([np.sqrt(np.sum((x - mean) ** 2 * y) / total)]))
         return (DataCalculated("mean", data=means, units=axis.units, labels=list(dwa.labels)),
                 DataCalculated("std", data=stds, units=axis.units, labels=list(dwa.labels)))
+
+
+    def _check_1d(self, what: str) -> DataWithAxes:
+        dwa: DataWithAxes = self  # type: ignore[assignment]
+        if dwa.dim is not DataDim.Data1D:
+            raise DataDimError(f"{what} works on 1D data only; {dwa.name!r} is {dwa.dim.name} "
+                               f"{dwa.get_data_dimension()}")
+        return dwa
+
+    def fit(self, function: Callable[..., Any], initial_guess: Sequence[float],
+            data_index: int | None = None, axis_index: int = 0,
+            **kwargs: Any) -> DataCalculated:
+        """Least-squares fit of ``function(x, *params)`` to 1D data (``scipy.optimize
+        .curve_fit``), as PyMoDAQ's ``fit``.
+
+        Parameters
+        ----------
+        function : callable
+            Model ``f(x, *params)`` evaluated on the axis values.
+        initial_guess : sequence of float
+            Starting parameters.
+        data_index : int, optional
+            Fit only this channel (default: every channel).
+        axis_index : int
+            Dimension whose axis gives x (an index axis if there is none).
+        **kwargs
+            Passed to ``curve_fit`` (e.g. ``bounds``).
+
+        Returns
+        -------
+        DataCalculated
+            ``<name>_fit``: the fitted curves on the axis, labels ``<label>_fit``, with the
+            extra attribute ``fit_coeffs`` (one parameter array per fitted channel).
+
+        Raises
+        ------
+        DataDimError
+            If the data are not 1D (a ``ValueError``, as PyMoDAQ).
+        OptionalDependencyError
+            Without scipy.
+        """
+        from daqcore.data.kinds import DataCalculated
+
+        dwa = self._check_1d("fit")
+        optimize = _import_scipy("optimize")
+        axis = dwa._axes_or_created(axis_index)[0].copy()
+        x = np.asarray(axis.data)
+        indexes = range(len(dwa)) if data_index is None else [data_index]
+        fitted, coefficients = [], []
+        for index in indexes:
+            params, _ = optimize.curve_fit(function, x, dwa.data[index], p0=initial_guess,
+                                           **kwargs)
+            fitted.append(np.asarray(function(x, *params), dtype=float))
+            coefficients.append(params)
+        return DataCalculated(f"{dwa.name}_fit", data=fitted, units=dwa.units,
+                              labels=[f"{dwa.labels[i]}_fit" for i in indexes], axes=[axis],
+                              fit_coeffs=coefficients)
+
+    def find_peaks(self, height: Any = None, threshold: Any = None,
+                   **kwargs: Any) -> DataToExport:
+        """Peaks of every channel of 1D data (``scipy.signal.find_peaks``), as PyMoDAQ.
+
+        Returns
+        -------
+        DataToExport
+            ``'peaks'``: one DataCalculated per channel (named by its label) with two
+            channels, ``peak value`` and ``peak indexes``, on an axis ``peak position``
+            holding the axis values of the peaks.
+
+        Raises
+        ------
+        DataDimError
+            If the data are not 1D; :class:`DataIndexError` if a channel has no peak.
+        OptionalDependencyError
+            Without scipy.
+        """
+        from daqcore.data.export import DataToExport
+        from daqcore.data.kinds import DataCalculated
+
+        dwa = self._check_1d("find_peaks")
+        signal = _import_scipy("signal")
+        axis = dwa._axes_or_created(0)[0]
+        peaks = DataToExport("peaks")
+        for index, array in enumerate(dwa.data):
+            found, _ = signal.find_peaks(array, height, threshold, **kwargs)
+            if found.size == 0:  # PyMoDAQ fails with an IndexError here
+                raise DataIndexError(f"no peak found in channel {dwa.labels[index]!r} of "
+                                     f"{dwa.name!r} (height={height}, threshold={threshold})")
+            peaks.append(DataCalculated(
+                dwa.labels[index], data=[array[found], found],
+                labels=["peak value", "peak indexes"],
+                axes=[Axis("peak position", axis.units, axis.get_data_at(found))]))
+        return peaks
 
 
 __all__ = ["ProcessingMixin"]

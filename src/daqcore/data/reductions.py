@@ -22,6 +22,7 @@ import numpy as np
 
 from daqcore.data.enums import DataSource
 from daqcore.data.errors import DataIndexError, DataShapeError
+from daqcore.data.lazy import as_array
 
 if TYPE_CHECKING:
     from daqcore.data.data import DataWithAxes
@@ -35,9 +36,11 @@ def _normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     for item in items:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
             raise DataIndexError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
-        if not -ndim <= item < ndim:
-            raise DataIndexError(f"axis {item} out of range for data with {ndim} dimensions")
-        result.append(int(item) % ndim)
+        position = int(item)
+        if not -ndim <= position < ndim:
+            raise DataIndexError(f"axis {position} out of range for data with {ndim} "
+                                 f"dimensions")
+        result.append(position % ndim)
     if len(set(result)) != len(result):
         raise DataIndexError(f"axis {axis!r} repeats a dimension")
     return tuple(sorted(result))
@@ -61,7 +64,7 @@ class ReductionMixin:
     def _reduce(self, function: Any, axis: Any, errors_rule: str, **kwargs: Any) -> DataWithAxes:
         dwa: DataWithAxes = self  # type: ignore[assignment]
         axes = _normalize_axis(axis, len(dwa.shape))
-        data = [np.asarray(function(array, axis=axes, **kwargs)) for array in dwa.data]
+        data = [as_array(function(array, axis=axes, **kwargs)) for array in dwa.data]
         errors = None
         if dwa.errors is not None and errors_rule != "none":
             errors = []
@@ -76,7 +79,7 @@ class ReductionMixin:
                     errors.append(_take_at_extremum(array, np.asarray(sigma), axes, pick))
         if data[0].ndim == 0:
             data = [array.reshape(1) for array in data]
-            errors = None if errors is None else [np.asarray(e).reshape(1) for e in errors]
+            errors = None if errors is None else [as_array(e).reshape(1) for e in errors]
         new = dwa.deepcopy_with_new_data(data, remove_axes_index=list(axes),
                                          source=DataSource.calculated, errors=errors)
         return new
@@ -188,15 +191,15 @@ def _method(name: str) -> Any:
 
 def _allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8,
               equal_nan: bool = False) -> bool:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
     from daqcore.data.units import convert_values
 
-    if isinstance(a, DataWithAxes) and isinstance(b, DataWithAxes):
+    if isinstance(a, DataBase) and isinstance(b, DataBase):
         if len(a) != len(b):
             return False
         return all(np.allclose(x, convert_values(y, b.units, a.units), rtol=rtol, atol=atol,
                                equal_nan=equal_nan) for x, y in zip(a.data, b.data))
-    dwa, other = (a, b) if isinstance(a, DataWithAxes) else (b, a)
+    dwa, other = (a, b) if isinstance(a, DataBase) else (b, a)
     return all(np.allclose(x, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
                for x in dwa.data)
 

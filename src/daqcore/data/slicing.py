@@ -1,12 +1,14 @@
 """Index and value slicing of DataWithAxes along navigation or signal dimensions.
 
 ``dwa.inav[...]`` / ``dwa.isig[...]`` take, for each navigation (signal) dimension in order, an
-int (the dimension is removed with its axes), a slice (the dimension is kept, its axes sliced),
-a 1-D sequence of ints or a boolean mask (kept, points picked), or ``...``. ``vnav``/``vsig`` take
-axis *values* instead: a number picks the nearest point; a slice of values keeps every point from
-the one nearest to ``start`` to the one nearest to ``stop``, both included.
+int (the dimension is removed with its axes), a slice (the dimension is kept, its axes sliced;
+a slice selecting a single point removes the dimension like an int, as PyMoDAQ), a 1-D
+sequence of ints or a boolean mask (kept, points picked), or ``...``. ``vnav``/``vsig`` take
+axis *values* instead, translated to indexes by :meth:`Axis.value_to_index_slice` (PyMoDAQ's
+rule: the stop point of a slice of values is excluded).
 
-The result has the same kind (DataRaw...), source, units, labels and metadata; its axes and
+The result has the same kind (DataRaw...), units, labels and metadata, and ``source =
+calculated`` (as PyMoDAQ, whose slices are new calculated data); its axes and
 ``nav_indexes`` are re-indexed to the remaining dimensions. Channels and errors of the result
 may be numpy *views* of the original arrays (as numpy slicing); daqcore never writes into them.
 """
@@ -19,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from daqcore.data.axis import Axis
-from daqcore.data.enums import DataDistribution
+from daqcore.data.enums import DataDistribution, DataSource
 from daqcore.data.errors import DataIndexError, DataShapeError
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase as DataWithAxes
 
 
 def remove_dimensions(axes: list[Axis], nav_indexes: tuple[int, ...], ndim: int,
@@ -71,9 +73,12 @@ def _normalize_item(item: Any, length: int, dim: int) -> Any:
             if part is not None and not _is_int(part):
                 raise DataIndexError(f"slice {item!r} on dimension {dim} must use integers "
                                      f"(use vnav/vsig to slice by value)")
-        if len(range(*item.indices(length))) == 0:
+        selected = range(*item.indices(length))
+        if len(selected) == 0:
             raise DataIndexError(f"slice {item!r} selects no point of dimension {dim} "
                                  f"(length {length})")
+        if len(selected) == 1:  # PyMoDAQ squeezes a one-point slice: the dimension goes
+            return selected[0]
         return item
     array = np.asarray(item)
     if array.dtype == bool:
@@ -129,7 +134,7 @@ class DataSlicer:
 
     def _value_to_index(self, dim: int, item: Any) -> Any:
         dwa = self._dwa
-        axes = dwa.get_axis_from_index(dim, create=True)
+        axes = dwa._axes_or_created(dim)
         if len(axes) > 1 or (dwa.distribution is DataDistribution.spread
                              and dim in dwa.nav_indexes):
             raise DataIndexError(f"{self._name()}: value slicing is not defined for the spread "
@@ -184,11 +189,11 @@ def _fit(value: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _values_for_assignment(dwa: DataWithAxes, value: Any) -> tuple[list, list | None]:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase
     from daqcore.data.units import convert_errors, convert_values, format_units
 
     count = len(dwa.data)
-    if isinstance(value, DataWithAxes):
+    if isinstance(value, DataBase):
         if len(value) not in (1, count):
             raise DataShapeError(f"cannot assign {len(value)} channels to {count}")
         values = [convert_values(a, value.units, dwa.units) for a in value.data]
@@ -239,7 +244,8 @@ def slice_dwa(dwa: DataWithAxes, per_dim: dict[int, Any]) -> DataWithAxes:
     if data[0].ndim == 0:  # every dimension removed: a single point is 0D data of shape (1,)
         data = [array.reshape(1) for array in data]
         errors = None if errors is None else [array.reshape(1) for array in errors]
-    return type(dwa)._new_unchecked(dwa, data, errors, axes, nav_indexes)
+    return type(dwa)._new_unchecked(dwa, data, errors, axes, nav_indexes,
+                                    source=DataSource.calculated)
 
 
 __all__ = ["DataSlicer", "remove_dimensions", "slice_dwa"]

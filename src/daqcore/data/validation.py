@@ -10,12 +10,20 @@ import numbers
 from typing import Any
 
 import numpy as np
-import pint
 
 from daqcore.data.axis import Axis
 from daqcore.data.enums import DataDim, DataDistribution
-from daqcore.data.errors import DataAxisError, DataIndexError, DataShapeError
-from daqcore.data.units import convert_errors, convert_values, format_units
+from daqcore.data.errors import (
+    AxisIndexError,
+    AxisTypeError,
+    ChannelsTypeError,
+    DataAxisError,
+    DataIndexError,
+    DataShapeError,
+    SpreadAxisLengthError,
+)
+from daqcore.data.lazy import as_array, is_lazy_array
+from daqcore.data.units import convert_errors, convert_values, format_units, is_quantity
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -28,14 +36,27 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _checked_lazy(item: Any, position: int, what: str) -> Any:
+    """A lazy (dask) channel is kept as it is, after the checks that need no data."""
+    if item.ndim == 0:
+        item = item.reshape(1)
+    if np.dtype(item.dtype).kind in "OUSV":
+        raise ChannelsTypeError(f"{what} {position} is not numeric (dtype {item.dtype})")
+    if 0 in item.shape:
+        raise ChannelsTypeError(f"{what} {position} is empty (shape {item.shape})")
+    return item
+
+
 def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | None]:
     """One channel as an ndarray (at least 1-D) and the units it carried (Quantity) or None."""
     if type(item) is np.ndarray and item.ndim and item.size and item.dtype.kind != "O":
         return item, None  # the hot path: a plain, valid array
     units = None
-    if isinstance(item, pint.Quantity):
+    if is_quantity(item):
         units = format_units(item.units)
         item = item.magnitude
+    if is_lazy_array(item):
+        return _checked_lazy(item, position, what), units
     if type(item) is not np.ndarray:
         if isinstance(item, numbers.Number) or isinstance(item, np.generic):
             item = np.array([item])
@@ -43,15 +64,18 @@ def _as_channel(item: Any, position: int, what: str) -> tuple[np.ndarray, str | 
             try:
                 item = np.asarray(item)
             except (ValueError, TypeError) as error:
-                raise DataShapeError(f"{what} {position} cannot be made an array: {error}") \
-                    from None
+                raise ChannelsTypeError(f"{what} {position} cannot be made an array: "
+                                        f"{error}") from None
     if item.ndim == 0:
         item = item.reshape(1)
     if item.dtype == object:
-        raise DataShapeError(f"{what} {position} has dtype object (ragged or non-numeric): "
-                             f"{item!r:.80}")
+        raise ChannelsTypeError(f"{what} {position} has dtype object (ragged or non-numeric): "
+                                f"{item!r:.80}")
+    if item.dtype.kind in "USV":
+        raise ChannelsTypeError(f"{what} {position} is not numeric (dtype {item.dtype}): "
+                                f"{item!r:.80}")
     if item.size == 0:
-        raise DataShapeError(f"{what} {position} is empty (shape {item.shape})")
+        raise ChannelsTypeError(f"{what} {position} is empty (shape {item.shape})")
     return item, units
 
 
@@ -69,10 +93,10 @@ def normalize_channels(data: Any, units: str, what: str = "data") -> tuple[list[
         Quantity channels whose units cannot be converted to ``units``.
     """
     if data is None:
-        raise DataShapeError(f"{what} is required: a list of numpy arrays, got None")
+        raise ChannelsTypeError(f"{what} is required: a list of numpy arrays, got None")
     if type(data) is list or isinstance(data, list | tuple):
         if len(data) == 0:
-            raise DataShapeError(f"{what} is an empty list; give at least one array")
+            raise ChannelsTypeError(f"{what} is an empty list; give at least one array")
         items = data  # a flat list of numbers is a list of 0D channels
     else:
         items = [data]
@@ -113,10 +137,10 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
         raise DataShapeError(f"errors has {len(items)} arrays for {len(data)} data channels")
     for position, item in enumerate(items):
         item_units = None
-        if isinstance(item, pint.Quantity):
+        if is_quantity(item):
             item_units = format_units(item.units)
             item = item.magnitude
-        array = np.asarray(item)
+        array = as_array(item)
         if array.ndim == 0:
             array = array.reshape(1)
         if item_units is not None and item_units != units:
@@ -127,7 +151,11 @@ def normalize_errors(errors: Any, data: list[np.ndarray], units: str) -> list[np
             except ValueError:
                 raise DataShapeError(f"errors array {position} has shape {array.shape}, data "
                                      f"has {data[position].shape}") from None
-        if np.iscomplexobj(array) or np.any(array < 0):
+        if is_lazy_array(array):  # checking the values would read them all
+            if np.dtype(array.dtype).kind == "c":
+                raise DataShapeError(f"errors array {position} is complex; errors are standard "
+                                     f"deviations (>= 0)")
+        elif np.iscomplexobj(array) or np.any(array < 0):
             raise DataShapeError(f"errors array {position} has negative or complex values; "
                                  f"errors are standard deviations (>= 0)")
         channels.append(array)
@@ -172,6 +200,7 @@ def normalize_nav_indexes(nav_indexes: Any, ndim: int) -> tuple[int, ...]:
     for index in nav_indexes:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise DataIndexError(f"nav_indexes must be integers, got {index!r}")
+        index = int(index)
         if not 0 <= index < ndim:
             raise DataIndexError(
                 f"nav index {index} out of range for data with {ndim} dimension(s) "
@@ -197,19 +226,24 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
         return []
     if isinstance(axes, Axis):
         axes = [axes]
+    if not isinstance(axes, list | tuple):
+        raise AxisTypeError(f"axes must be a list of Axis objects, got {type(axes).__name__} "
+                            f"{axes!r:.60}")
     axes = list(axes)
     seen: set[tuple[int, int]] = set()
     for axis in axes:
         if not isinstance(axis, Axis):
-            raise DataAxisError(f"axes must be Axis objects, got {axis!r}")
+            raise AxisTypeError(f"axes must be Axis objects, got {type(axis).__name__} "
+                                f"{axis!r:.60}")
         index = axis.index
         if index >= len(shape):
-            raise DataAxisError(
+            raise AxisIndexError(
                 f"axis {axis.label!r} has index {index} but the data have only {len(shape)} "
                 f"dimension(s) (shape {shape})"
             )
         if axis.size != shape[index]:
-            raise DataAxisError(
+            spread_nav = distribution is DataDistribution.spread and index in nav_indexes
+            raise (SpreadAxisLengthError if spread_nav else DataAxisError)(
                 f"axis {axis.label!r} has {axis.size} points but data dimension {index} has "
                 f"length {shape[index]} (shape {shape})"
             )
@@ -222,6 +256,38 @@ def validate_axes(axes: Any, shape: tuple[int, ...], distribution: DataDistribut
             )
         seen.add(key)
     return axes
+
+
+_LEGACY_AXES_KEYWORDS = frozenset({"x_axis", "y_axis", "nav_x_axis", "nav_y_axis", "nav_axes"})
+
+
+def legacy_named_axes(axes: Any, keywords: dict[str, Any], shape: tuple[int, ...],
+                      nav_indexes: tuple[int, ...]) -> list[Axis]:
+    """PyMoDAQ's deprecated ``x_axis``/``y_axis``/``nav_x_axis``/``nav_y_axis`` keywords,
+    popped from ``keywords`` and added to ``axes`` on the dimension PyMoDAQ gives them:
+    ``x_axis`` is dimension 0 of 1D data and dimension 1 (columns) of 2D data, ``y_axis``
+    dimension 0 of 2D data, ``nav_x_axis``/``nav_y_axis`` the first/second navigation index.
+    """
+    result = [] if axes is None else ([axes] if isinstance(axes, Axis) else list(axes))
+    taken = {axis.index for axis in result if isinstance(axis, Axis)}
+
+    def add(named: Any, index: int) -> None:
+        if not isinstance(named, Axis):
+            raise AxisTypeError(f"named axes must be Axis objects, got {named!r:.60}")
+        result.append(Axis(named.label, named.units, named.data, index=index))
+        taken.add(index)
+
+    x_axis, y_axis = keywords.pop("x_axis", None), keywords.pop("y_axis", None)
+    nav_x, nav_y = keywords.pop("nav_x_axis", None), keywords.pop("nav_y_axis", None)
+    if x_axis is not None:
+        add(x_axis, 1 if len(shape) == 2 and 1 not in taken else 0)
+    if y_axis is not None and len(shape) == 2 and 0 not in taken:
+        add(y_axis, 0)
+    if nav_x is not None and nav_indexes:
+        add(nav_x, nav_indexes[0])
+    if nav_y is not None and len(nav_indexes) > 1:
+        add(nav_y, nav_indexes[1])
+    return result
 
 
 def dim_from_shape(shape: tuple[int, ...]) -> DataDim:

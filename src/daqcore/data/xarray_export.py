@@ -24,7 +24,7 @@ from daqcore.data.errors import OptionalDependencyError
 from daqcore.data.validation import unique_name
 
 if TYPE_CHECKING:
-    from daqcore.data.data import DataWithAxes
+    from daqcore.data.data import DataBase, DataWithAxes
     from daqcore.data.export import DataToExport
 
 
@@ -47,14 +47,14 @@ def _attr_value(value: Any) -> Any:
     return repr(value)
 
 
-def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
+def dwa_to_xarray(dwa: DataBase, prefix: str = "") -> Any:
     """``xarray.Dataset`` holding ``dwa`` (see the module docstring)."""
     xr = _import_xarray()
     taken: set[str] = set()
     dims: list[str] = []
     coords: dict[str, Any] = {}
     for index, length in enumerate(dwa.shape):
-        axes = dwa.get_axis_from_index(index)
+        axes = dwa._axes_of(index)
         spread = dwa.distribution is DataDistribution.spread and index in dwa.nav_indexes
         if spread:
             dim_name = unique_name(f"{prefix}spread_{index}", taken)
@@ -73,7 +73,7 @@ def dwa_to_xarray(dwa: DataWithAxes, prefix: str = "") -> Any:
     variables: dict[str, Any] = {}
     for channel, label in enumerate(dwa.labels):
         var_name = unique_name(f"{prefix}{label}", taken)
-        attrs = {"units": dwa.units, "label": label}
+        attrs: dict[str, Any] = {"units": dwa.units, "label": label}
         if dwa.errors is not None:
             error_name = unique_name(f"{var_name}_errors", taken)
             attrs["ancillary_variables"] = error_name

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from daqcore.data import DataDim, DataToExport, DataWithAxes
+from daqcore.instruments.averaging import average_grabs
 from daqcore.instruments.base import Instrument
 from daqcore.instruments.errors import InstrumentDataError, InstrumentStateError, SettingValueError
 
@@ -82,7 +83,7 @@ class Detector(Instrument):
             if self.hardware_averaging or naverage == 1:
                 dte = self._checked(self._grab_data(int(naverage)))
             else:
-                dte = self._average([self._checked(self._grab_data(1)) for _ in range(naverage)])
+                dte = average_grabs([self._checked(self._grab_data(1)) for _ in range(naverage)])
         return dte
 
     def start_live(self, callback: LiveCallback, *, naverage: int = 1) -> None:
@@ -176,18 +177,6 @@ class Detector(Instrument):
                     f"dims {[d.name for d in self.dims]}"
                 )
         return dte
-
-    def _average(self, grabs: list[DataToExport]) -> DataToExport:
-        first = grabs[0]
-        n = len(grabs)
-        averaged = []
-        for index, dwa in enumerate(first):
-            stacks = [np.stack([g[index].data[c] for g in grabs]) for c in range(len(dwa))]
-            mean = [s.mean(axis=0) for s in stacks]
-            new = dwa.deepcopy_with_new_data(mean)
-            new.errors = [s.std(axis=0, ddof=1) / np.sqrt(n) for s in stacks]
-            averaged.append(new)
-        return DataToExport(first.name, data=averaged)
 
 
 __all__ = ["Detector", "LiveCallback"]

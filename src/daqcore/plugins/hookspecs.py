@@ -22,7 +22,8 @@ fail validation instead of being silently ignored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pluggy
 
@@ -86,6 +87,22 @@ def daqcore_register_readers(register: Callable[[ReaderRecord], None]) -> None:
     """
 
 
+@hookspec
+def daqcore_scanners() -> Iterable[Any]:
+    """Offer scanners (where a scan goes), usable by name from ``daqcore scan``, TOML and Python.
+
+    Returns
+    -------
+    iterable of ScannerSpec
+        :class:`daqcore.acquisition.scanner_registry.ScannerSpec` objects: name, factory
+        (``factory(**params) -> Scanner``), summary and typed parameters. Collected by
+        :func:`daqcore.acquisition.scanner_registry.available_scanners`, one plugin at a time
+        (a plugin whose hook raises is reported and skipped). This layer only declares the
+        hook; the specs live in the acquisition layer, which plugins may import.
+    """
+    return ()
+
+
 HOOK_RECORD_TYPES: dict[str, type] = {
     "daqcore_register_instruments": InstrumentRecord,
     "daqcore_register_commands": CommandRecord,
@@ -101,6 +118,7 @@ __all__ = [
     "daqcore_register_instruments",
     "daqcore_register_panels",
     "daqcore_register_readers",
+    "daqcore_scanners",
     "hookimpl",
     "hookspec",
 ]

@@ -15,15 +15,15 @@ See ``docs/file_format.md`` for the file layout. daqcore extras: ``backend='h5py
 savers; ``swmr_mode`` in ``init_file`` and the ``swmr_auto_start`` policy of
 ``H5SaverLowLevel`` (False: the caller calls ``enable_swmr`` once every saver has created its
 arrays); ``set_swmr_flush_interval(n)``; :class:`BufferedTimedSaver` for high-rate logging;
-``DataToExportExtendedSaver.prepare_point`` / ``write_points`` and :func:`write_point_block`
-to validate scan points one by one and write them in blocks (:mod:`daqcore.saving.blocks`).
+the acquisition sinks :class:`~daqcore.saving.sinks.ScanSink` and
+:class:`~daqcore.saving.sinks.LogSink` (records in, a PyMoDAQ-layout file out, see
+:mod:`daqcore.saving.sinks`).
 """
 
 from daqcore.saving.array_savers import DataEnlargeableSaver, DataExtendedSaver
 from daqcore.saving.attributes import decode as decode_attribute
 from daqcore.saving.attributes import encode as encode_attribute
 from daqcore.saving.backends import Compression, backends_available
-from daqcore.saving.blocks import PreparedWrite, coalesce_point_writes, write_point_block
 from daqcore.saving.buffered import BufferedTimedSaver
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import AxisError
@@ -52,7 +52,6 @@ __all__ = [
     "DataEnlargeableSaver", "DataExtendedSaver", "DataLoader", "DataManagement",
     "DataSaverLoader", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
     "DataToExportSaver", "DataToExportTimedSaver", "DataType", "ErrorSaverLoader",
-    "GroupType", "H5Saver", "H5SaverLowLevel", "Node", "PreparedWrite", "SaveType",
-    "StringARRAY", "backends_available", "coalesce_point_writes", "decode_attribute",
-    "encode_attribute", "write_point_block",
+    "GroupType", "H5Saver", "H5SaverLowLevel", "Node", "SaveType",
+    "StringARRAY", "backends_available", "decode_attribute", "encode_attribute",
 ]

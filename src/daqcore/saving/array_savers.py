@@ -16,6 +16,7 @@ import numpy as np
 
 from daqcore.data import Axis, DataWithAxes
 from daqcore.data.enums import DataDistribution
+from daqcore.saving.blocks import PreparedWrite, write_blocks
 from daqcore.saving.dynamic import cast
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import DataShapeError, ExtendedIndexError, NodeError
@@ -140,15 +141,16 @@ class DataExtendedSaver(DataSaverLoader):
         self._targets[key] = target
         return target
 
-    def add_data(self, where: Any, data: DataWithAxes, indexes: Sequence[int],
-                 distribution: Any = DataDistribution.uniform) -> None:
+    def add_data(self, where: Any, data: DataWithAxes,  # type: ignore[override]  # PyMoDAQ's API
+                 indexes: Sequence[int], distribution: Any = DataDistribution.uniform) -> None:
         """Write ``data`` at ``indexes`` of the extended arrays (created on the first call)."""
         idx = self.check_indexes(indexes)
-        write_all(self._h5saver, self.prepare(where, data, idx, distribution))
+        write_blocks(self._h5saver, self.prepare(where, data, idx, distribution))
 
     def prepare(self, where: Any, data: DataWithAxes, idx: tuple[int, ...],
-                distribution: Any = DataDistribution.uniform) -> list[tuple[Any, Any, Any]]:
-        """Validated ``(handle, index, value)`` writes for ``data`` (nothing written yet)."""
+                distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
+        """Validated ``(handle, index, value)`` writes for ``data`` (nothing written yet;
+        see :mod:`daqcore.saving.blocks`)."""
         self._h5saver._check_writable()
         key = self._h5saver.where_key(where)
         target = self._targets.get(key)
@@ -157,8 +159,9 @@ class DataExtendedSaver(DataSaverLoader):
         _check_n_channels(key, data, target)
         value_shape, data_shape = target.value_shape, target.data_shape
         channels = data.data
-        errors = data.errors if target.errors is not None else None
-        writes = []
+        err_handles = target.errors or []
+        errors = data.errors if err_handles else None
+        writes: list[PreparedWrite] = []
         for i, handle in enumerate(target.data):
             arr = channels[i]
             if arr.shape != data_shape:
@@ -169,13 +172,15 @@ class DataExtendedSaver(DataSaverLoader):
                 arr = cast(arr, dtype, what=data.name)
             writes.append((handle, idx, arr.reshape(value_shape)))
             if errors is not None:
-                writes.append((target.errors[i], idx,
+                writes.append((err_handles[i], idx,
                                np.asarray(errors[i], dtype=np.float64).reshape(value_shape)))
         return writes
 
 
 def write_all(h5saver: Any, writes: list[tuple[Any, Any, Any]]) -> None:
-    """Execute prepared writes; ``index`` None means append rows (and mark the array)."""
+    """Execute prepared appends (``index`` None: append rows and mark the array) or single
+    point writes one by one (extended arrays are written by
+    :func:`~daqcore.saving.blocks.write_blocks`)."""
     backend = h5saver.backend
     for handle, idx, value in writes:
         if idx is None:
@@ -266,8 +271,8 @@ class DataEnlargeableSaver(DataSaverLoader):
         self._targets[key] = target
         return target
 
-    def add_data(self, where: Any, data: DataWithAxes, axis_values: Iterable[Any] | None = None,
-                 **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: DataWithAxes,  # type: ignore[override]  # PyMoDAQ's API
+                 axis_values: Iterable[Any] | None = None, **kwargs: Any) -> None:
         """Append ``data``; ``axis_values`` (one per enlargeable axis) extend those axes."""
         writes, n_rows, target = self.prepare(where, data, axis_values is not None)
         nav = data.nav_indexes
@@ -293,7 +298,8 @@ class DataEnlargeableSaver(DataSaverLoader):
         _check_n_channels(key, data, target)
         row = target.value_shape
         n_rows = 1
-        errors = data.errors if target.errors is not None else None
+        err_handles = target.errors or []
+        errors = data.errors if err_handles else None
         writes = []
         for i, handle in enumerate(target.data):
             arr = data.data[i]
@@ -316,7 +322,7 @@ class DataEnlargeableSaver(DataSaverLoader):
                 err = np.asarray(errors[i], dtype=np.float64)
                 if nav:
                     err = np.moveaxis(err, nav[0], 0)
-                writes.append((target.errors[i], None, err.reshape((n_rows, *row))))
+                writes.append((err_handles[i], None, err.reshape((n_rows, *row))))
         return writes, n_rows, target
 
 

@@ -6,6 +6,11 @@ writes the same file, but copies each append into preallocated blocks that are w
 one HDF5 append per array when a block is full or when ``flush_period`` seconds have passed
 since the oldest buffered row. A background thread enforces that period even when no more
 data arrive, so a crash loses at most ``flush_period`` seconds (default 0.5 s) of data.
+
+A block is written for every array or for none: when an append fails, the arrays already
+appended are truncated back and the rows stay buffered (the next flush retries them), so the
+arrays never differ in length. A failure in the background thread is raised by the next
+call (``add_data``, ``flush``, ``stop``, ``close_file``) as :class:`BackgroundWriteError`.
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from typing import Any
 import numpy as np
 
 from daqcore.saving.dynamic import cast
-from daqcore.saving.errors import DataShapeError
+from daqcore.saving.errors import DataShapeError, SavingError
 from daqcore.saving.export_savers import DataToExportTimedSaver, group_by_dim
+
+
+class BackgroundWriteError(SavingError, RuntimeError):
+    """The background thread of a :class:`BufferedTimedSaver` failed to write its rows (they
+    are still buffered); raised by the next call."""
 
 
 @dataclass
@@ -67,6 +77,7 @@ class BufferedTimedSaver(DataToExportTimedSaver):
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         if background:
             self._thread = threading.Thread(target=self._run, name="daqcore-buffered-saver",
                                             daemon=True)
@@ -84,8 +95,16 @@ class BufferedTimedSaver(DataToExportTimedSaver):
                        for b in self._blocks.values()):
                     try:
                         self._write_blocks(flush=True)
-                    except Exception:  # pragma: no cover - reported at the next call
-                        pass
+                    except Exception as exc:  # raised by the next call
+                        self._error = exc
+                        break
+
+    def _raise_background_error(self) -> None:
+        error, self._error = self._error, None
+        if error is not None:
+            raise BackgroundWriteError(
+                f"writing buffered rows in the background failed: {type(error).__name__}: "
+                f"{error} (the rows are still buffered)") from error
 
     # ------------------------------------------------------------------ writing
     def _make_block(self, where: Any, wkey: str, data: Any) -> _Block:
@@ -119,6 +138,7 @@ class BufferedTimedSaver(DataToExportTimedSaver):
                  **kwargs: Any) -> None:
         """Buffer one DataToExport (the first call per ``where`` writes directly)."""
         with self._lock:
+            self._raise_background_error()
             saver = self._h5saver
             saver._check_writable()
             wkey = saver.where_key(where)
@@ -165,15 +185,25 @@ class BufferedTimedSaver(DataToExportTimedSaver):
         if not n:
             return
         saver = self._h5saver
-        append = saver.backend.append
+        backend = saver.backend
+        targets: list[tuple[Any, np.ndarray]] = []
         for slot in block.slots.values():
-            append(slot.handle, slot.buffer[:n])
-            saver._mark_stale(slot.handle)
+            targets.append((slot.handle, slot.buffer))
             if slot.err_buffer is not None:
-                append(slot.err_handle, slot.err_buffer[:n])
-                saver._mark_stale(slot.err_handle)
-        append(block.axis_handle, block.axis_buffer[:n])
-        saver._mark_stale(block.axis_handle)
+                targets.append((slot.err_handle, slot.err_buffer))
+        targets.append((block.axis_handle, block.axis_buffer))
+        done: list[tuple[Any, int]] = []
+        try:
+            for handle, buffer in targets:
+                before = backend.shape(handle)[0]
+                backend.append(handle, buffer[:n])
+                done.append((handle, before))
+        except BaseException:
+            for handle, before in done:  # a row for every array or for none
+                backend.truncate(handle, before)
+            raise
+        for handle, _ in done:
+            saver._mark_stale(handle)
         block.count = 0
 
     def _write_blocks(self, flush: bool) -> None:
@@ -183,23 +213,29 @@ class BufferedTimedSaver(DataToExportTimedSaver):
             self._h5saver.flush()
 
     def flush(self) -> None:
-        """Write every buffered row and flush the file."""
+        """Write every buffered row and flush the file (raises a background failure)."""
         with self._lock:
+            self._raise_background_error()
             if self._h5saver.isopen():
                 self._write_blocks(flush=True)
 
     def stop(self) -> None:
-        """Stop the background thread (buffers are written first)."""
-        self.flush()
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
+        """Stop the background thread (buffers are written first, even if that raises)."""
+        try:
+            self.flush()
+        finally:
+            self._stop.set()
+            if self._thread is not None and self._thread is not threading.current_thread():
+                self._thread.join(timeout=2)
 
     def close_file(self) -> None:
-        self.stop()
-        with self._lock:
-            self._blocks.clear()
-            self._h5saver.close_file()
+        """Write the buffers, stop the thread and close the file (closed even on failure)."""
+        try:
+            self.stop()
+        finally:
+            with self._lock:
+                self._blocks.clear()
+                self._h5saver.close_file()
 
 
-__all__ = ["BufferedTimedSaver"]
+__all__ = ["BackgroundWriteError", "BufferedTimedSaver"]

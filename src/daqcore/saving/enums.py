@@ -1,4 +1,9 @@
-"""Enums of the PyMoDAQ file convention (same names and values as ``pymodaq_data``)."""
+"""Enums of the PyMoDAQ file convention (same names and values as ``pymodaq_data``).
+
+As PyMoDAQ's ``BaseEnum`` (and daqcore's data enums), a member compares equal to its name:
+``'axis' == DataType.axis`` and ``DataType.axis == 'axis'`` are True, and the member hashes
+like its name, so it can be looked up in a dict keyed by names.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,31 @@ class _NamedEnum(enum.Enum):
 
     @classmethod
     def names(cls) -> list[str]:
+        """Names of the members, in definition order."""
         return list(cls.__members__)
+
+    @classmethod
+    def values(cls) -> list[object]:
+        """Values of the members, in definition order."""
+        return [member.value for member in cls]
+
+    @classmethod
+    def to_dict(cls) -> dict[str, object]:
+        """``{name: value}`` of the members."""
+        return {member.name: member.value for member in cls}
+
+    @classmethod
+    def to_dict_value(cls) -> dict[object, str]:
+        """``{value: name}`` of the members."""
+        return {member.value: member.name for member in cls}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return other == self.name
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
 
 class SaveType(_NamedEnum):
@@ -56,6 +85,15 @@ class GroupType(_NamedEnum):
     data_logger = 7
 
 
+class FileType(_NamedEnum):
+    """Kind of file content (PyMoDAQ's ``FileType``)."""
+
+    detector = 0
+    actuator = 1
+    axis = 2
+    scan = 3
+
+
 class DataType(_NamedEnum):
     """Kind of array node; the value is the node-name prefix (``Data00``, ``Axis01``...)."""
 
@@ -69,4 +107,4 @@ class DataType(_NamedEnum):
     error = "ErrorBar"
 
 
-__all__ = ["DataType", "GroupType", "SaveType"]
+__all__ = ["DataType", "FileType", "GroupType", "SaveType"]

@@ -29,8 +29,12 @@ class ReadOnlyFileError(SavingError, PermissionError):
     """A write was attempted on a file opened read-only."""
 
 
-class NodeError(SavingError, KeyError):
-    """A node (group or array) does not exist, or is not of the expected kind."""
+class NodeError(SavingError, KeyError, NameError):
+    """A node (group or array) does not exist, or is not of the expected kind.
+
+    Also a ``NameError``: PyMoDAQ's ``load_data_from_name_origin`` raises ``NameError`` when
+    nothing matches, so ``except NameError`` written for PyMoDAQ keeps working.
+    """
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""

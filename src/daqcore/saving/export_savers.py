@@ -23,9 +23,9 @@ from daqcore.saving.array_savers import (
     check_axis_values,
     write_all,
 )
-from daqcore.saving.blocks import PreparedWrite, write_point_block
+from daqcore.saving.blocks import PreparedWrite, write_blocks
 from daqcore.saving.enums import SaveType
-from daqcore.saving.errors import DataShapeError
+from daqcore.saving.errors import DataShapeError, NodeError
 from daqcore.saving.management import (
     SPECIAL_GROUP_NAMES,
     AxisSaverLoader,
@@ -201,8 +201,9 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         self.add_data(data.node, data.dte, axis_values=data.axis_values,
                       settings_as_xml=data.settings)
 
-    def add_data(self, where: Any, data: Any, axis_values: Sequence[Any] | None = None,
-                 axis_value: Any = None, settings_as_xml: str = "", **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: Any,  # type: ignore[override]  # PyMoDAQ's API
+                 axis_values: Sequence[Any] | None = None, axis_value: Any = None,
+                 settings_as_xml: str = "", **kwargs: Any) -> None:
         """Append every DataWithAxes of ``data`` and the next value(s) of the enlarged axes.
 
         Parameters
@@ -217,6 +218,17 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         """
         if axis_values is None and axis_value is not None:
             axis_values = [axis_value]
+        saver = self._h5saver
+        saver._check_writable()
+        write_all(saver, self._prepare_append(where, data, axis_values))
+        self._after_write()
+
+    def _prepare_append(self, where: Any, data: Any, axis_values: Sequence[Any] | None,
+                        ) -> list[tuple[Any, None, np.ndarray]]:
+        """Validate one row of ``data`` (and its enlargeable axis values) and return its
+        appends ``(handle, None, rows)``, writing nothing (internal: the log sink collects
+        the rows of every detector and appends them in blocks). Creates the arrays on the
+        first call for ``where``."""
         if axis_values is None or len(axis_values) < self._n_enl:
             raise DataShapeError(f"axis_values must give {self._n_enl} value(s), "
                                  f"got {axis_values!r}")
@@ -234,8 +246,7 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
             writes += self._data_saver.prepare(path, dwa)[0]
         values = check_axis_values(nav_handles, axis_values, 1)
         writes += [(h, None, v) for h, v in zip(nav_handles, values)]
-        write_all(saver, writes)
-        self._after_write()
+        return writes
 
 
 class DataToExportTimedSaver(DataToExportEnlargeableSaver):
@@ -272,8 +283,9 @@ class DataToExportExtendedSaver(DataToExportSaver):
     With a file opened with ``swmr_mode=True`` (h5py), SWMR writing is switched on after the
     first point unless the file's ``swmr_auto_start`` is False (several savers on one file:
     call ``enable_swmr`` once every group has its arrays); the saver's ``flush_interval`` /
-    ``flush_period`` then set how often readers see new points. :meth:`prepare_point` and
-    :meth:`write_points` split :meth:`add_data` in two, to write many points in blocks.
+    ``flush_period`` then set how often readers see new points. Unwritten points read as
+    ``fill_value`` (NaN) through the HDF5 fill value: chunks are allocated as points are
+    written, so the file grows with the points saved.
     """
 
     def __init__(self, h5saver: Any, extended_shape: Iterable[int],
@@ -295,30 +307,27 @@ class DataToExportExtendedSaver(DataToExportSaver):
                 self._nav_axis_saver.add_axis(nav_group, _copy_axis(axis, 0))
 
     def add_data_bundle(self, data: DataBundle) -> None:
+        if data.indexes is None:
+            raise DataShapeError("a DataBundle for an extended saver needs its indexes")
         self.add_data(data.node, data.dte, data.indexes, data.distribution, data.settings)
 
-    def add_data(self, where: Any, data: Any, indexes: Sequence[int],
-                 distribution: Any = DataDistribution.uniform, settings_as_xml: str = "",
-                 **kwargs: Any) -> None:
+    def add_data(self, where: Any, data: Any,  # type: ignore[override]  # PyMoDAQ's API
+                 indexes: Sequence[int], distribution: Any = DataDistribution.uniform,
+                 settings_as_xml: str = "", **kwargs: Any) -> None:
         """Write every DataWithAxes of ``data`` at ``indexes`` of the extended arrays."""
         self._h5saver._check_writable()
-        write_all(self._h5saver, self.prepare_point(where, data, indexes, distribution))
+        write_blocks(self._h5saver, self._prepare_point(where, data, indexes, distribution))
         self._after_write()
 
-    def prepare_point(self, where: Any, data: Any, indexes: Sequence[int],
-                      distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
-        """Validate one point and return its prepared writes, writing no data.
+    def _prepare_point(self, where: Any, data: Any, indexes: Sequence[int],
+                       distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
+        """Validate one point and return its prepared writes, writing no data (internal).
 
         Does every check of :meth:`add_data` (indexes, DataToExport signature, shapes,
         dtypes) and, on the first call for ``where``, creates its arrays, signal axes and
-        attributes. Give the writes of one or many points to :meth:`write_points` (or
-        :func:`~daqcore.saving.blocks.write_point_block`) to write them in blocks. The values
-        are views of ``data`` where no cast was needed: copy them if ``data`` is refilled
-        before they are written.
-
-        Returns
-        -------
-        list of (handle, indexes, value)
+        attributes. The values are views of ``data`` where no cast was needed. Executed by
+        :func:`~daqcore.saving.blocks.write_blocks` (here, or later in blocks by the scan
+        sink).
         """
         saver = self._h5saver
         idx = self._data_saver.check_indexes(indexes)
@@ -329,14 +338,18 @@ class DataToExportExtendedSaver(DataToExportSaver):
             writes += self._data_saver.prepare(path, dwa, idx, distribution)
         return writes
 
-    def write_points(self, writes: Iterable[PreparedWrite]) -> None:
-        """Write prepared writes (any number of points) in blocks, as one logical write.
-
-        Then, like :meth:`add_data`, switches SWMR on if the file's policy says so
-        (``swmr_auto_start``) and counts one flush tick.
-        """
-        write_point_block(self._h5saver, writes)
-        self._after_write()
+    def _nav_axis_handles(self, where: Any) -> list[Any]:
+        """Library handles of the arrays in ``<where>/NavAxes`` (internal: the scan sink
+        fills the axes of adaptive scans point by point)."""
+        nav_group = self._h5saver.get_set_group(where, SPECIAL_GROUP_NAMES["nav_axes"])
+        handles = []
+        index = 0
+        while True:
+            try:
+                handles.append(self._nav_axis_saver.get_node_from_index(nav_group, index).node)
+            except NodeError:
+                return handles
+            index += 1
 
 
 __all__ = ["DataBundle", "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",

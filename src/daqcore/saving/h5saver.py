@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from daqcore.saving import attributes as codec
+from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import FileClosedError, H5FileError, NodeError
@@ -282,8 +283,10 @@ class H5SaverLowLevel(H5File):
             if not (len(data_shape) == 1 and data_shape[0] == 1):
                 shape.extend(data_shape)
             fill = fill_value_for(dtype, self.fill_value if fill_value is None else fill_value)
+            # chunked, no pre-fill: the file grows with the points written
+            chunks = scan_chunk_shape(tuple(shape), len(scan_shape), np.dtype(dtype).itemsize)
             handle = self.backend.create_carray(parent, name, shape=tuple(shape), dtype=dtype,
-                                                fill_value=fill, title=title)
+                                                fill_value=fill, title=title, chunks=chunks)
         else:
             if array_to_save is None:
                 raise NodeError(f"no data given to create the fixed-size array {name!r}")

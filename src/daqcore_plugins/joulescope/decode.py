@@ -64,7 +64,7 @@ def _cal_current_at(view: RingView, sid: int) -> float:
     ir = (wi & 3) | ((wv & 1) << 2)
     seg = max(0, int(np.searchsorted(view.cal.start_ids, sid, side="right")) - 1)
     x = np.float32(wi >> 2) + view.cal.i_offset[seg, ir]
-    return np.float32(x * view.cal.i_gain[seg, ir])
+    return float(np.float32(x * view.cal.i_gain[seg, ir]))
 
 
 def decode_numpy(view: RingView, start: int, stop: int, oldest: int, power: bool = False):
@@ -97,27 +97,43 @@ def decode_numpy(view: RingView, start: int, stop: int, oldest: int, power: bool
     if missing.any():
         ci[missing] = np.nan
         cv[missing] = np.nan
-    sup = (fl & FLAG_SUPPRESSED) != 0
+    nan_kind = (fl & 4) != 0   # suppressed by a nan_* mode
+    if nan_kind.any():
+        ci[nan_kind] = np.nan
+        cv[nan_kind] = np.nan
+    sup = ((fl & FLAG_SUPPRESSED) != 0) & ~nan_kind
     if sup.any():
-        _interpolate_numpy(view, start, stop, oldest, sup, ci)
+        _interpolate_numpy(view, start, stop, oldest, sup, ci, fl)
     return (ci, cv, bits, ci * cv) if power else (ci, cv, bits)
 
 
-def _interpolate_numpy(view, start, stop, oldest, sup, ci) -> None:
-    edges = np.diff(sup.astype(np.int8))
-    run_starts = (np.flatnonzero(edges == 1) + 1).tolist()
-    if sup[0]:
-        run_starts.insert(0, 0)
+def _is_window_start(flags: np.ndarray, j: int) -> bool:
+    """A suppressed sample carrying a mean-mode pre count starts a window (mean windows
+    without post samples may touch each other)."""
+    return bool(flags[j] >> 4)
+
+
+def _interpolate_numpy(view: RingView, start: int, stop: int, oldest: int, sup: np.ndarray,
+                       ci: np.ndarray, fl: np.ndarray) -> None:
+    prev = np.empty_like(sup)
+    prev[0] = False
+    prev[1:] = sup[:-1]
+    run_starts = np.flatnonzero(sup & (~prev | ((fl >> 4) != 0))).tolist()
     ring_len = view.ring_len
     flags = view.flags
     for rs in run_starts:
         a = start + rs
         if rs == 0:
-            while a - 1 >= oldest and flags[(a - 1) % ring_len] & FLAG_SUPPRESSED:
+            while (a - 1 >= oldest and flags[(a - 1) % ring_len] & FLAG_SUPPRESSED
+                   and not _is_window_start(flags, a % ring_len)):
                 a -= 1
-        b = start + rs
-        while flags[b % ring_len] & FLAG_SUPPRESSED:
+        b = start + rs + 1
+        while (flags[b % ring_len] & FLAG_SUPPRESSED
+               and not _is_window_start(flags, b % ring_len)):
             b += 1
+        if flags[a % ring_len] & 8:
+            _mean_numpy(view, start, stop, oldest, a, b, ci)
+            continue
         pre = _cal_current_at(view, a - 1) if (a - 1 >= oldest and a >= 1) else math.nan
         post = _cal_current_at(view, b)
         if not math.isfinite(pre):
@@ -132,6 +148,32 @@ def _interpolate_numpy(view, start, stop, oldest, sup, ci) -> None:
         hi = min(b, stop)
         if hi > lo:
             ci[lo - start:hi - start] = vals[lo - a:hi - a]
+
+
+def _mean_numpy(view: RingView, start: int, stop: int, oldest: int, a: int, b: int,
+                ci: np.ndarray) -> None:
+    """Currents of the mean-mode window ``[a, b)`` (see :func:`_interpolate_kernel`)."""
+    ring_len = view.ring_len
+    flags = view.flags
+    n_pre = int(flags[a % ring_len]) >> 4
+    fb = int(flags[b % ring_len])
+    n_post = 0 if fb & FLAG_SUPPRESSED else fb >> 4
+    acc = np.float32(0.0)
+    for q in range(n_pre):
+        sid = a - n_pre + q
+        val = _cal_current_at(view, sid) if (sid >= oldest and sid >= 0) else math.nan
+        acc = np.float32(acc + np.float32(val))
+    nsum = n_pre
+    if not math.isfinite(acc):
+        nsum = 0
+        acc = np.float32(0.0)
+    for q in range(n_post):
+        acc = np.float32(acc + np.float32(_cal_current_at(view, b + n_post - 1 - q)))
+        nsum += 1
+    m = np.float32(acc / np.float32(nsum)) if nsum else np.float32(np.nan)
+    lo, hi = max(a, start), min(b, stop)
+    if hi > lo:
+        ci[lo - start:hi - start] = m
 
 
 @jit
@@ -178,6 +220,9 @@ def _calibrate_span(raw, flags, j0, n, io, ig, vo, vg, out_i, out_v, out_bits, o
         vr = fl & 1
         i = np.float32(np.float32(wi >> 2) + io[ir]) * ig[ir]
         v = np.float32(np.nan) if miss else np.float32(np.float32(wv >> 2) + vo[vr]) * vg[vr]
+        if fl & 4:  # suppressed by a nan_* mode: current and voltage are NaN
+            i = np.float32(np.nan)
+            v = np.float32(np.nan)
         oi[t] = i
         ov[t] = v
         if with_power:
@@ -269,15 +314,50 @@ def _interpolate_kernel(raw, flags, start, stop, oldest, seg_ids, ioff, igain, o
         j = (start + k) % ring_len
         a = start + k
         if k == 0:
-            while a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2):
+            while (a - 1 >= oldest and (flags[(a - 1) % ring_len] & 2)
+                   and not (flags[a % ring_len] >> 4)):
                 a -= 1
-        b = start + k
-        jb = j
-        while flags[jb] & 2:
+        b = start + k + 1
+        jb = j + 1
+        if jb >= ring_len:
+            jb = 0
+        while (flags[jb] & 2) and not (flags[jb] >> 4):  # a mean window may follow at once
             b += 1
             jb += 1
             if jb >= ring_len:
                 jb = 0
+        kind = np.int64(flags[a % ring_len]) & 12
+        if kind == 4:  # nan: already NaN from the calibration step
+            k = b - start
+            continue
+        if kind == 8:  # mean of `pre` samples before the window and `post` ending it
+            n_pre = np.int64(flags[a % ring_len]) >> 4
+            fb = np.int64(flags[b % ring_len])
+            n_post = np.int64(0) if fb & 2 else fb >> 4
+            acc = np.float32(0.0)
+            for q in range(n_pre):
+                sid = a - n_pre + q
+                val = np.float32(np.nan)
+                if sid >= oldest and sid >= 0:
+                    val = _cal_current_kernel(raw, ring_len, sid, seg_ids, ioff, igain)
+                acc = np.float32(acc + val)
+            nsum = n_pre
+            if not np.isfinite(acc):
+                nsum = 0
+                acc = np.float32(0.0)
+            for q in range(n_post):
+                acc = np.float32(acc + _cal_current_kernel(raw, ring_len, b + n_post - 1 - q,
+                                                            seg_ids, ioff, igain))
+                nsum += 1
+            m = np.float32(np.nan)
+            if nsum:
+                m = np.float32(acc / np.float32(nsum))
+            for sid in range(max(a, start), min(b, stop)):
+                out_i[sid - start] = m
+                if with_power:
+                    out_p[sid - start] = m * out_v[sid - start]
+            k = b - start
+            continue
         pre = np.float32(np.nan)
         if a - 1 >= oldest and a >= 1:
             pre = _cal_current_kernel(raw, ring_len, a - 1, seg_ids, ioff, igain)
@@ -304,12 +384,12 @@ def decode_numba(view: RingView, start: int, stop: int, oldest: int, power: bool
     n = stop - start
     ci = np.empty(n, dtype=np.float32)
     cv = np.empty(n, dtype=np.float32)
-    bits = np.empty(n if bits else 0, dtype=np.uint8)
+    out_bits = np.empty(n if bits else 0, dtype=np.uint8)
     p = np.empty(n if power else 0, dtype=np.float32)
     cal = view.cal
     decode_into(view.raw, view.flags, start, stop, oldest, cal.start_ids, cal.i_offset,
-                cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, bits, p)
-    return (ci, cv, bits, p) if power else (ci, cv, bits)
+                cal.i_gain, cal.v_offset, cal.v_gain, ci, cv, out_bits, p)
+    return (ci, cv, out_bits, p) if power else (ci, cv, out_bits)
 
 
 __all__ = [

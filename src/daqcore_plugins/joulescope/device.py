@@ -15,6 +15,12 @@ from typing import Any, Protocol
 from .stream_buffer import StreamBuffer
 
 
+class StreamProcess(Protocol):
+    """An object notified of new samples (e.g. a DataRecorder); True asks to stop."""
+
+    def stream_notify(self, stream_buffer: Any) -> Any: ...
+
+
 class JoulescopeDevice(Protocol):
     """A Joulescope delivering samples into a StreamBuffer."""
 
@@ -45,5 +51,34 @@ class JoulescopeDevice(Protocol):
 
     def statistics_callback_register(self, cbk: Callable[[dict], None] | None) -> None: ...
 
+    def stream_process_register(self, obj: StreamProcess) -> None:
+        """Call ``obj.stream_notify(stream_buffer)`` after each processed chunk, in the
+        device's thread under its lock (how recorders keep up with the stream)."""
+        ...
 
-__all__ = ["JoulescopeDevice"]
+    def stream_process_unregister(self, obj: StreamProcess) -> None: ...
+
+
+class StreamProcessors:
+    """The registered stream-process objects of a device (composition helper)."""
+
+    def __init__(self) -> None:
+        self._objs: list[StreamProcess] = []
+
+    def register(self, obj: StreamProcess) -> None:
+        if obj not in self._objs:
+            self._objs.append(obj)
+
+    def unregister(self, obj: StreamProcess) -> None:
+        if obj in self._objs:
+            self._objs.remove(obj)
+
+    def notify(self, stream_buffer: StreamBuffer) -> bool:
+        """Notify every object; True when one of them asks to stop."""
+        stop = False
+        for obj in list(self._objs):
+            stop |= bool(obj.stream_notify(stream_buffer))
+        return stop
+
+
+__all__ = ["JoulescopeDevice", "StreamProcess", "StreamProcessors"]

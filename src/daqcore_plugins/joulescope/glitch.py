@@ -11,17 +11,20 @@ Window rule (per sample, in order): if the range differs from the previous sampl
 if no window was open, one opens at this sample. The samples of a window except its last
 one get interpolated currents; voltages and bits are untouched.
 
-Supported modes: ``'off'`` (and ``'off_*'``), ``'interp_1_n_1'`` (default, also
-``'normal'``), ``'interp_1_m_1'`` (the more aggressive table) and fixed windows
-``'interp_1_<w>_1'``. joulescope's ``mean_*`` and ``nan_*`` kinds are implemented by
-:mod:`~daqcore_plugins.joulescope.raw_processor` only.
+Supported modes: every spelling joulescope accepts (see :func:`parse_suppress_mode`):
+``'off'``/``'off_*'``, ``'interp_1_n_1'`` (default, also ``'normal'``), ``'interp_1_m_1'``
+(the more aggressive table), fixed windows ``'interp_1_<w>_1'``, and the ``mean_*`` and
+``nan_*`` kinds (the window's samples are marked with the kind in the flag byte; the decoders
+replace them by the mean of the pre/post samples or by NaN). For ``mean_*`` and ``nan_*``
+the window is followed by ``post`` samples (0 for nan) instead of the one post sample.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from .errors import InvalidParameterError
 from .kernels import jit
 
 
@@ -44,36 +47,48 @@ SUPPRESS_MODES = ("off", "interp_1_n_1", "interp_1_m_1", "interp_1_<window>_1",
                   "off_<pre>_<window>_<post>")
 
 
-def parse_suppress_mode(value: object) -> tuple[str, np.ndarray]:
-    """Return the canonical mode name and its window table (all zeros for ``'off'``).
+#: Flag bits of suppressed samples telling how their current is replaced (interpolation when
+#: neither is set); bits 4-7 hold the mean's pre count (first sample of a window) and post
+#: count (first sample after it).
+KIND_NAN = 4
+KIND_MEAN = 8
 
-    Accepts joulescope's spellings: ``'off'``/None/``''``, ``'normal'``, ``'interp_1_n_1'``,
-    ``'interp_1_m_1'``, ``'interp_1_<w>_1'`` (a fixed window of ``w`` <= 12 samples after
-    every range change) and ``'off_*'``. The ``mean_*`` and ``nan_*`` kinds are accepted by
-    :class:`~daqcore_plugins.joulescope.raw_processor.RawProcessor` (and the DataReader) but
-    not by the StreamBuffer, which stores raw words and interpolates on demand.
-    """
-    from .raw_processor import MODE_INTERP, MODE_OFF, parse_mode
 
-    kind, _pre, window, _post, matrix = parse_mode(value)
+class SuppressMode(NamedTuple):
+    """A parsed suppression mode for the StreamBuffer."""
+
+    name: str
+    table: np.ndarray   # (9, 9) window lengths [to][from]
+    kind: int           # 0 (interpolate), KIND_NAN or KIND_MEAN
+    pre: int
+    post: int           # samples after the window that close it (1 for interp, 0 for nan)
+
+
+def parse_suppress_mode(value: object) -> SuppressMode:
+    """Parse joulescope's mode strings (``'<kind>_<pre>_<window>_<post>'``, ``'normal'``,
+    ``'off'``...) for the StreamBuffer: every kind (interp, mean, nan, off) is supported."""
+    from .raw_processor import MODE_MEAN, MODE_NAN, MODE_OFF, parse_mode
+
+    kind, pre, window, post, matrix = parse_mode(value)
     if kind == MODE_OFF:
-        return "off", _ZERO
-    if kind != MODE_INTERP:
-        raise InvalidParameterError(
-            f"suppress_mode {value!r} is not supported by the StreamBuffer (its 'mean_*' and "
-            "'nan_*' kinds are supported by RawProcessor and DataReader); use 'off' or an "
-            "'interp_1_<n|m|window>_1' mode")
+        return SuppressMode("off", _ZERO, 0, 0, 1)
     if matrix == "n":
-        return "interp_1_n_1", SUPPRESS_MATRIX_N
-    if matrix == "m":
-        return "interp_1_m_1", SUPPRESS_MATRIX_M
-    table = np.full((9, 9), window, dtype=np.uint8)
-    np.fill_diagonal(table, 0)
-    return f"interp_1_{window}_1", table
+        table = SUPPRESS_MATRIX_N
+    elif matrix == "m":
+        table = SUPPRESS_MATRIX_M
+    else:
+        table = np.full((9, 9), window, dtype=np.uint8)
+        np.fill_diagonal(table, 0)
+    label = matrix or str(window)
+    if kind == MODE_NAN:
+        return SuppressMode(f"nan_{pre}_{label}_{post}", table, KIND_NAN, 0, 0)
+    if kind == MODE_MEAN:
+        return SuppressMode(f"mean_{pre}_{label}_{post}", table, KIND_MEAN, pre, post)
+    return SuppressMode(f"interp_1_{label}_1", table, 0, 1, 1)
 
 
-def find_windows_numpy(i_range: np.ndarray, prev_range: int,
-                       table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def find_windows_numpy(i_range: np.ndarray, prev_range: int, table: np.ndarray,
+                       post: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Suppression windows in a run of current ranges.
 
     Returns ``(starts, ends)`` int64 arrays of chunk indices: samples ``start .. end-1`` are
@@ -95,9 +110,9 @@ def find_windows_numpy(i_range: np.ndarray, prev_range: int,
     wl = w[keep].tolist()
     starts: list[int] = []
     ends: list[int] = []
-    cur_end = -1
+    cur_end = -(1 << 40)  # no window open yet
     for qq, ww in zip(q, wl):
-        if qq > cur_end:
+        if qq >= cur_end + post:  # outside the open window and its post samples
             starts.append(qq)
             cur_end = qq + ww
             ends.append(cur_end)
@@ -117,7 +132,7 @@ __all__ = [
 
 
 @jit
-def scan_kernel(raw, lo, hi, new_from, prev_range, table, starts, ends, state):
+def scan_kernel(raw, lo, hi, new_from, prev_range, table, post, starts, ends, state):
     # pragma: no cover - jit
     """One pass over raw words ``[lo, hi)`` of the ring: suppression windows and counters.
 
@@ -127,7 +142,7 @@ def scan_kernel(raw, lo, hi, new_from, prev_range, table, starts, ends, state):
     """
     ring_len = raw.shape[0] // 2
     count = 0
-    cur_end = -1
+    cur_end = -(1 << 40)  # no window open yet
     last = np.int64(prev_range)
     j = lo % ring_len
     for q in range(hi - lo):
@@ -141,7 +156,7 @@ def scan_kernel(raw, lo, hi, new_from, prev_range, table, starts, ends, state):
         if r != last:
             w = np.int64(table[r, last])
             if w > 0:
-                if q > cur_end:
+                if q >= cur_end + post:
                     starts[count] = q
                     cur_end = q + w
                     ends[count] = cur_end

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -101,7 +102,7 @@ class ContainerWriter:
         self._fh.write(encode_record(tag, payload))
         return pos
 
-    def append_parts(self, tag: bytes, parts: list[bytes | memoryview]) -> int:
+    def append_parts(self, tag: bytes, parts: Sequence[bytes | memoryview]) -> int:
         """Append one record whose payload is the concatenation of ``parts`` (no join copy)."""
         pos = self.tell()
         length = sum(len(p) for p in parts)

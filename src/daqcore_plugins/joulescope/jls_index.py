@@ -214,7 +214,8 @@ def decode_reductions(blob: bytes, config: dict[str, Any], where: str) -> dict[s
         b = np.frombuffer(blob, dtype="<f4").reshape(-1, fields, 4).astype(np.float64)
         n = len(b)
         spr = int(config["samples_per_reduction"])
-        out = {name: np.full((n, nf), np.nan) for name in ("mean", "m2", "min", "max")}
+        out: dict[str, np.ndarray] = {name: np.full((n, nf), np.nan)
+                                      for name in ("mean", "m2", "min", "max")}
         out["mean"][:, :fields] = b[:, :, 0]
         out["m2"][:, :fields] = (spr - 1) * b[:, :, 1] ** 2
         out["min"][:, :fields] = b[:, :, 2]

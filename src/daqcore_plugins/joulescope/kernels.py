@@ -14,15 +14,16 @@ from typing import Any
 
 _DISABLED = os.environ.get("DAQCORE_NO_NUMBA", "").strip().lower() in ("1", "true", "yes")
 
+_numba: Any = None
 try:
     if _DISABLED:
         raise ImportError("disabled by DAQCORE_NO_NUMBA")
-    import numba as _numba
+    import numba
 
-    NUMBA_AVAILABLE = True
+    _numba = numba
 except ImportError:  # pragma: no cover - depends on the environment
-    _numba = None
-    NUMBA_AVAILABLE = False
+    pass
+NUMBA_AVAILABLE = _numba is not None
 
 
 def jit(fn: Callable[..., Any]) -> Callable[..., Any]:

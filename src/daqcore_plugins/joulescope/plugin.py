@@ -1,6 +1,7 @@
 """Hook implementations of the Joulescope plugin (entry point ``joulescope``).
 
-Registers the detector ``joulescope`` (backends ``sim`` and ``real``). Importing this module
+Registers the detector ``joulescope`` (backends ``sim`` and ``real``) and the command
+``daqcore joulescope`` (record / info / export). Importing this module
 does not import the vendor ``joulescope`` package, nor the detector and its numba kernels: the
 record names the class by import string, so it loads only when the instrument is used or listed
 with its dims.
@@ -8,7 +9,7 @@ with its dims.
 
 from __future__ import annotations
 
-from daqcore.plugins import InstrumentRecord, hookimpl
+from daqcore.plugins import CommandRecord, InstrumentRecord, hookimpl
 
 
 @hookimpl
@@ -17,3 +18,10 @@ def daqcore_register_instruments(register):
     register(InstrumentRecord(
         "joulescope", "daqcore_plugins.joulescope.detector:JoulescopeDetector", kind="detector",
         description="Joulescope JS110 current/voltage/power: 0D means, charge, energy, traces"))
+
+
+@hookimpl
+def daqcore_register_commands(register):
+    """Register ``daqcore joulescope`` (record, info, export)."""
+    register(CommandRecord("joulescope", "daqcore_plugins.joulescope.cli:joulescope",
+                           help="Record, inspect and export Joulescope recordings"))

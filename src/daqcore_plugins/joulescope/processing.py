@@ -11,13 +11,14 @@ import math
 
 import numpy as np
 
+from .buffer_state import BufferState
 from .decode import (
     FLAG_SUPPRESSED,
     decode_numba,
     decode_numpy,
     ring_words,
 )
-from .glitch import find_windows_numpy, mark_kernel, scan_kernel
+from .glitch import KIND_MEAN, find_windows_numpy, mark_kernel, scan_kernel
 from .range_stats import (
     direct_rows_packed,
     kernel_index,
@@ -39,7 +40,7 @@ log = logging.getLogger("daqcore_plugins.joulescope.stream_buffer")
 _PROCESS_CHUNK = 1 << 20
 
 
-class ProcessingMixin:
+class ProcessingMixin(BufferState):
     """``process()`` and the decoding / statistics primitives of a StreamBuffer."""
 
     def _decode(self, start: int, stop: int, power: bool = False, bits: bool = True):
@@ -167,18 +168,21 @@ class ProcessingMixin:
             state = np.array([self._sample_missing_count, self._sample_sync_count,
                               self._skip_count, self._contiguous_count, int(self._is_skipping),
                               self._toggle_last, int(self._toggle_seen)], dtype=np.int64)
+            mode = self._suppress
             count = scan_kernel(self._raw, lo, hi, new_from, self._last_range,
-                                self._suppress_table, starts, ends, state)
+                                mode.table, mode.post, starts, ends, state)
             (self._sample_missing_count, self._sample_sync_count, self._skip_count,
              self._contiguous_count, skipping, self._toggle_last, seen) = state.tolist()
             self._is_skipping = bool(skipping)
             self._toggle_seen = bool(seen)
             p_rel = n
-            if count and ends[count - 1] >= n:
+            if count and ends[count - 1] + mode.post > n:  # its post samples are not here yet
                 p_rel = int(starts[count - 1])
                 count -= 1
             if count:
-                mark_kernel(self._flags, lo, starts, ends, count, FLAG_SUPPRESSED)
+                mark_kernel(self._flags, lo, starts, ends, count, FLAG_SUPPRESSED | mode.kind)
+                if mode.kind == KIND_MEAN:
+                    self._mark_mean_counts(lo, starts[:count], ends[:count])
             i_range = None
         else:
             words = ring_words(self._view, lo, hi)
@@ -187,21 +191,24 @@ class ProcessingMixin:
             missing = (iw == 0xFFFF) & (vw == 0xFFFF)
             i_range = ((iw & 3) | ((vw & 1) << 2)).astype(np.uint8)
             i_range[missing] = 8
-            if self._suppress_table.any():
-                starts, ends = find_windows_numpy(i_range, self._last_range,
-                                                  self._suppress_table)
+            mode = self._suppress
+            if mode.table.any():
+                starts, ends = find_windows_numpy(i_range, self._last_range, mode.table,
+                                                  mode.post)
             else:
                 starts = ends = np.zeros(0, np.int64)
             if hi > new_from:
                 self._update_counters(missing[new_from - lo:], vw[new_from - lo:])
             p_rel = n
-            if len(ends) and ends[-1] >= n:
+            if len(ends) and ends[-1] + mode.post > n:
                 p_rel = int(starts[-1])
                 starts, ends = starts[:-1], ends[:-1]
             ring = len(self._flags)
             for s, e in zip(starts.tolist(), ends.tolist()):
                 idx = (lo + np.arange(s, e)) % ring
-                self._flags[idx] |= FLAG_SUPPRESSED
+                self._flags[idx] |= FLAG_SUPPRESSED | mode.kind
+            if mode.kind == KIND_MEAN and len(starts):
+                self._mark_mean_counts(lo, starts, ends)
         if hi > new_from:
             self._preprocessed_sample_id = hi
         if p_rel > 0:
@@ -215,6 +222,17 @@ class ProcessingMixin:
         if new > old:
             self._update_reductions(old, new)
         return new
+
+    def _mark_mean_counts(self, lo: int, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Store the mean mode's pre count in the first sample of each window and its post
+        count in the sample after it (flag bits 4-7; decoders read them from there)."""
+        ring = len(self._flags)
+        pre = self._suppress.pre << 4
+        post = self._suppress.post << 4
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            self._flags[(lo + s) % ring] |= pre
+            if post:
+                self._flags[(lo + e) % ring] |= post
 
     def _range_of(self, sample_id: int) -> int:
         j = sample_id % len(self._flags)

@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 
+from .buffer_state import BufferState
 from .decode import ring_words
 from .errors import InvalidParameterError, OutputArrayError, SampleRangeError
 from .range_stats import statistics_entries_kernel, statistics_kernel
@@ -28,7 +29,7 @@ DEFAULT_FIELDS = ("current", "voltage", "power", "current_range", "current_lsb",
                   "voltage_lsb", "raw")
 
 
-class QueryMixin:
+class QueryMixin(BufferState):
     """Statistics and sample access of a StreamBuffer."""
 
     def _constrain(self, start: int, stop: int) -> tuple[int, int]:
@@ -156,6 +157,27 @@ class QueryMixin:
             return np.zeros((0, 2), dtype=np.uint16)
         self._check_held(start, stop)
         return ring_words(self._view, start, stop)
+
+    def raw_segments(self, start: int, stop: int) -> list[np.ndarray]:
+        """Read-only views of the raw words of ``[start, stop)`` in the ring (one or two
+        (n, 2) uint16 arrays, no copy) for writers that consume them at once, under the
+        device lock: the views show newer data once the ring wraps over them."""
+        start, stop = int(start), int(stop)
+        if stop <= start:
+            return []
+        self._check_held(start, stop)
+        ring = len(self._flags)
+        a = start % ring
+        n = stop - start
+        parts = [(a, min(ring, a + n))]
+        if a + n > ring:
+            parts.append((0, a + n - ring))
+        views = []
+        for x, y in parts:
+            v = self._raw[2 * x:2 * y].reshape(-1, 2)
+            v.flags.writeable = False
+            views.append(v)
+        return views
 
     def samples_get(self, start: int, stop: int, fields=None):
         """Exact sample data of ``[start, stop)`` (always copies, never ring views).

@@ -44,7 +44,8 @@ _DEFAULT_RAW_FIELDS = ["current", "voltage", "power", "current_range", "current_
 _U8_SCALE = {3: 1.0 / 16, 4: 1.0 / 15, 5: 1.0 / 15}
 
 
-def _block_stats(ci: np.ndarray, cv: np.ndarray, bits: np.ndarray, n: int):
+def _block_stats(ci: np.ndarray, cv: np.ndarray, bits: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if NUMBA_AVAILABLE:
         from .block_stats import block_stats_numba
 
@@ -84,8 +85,22 @@ class DataReader:
         self.close()
 
     def open(self, filehandle: str | os.PathLike[str] | BinaryIO) -> DataReader:
-        """Open a recording (path or seekable binary file object); return self."""
+        """Open a recording (path or seekable binary file object); return self.
+
+        The format comes from the content: a path to an HDF5 recording turns this reader
+        into an ``H5DataReader`` (:mod:`daqcore_plugins.joulescope.h5_recording`) (same API).
+        """
         self.close()
+        if isinstance(filehandle, (str, os.PathLike)) and type(self) is DataReader:
+            from .recording import recording_format
+
+            if os.path.isfile(filehandle) and os.path.getsize(filehandle) >= 16 and \
+                    recording_format(filehandle) == "h5":
+                from .h5_recording import H5DataReader
+
+                self.__class__ = H5DataReader  # same state and API, HDF5 storage
+                self._h5 = None
+                return H5DataReader.open(self, filehandle)  # type: ignore[arg-type]
         try:
             if isinstance(filehandle, (str, os.PathLike)):
                 self._owned = open(filehandle, "rb")
@@ -430,7 +445,7 @@ class DataReader:
             cfg = self.config or {}
             spr = int(cfg.get("samples_per_reduction", 1) or 1)
             n = self.sample_id_range[1] // spr
-            red = {name: np.full((n, STATS_FIELD_COUNT), np.nan)
+            red: dict[str, np.ndarray] = {name: np.full((n, STATS_FIELD_COUNT), np.nan)
                    for name in ("mean", "m2", "min", "max")}
             red["k"] = np.zeros(n, dtype=np.int64)
             for b0, rec in zip(self._idx.block_start, self._idx.block_red):
@@ -493,8 +508,8 @@ class DataReader:
                 ci, cv, bits = self._decoded(x, y)
                 parts.append(_block_stats(ci, cv, bits, y - x))
         k = np.concatenate([p[0] for p in parts])
-        stats = [np.concatenate([p[i] for p in parts]) for i in range(1, 5)]
-        return combine_plain(k, *stats, axis=0)
+        mean, m2, mn, mx = (np.concatenate([p[i] for p in parts]) for i in range(1, 5))
+        return combine_plain(k, mean, m2, mn, mx, axis=0)
 
     def statistics_get(self, start: float | int | None = None, stop: float | int | None = None,
                        units: str | None = None) -> dict[str, Any]:
@@ -537,12 +552,15 @@ class DataReader:
             red = self._reductions()
             g = inc // spr
             sl = slice(s1 // spr, s1 // spr + n * g)
-            parts = [red[name][sl].reshape(n, g, STATS_FIELD_COUNT)
-                     for name in ("mean", "m2", "min", "max")]
-            pack_records(*combine_plain(red["k"][sl].reshape(n, g), *parts, axis=1), out=rows)
+            mean, m2, mn, mx = (red[name][sl].reshape(n, g, STATS_FIELD_COUNT)
+                                for name in ("mean", "m2", "min", "max"))
+            k, mean, m2, mn, mx = combine_plain(red["k"][sl].reshape(n, g), mean, m2, mn, mx,
+                                                axis=1)
+            pack_records(k, mean, m2, mn, mx, out=rows)
         elif inc < spr:
             ci, cv, bits = self._decoded(s1, b)
-            pack_records(*_block_stats(ci, cv, bits, inc), out=rows)
+            k, mean, m2, mn, mx = _block_stats(ci, cv, bits, inc)
+            pack_records(k, mean, m2, mn, mx, out=rows)
         else:
             for i in range(n):
                 a = s1 + i * inc

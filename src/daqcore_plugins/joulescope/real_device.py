@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .device import StreamProcess, StreamProcessors
 from .errors import DeviceNotAvailableError
 from .sim_device import reductions_for
 from .stream_buffer import StreamBuffer
@@ -43,7 +43,7 @@ def _import_joulescope() -> Any:
 
 def probe() -> str | None:
     """None when a device is present, else the reason ('driver not installed', 'no device')."""
-    if "joulescope" not in sys.modules and importlib.util.find_spec("joulescope") is None:
+    if importlib.util.find_spec("joulescope") is None:
         return "driver not installed: joulescope"
     try:
         devices = _import_joulescope().scan()
@@ -110,6 +110,7 @@ class RealJoulescope:
         self._buffer: StreamBuffer | None = None
         self._forwarder = _RawForwarder(self)
         self._streaming = False
+        self._processors = StreamProcessors()
         self.lock = threading.RLock()
         self.stream_error: BaseException | None = None
 
@@ -203,6 +204,8 @@ class RealJoulescope:
                 sb.insert_raw(np.full(2 * missing, 0xFFFF, dtype=np.uint16))
             sb.insert_raw(words)
             sb.process()
+            if self._processors.notify(sb):
+                self._streaming = False
 
     def fill_to(self, sample_id: int, timeout: float) -> bool:
         """Wait until our buffer has processed ``sample_id`` (False on timeout / stop)."""
@@ -219,6 +222,14 @@ class RealJoulescope:
 
     def statistics_callback_register(self, cbk: Callable[[dict], None] | None) -> None:
         self.stream_buffer.callback = cbk
+
+    def stream_process_register(self, obj: StreamProcess) -> None:
+        """Call ``obj.stream_notify(stream_buffer)`` after each chunk copied from the vendor
+        (under :attr:`lock`, in the vendor's stream thread)."""
+        self._processors.register(obj)
+
+    def stream_process_unregister(self, obj: StreamProcess) -> None:
+        self._processors.unregister(obj)
 
     def status(self) -> dict:
         return self.stream_buffer.status()

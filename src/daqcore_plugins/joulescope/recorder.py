@@ -19,7 +19,7 @@ import numpy as np
 
 from .block_stats import block_stats_numpy
 from .errors import RecordingError
-from .jls_calibration import decode_calibration
+from .jls_calibration import decode_calibration, encode_calibration
 from .jls_container import (
     TAG_DATA_BINARY,
     TAG_META_JSON,
@@ -81,18 +81,22 @@ class DataRecorder:
         A path (created, truncated) or a seekable binary file object (left open).
     calibration
         Calibration blob bytes (as stored on the device), an object with a ``data``
-        attribute holding them (joulescope's ``Calibration``), or None.
+        attribute holding them (joulescope's ``Calibration``), or None: then a daqcore
+        StreamBuffer's own calibration is stored when recording from it.
     user_data
         JSON-serialisable data stored in the file header.
     start_sample_id
         Where :meth:`stream_notify` starts: None (default, as joulescope) records from the
         buffer's newest sample on; an id still held by the buffer records from there, so a
         recording can include data that arrived before it was started.
+    stop_sample_id
+        Stream sample id where :meth:`stream_notify` stops recording (None: no limit).
     """
 
     def __init__(self, filehandle: str | os.PathLike[str] | BinaryIO,
                  calibration: Any = None, user_data: Any = None, *,
-                 start_sample_id: int | None = None) -> None:
+                 start_sample_id: int | None = None,
+                 stop_sample_id: int | None = None) -> None:
         self._owned: BinaryIO | None = None
         if isinstance(filehandle, (str, os.PathLike)):
             self._owned = open(filehandle, "wb")
@@ -104,6 +108,7 @@ class DataRecorder:
         self._closed = False
         self._started = False
         self._start_sample_id = start_sample_id
+        self._stop_sample_id = stop_sample_id
         self._source: StreamSource | None = None
         self._format = "none"
         self._total = 0
@@ -112,6 +117,7 @@ class DataRecorder:
         self._pending: list[dict[str, np.ndarray]] = []  # insert(): chunks not written yet
         self._pending_count = 0
         self._processor: RawProcessor | None = None
+        self._has_calibration = False
         if user_data is not None:
             self._writer.append(TAG_USER_JSON, json.dumps(user_data).encode("utf-8"))
         blob = getattr(calibration, "data", calibration)
@@ -119,12 +125,15 @@ class DataRecorder:
             if not isinstance(blob, (bytes, bytearray)):
                 raise RecordingError("calibration must be the calibration blob (bytes) or an "
                                      f"object with a 'data' attribute, got {type(blob).__name__}")
-            cal = decode_calibration(bytes(blob))
-            self._processor = RawProcessor()
-            self._processor.calibration_set(cal.current_offset, cal.current_gain,
-                                            cal.voltage_offset, cal.voltage_gain)
-            name = b"calibration".ljust(128, b"\x00")
-            self._writer.append(TAG_SUBFILE, name + bytes(blob))
+            self._write_calibration(bytes(blob))
+
+    def _write_calibration(self, blob: bytes) -> None:
+        cal = decode_calibration(blob)
+        self._processor = RawProcessor()
+        self._processor.calibration_set(cal.current_offset, cal.current_gain,
+                                        cal.voltage_offset, cal.voltage_gain)
+        self._writer.append(TAG_SUBFILE, b"calibration".ljust(128, b"\x00") + blob)
+        self._has_calibration = True
 
     # ------------------------------------------------------------------ context manager
     def __enter__(self) -> DataRecorder:
@@ -142,6 +151,11 @@ class DataRecorder:
     def sample_count(self) -> int:
         """Samples written to the file so far."""
         return self._total
+
+    @property
+    def next_sample_id(self) -> int:
+        """Stream sample id of the next sample to record."""
+        return self._next_id
 
     # ------------------------------------------------------------------ layout
     def _start(self, sampling_frequency: float, data_format: str,
@@ -210,10 +224,17 @@ class DataRecorder:
                 return False
             stream_buffer = self._source
         sb_start, sb_stop = (int(x) for x in stream_buffer.sample_id_range)
+        if self._stop_sample_id is not None and sb_stop >= int(self._stop_sample_id):
+            sb_stop = int(self._stop_sample_id)
+            finalize = True  # the recording is complete: write the partial record now
         if self._source is None:
             if self._pending_count:
                 raise RecordingError("a DataRecorder fed by insert() cannot also take a stream")
             self._source = stream_buffer
+            calibration_get = getattr(stream_buffer, "calibration_get", None)
+            if not self._has_calibration and callable(calibration_get):
+                # a daqcore StreamBuffer knows its calibration: keep it with the raw data
+                self._write_calibration(encode_calibration(*calibration_get()))
             fs = float(stream_buffer.output_sampling_frequency)
             in_fs = float(getattr(stream_buffer, "input_sampling_frequency", fs))
             self._start(fs, "raw" if stream_buffer.has_raw else "float32_v2", in_fs)
@@ -244,9 +265,16 @@ class DataRecorder:
                 self._block_begin(int(stream_buffer.voltage_range))
             count = stop - self._next_id
             if self._format == "raw":
-                raw = np.ascontiguousarray(
-                    stream_buffer.samples_get(self._next_id, stop, fields="raw"), dtype=np.uint16)
-                self._writer.append_parts(TAG_DATA_BINARY, [memoryview(raw).cast("B")])
+                segments = getattr(stream_buffer, "raw_segments", None)
+                if callable(segments):  # daqcore StreamBuffer: write the ring views, no copy
+                    parts = [np.ascontiguousarray(v).data.cast("B")
+                             for v in segments(self._next_id, stop)]
+                else:
+                    raw = np.ascontiguousarray(
+                        stream_buffer.samples_get(self._next_id, stop, fields="raw"),
+                        dtype=np.uint16)
+                    parts = [raw.data.cast("B")]
+                self._writer.append_parts(TAG_DATA_BINARY, parts)
             else:
                 d = stream_buffer.samples_get(self._next_id, stop, fields=STATS_FIELD_NAMES)
                 values = {k: v["value"] for k, v in d["signals"].items()}
@@ -337,7 +365,7 @@ class DataRecorder:
             self._block_begin(self._v_range)
         if self._format == "raw":
             raw = np.ascontiguousarray(values["raw"], dtype=np.uint16)
-            self._writer.append_parts(TAG_DATA_BINARY, [memoryview(raw).cast("B")])
+            self._writer.append_parts(TAG_DATA_BINARY, [raw.data.cast("B")])
             if "current" in values and "current_range" in values:
                 ci = values["current"].astype(np.float32)
                 cv = values["voltage"].astype(np.float32)
@@ -359,7 +387,8 @@ class DataRecorder:
         rows = self._reduction_rows(count)
         if len(rows):
             n = len(rows) * self._spr
-            pack_records(*block_stats_numpy(ci[:n], cv[:n], bits[:n], self._spr), out=rows)
+            k, mean, m2, mn, mx = block_stats_numpy(ci[:n], cv[:n], bits[:n], self._spr)
+            pack_records(k, mean, m2, mn, mx, out=rows)
         self._advance(count)
 
     # ------------------------------------------------------------------ close

@@ -6,7 +6,7 @@
 through the same path as hardware: 512-byte USB packets (optionally dropped at random, which
 the buffer turns into missing samples), then ``process()``. :meth:`start` delivers data from a
 background thread at the real rate; :meth:`generate` produces N samples synchronously (tests,
-fast scans). Consumers read the buffer under :attr:`lock`.
+fast scans). Consumers read the buffer under ``lock``.
 
 At rates below 2 MS/s the words are synthesised at that rate directly and range-switch
 suppression is off (its windows are defined in 2 MS/s samples).
@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .device import StreamProcess, StreamProcessors
 from .errors import InvalidParameterError
 from .raw_format import SAMPLES_PER_PACKET, usb_packets
 from .sim_model import (
@@ -96,6 +97,7 @@ class SimulatedJoulescope:
         self._packet_index = 0
         self._pending = np.zeros(0, dtype=np.uint16)
         self._stop_fn: Callable | None = None
+        self._processors = StreamProcessors()
         self.stream_error: BaseException | None = None
         for name, value in (("sampling_frequency", sampling_frequency), ("i_range", i_range),
                             ("v_range", v_range), ("buffer_duration", buffer_duration),
@@ -189,6 +191,14 @@ class SimulatedJoulescope:
         """Call ``cbk(stats_dict)`` at ``reduction_frequency`` (joulescope's API dict)."""
         self.stream_buffer.callback = cbk
 
+    def stream_process_register(self, obj: StreamProcess) -> None:
+        """Call ``obj.stream_notify(stream_buffer)`` after each generated chunk (under
+        ``lock``, in the generating thread)."""
+        self._processors.register(obj)
+
+    def stream_process_unregister(self, obj: StreamProcess) -> None:
+        self._processors.unregister(obj)
+
     def status(self) -> dict:
         return self.stream_buffer.status()
 
@@ -218,6 +228,7 @@ class SimulatedJoulescope:
         with self.lock:
             stop = sb.insert(packets)
             sb.process()
+            stop |= self._processors.notify(sb)
         if stop:
             self._stop_event.set()
         return used

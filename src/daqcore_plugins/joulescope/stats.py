@@ -134,7 +134,8 @@ def stats_to_api(stats: np.ndarray | None, t_start: float, t_stop: float) -> dic
 
 
 def combine_plain(k: np.ndarray, mean: np.ndarray, m2: np.ndarray, mn: np.ndarray,
-                  mx: np.ndarray, axis: int):
+                  mx: np.ndarray, axis: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Combine statistics along ``axis`` (parallel formula; entries with k == 0 ignored).
 
     ``k`` has the shape of the others without the trailing field axis.

@@ -183,9 +183,9 @@ def reduction_downsample(reduction: np.ndarray, idx_start: int, idx_stop: int,
         return stats_array_factory(0)
     rows = reduction[idx_start:idx_start + n * increment]
     k = rows[:, 0]["length"].astype(np.int64).reshape(n, increment)
-    parts = [rows[name].astype(np.float64).reshape(n, increment, STATS_FIELD_COUNT)
-             for name in ("mean", "variance", "min", "max")]
-    return pack_records(*combine_plain(k, *parts, axis=1))
+    mean, m2, mn, mx = (rows[name].astype(np.float64).reshape(n, increment, STATS_FIELD_COUNT)
+                        for name in ("mean", "variance", "min", "max"))
+    return pack_records(*combine_plain(k, mean, m2, mn, mx, axis=1))
 
 
 def _packet_header(index: int) -> np.ndarray:

@@ -17,15 +17,15 @@ Differences from joulescope (all deliberate, see ``docs/joulescope.md``):
   the skipped samples are no longer reported in ``sample_id_range``.
 * A ``data_get`` window that starts before the oldest held sample is computed over the held
   part only (joulescope reads stale ring slots on its raw paths).
-* joulescope's ``mean_*``/``nan_*`` suppression modes are not implemented; its 64-sample
-  suppression FIFO limit does not exist here (long runs of switches are interpolated whole).
+* joulescope's 64-sample suppression FIFO limit does not exist here (long runs of switches
+  are suppressed whole). Every suppression mode (interp, mean, nan, off) is supported.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -94,13 +94,10 @@ def _internal_reduction(length: int) -> int:
 
 
 def _validate_reductions(reductions: object) -> list[int]:
-    try:
-        if isinstance(reductions, (str, bytes)):
-            raise TypeError
-        values = list(reductions)
-    except TypeError:
+    if not isinstance(reductions, Iterable) or isinstance(reductions, (str, bytes)):
         raise InvalidReductionsError(f"reductions must be a sequence of integers, "
-                                     f"got {reductions!r}") from None
+                                     f"got {reductions!r}")
+    values = list(reductions)
     if len(values) > REDUCTION_MAX:
         raise InvalidReductionsError(
             f"at most {REDUCTION_MAX} reduction levels are supported, got {len(values)}")
@@ -179,7 +176,7 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
         self._levels = ReductionLevels(length, red)
         self._cal = CalibrationHistory()
         self._view = RingView(self._raw, self._flags, self._cal)
-        self._suppress_name, self._suppress_table = parse_suppress_mode("interp_1_n_1")
+        self._suppress = parse_suppress_mode("interp_1_n_1")
         self._callback: Callable[[dict], object] | None = None
         self._voltage_range = 0
         self._win_starts = np.empty(0, dtype=np.int64)
@@ -327,13 +324,13 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
 
     @property
     def suppress_mode(self) -> str:
-        """Range-switch glitch suppression: ``'interp_1_n_1'`` (default), ``'interp_1_m_1'``
-        or ``'off'``."""
-        return self._suppress_name
+        """Range-switch glitch suppression: ``'interp_1_n_1'`` (default) or any of
+        joulescope's modes (``'mean_1_n_1'``, ``'nan_0_m_0'``, ``'interp_1_5_1'``, ``'off'``...)."""
+        return self._suppress.name
 
     @suppress_mode.setter
     def suppress_mode(self, value) -> None:
-        self._suppress_name, self._suppress_table = parse_suppress_mode(value)
+        self._suppress = parse_suppress_mode(value)
 
     def status(self) -> dict:
         """Counters, each ``{'value': ..., 'units': ...}``."""
@@ -357,6 +354,12 @@ class StreamBuffer(ProcessingMixin, UsbInputMixin, QueryMixin):
                       voltage_offset, voltage_gain)
         self._cal.forget_before(self._oldest())
         self._refresh_kernel_args()
+
+    def calibration_get(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The calibration applied to new samples: (current_offset (7), current_gain (7),
+        voltage_offset (2), voltage_gain (2)), float32 copies."""
+        ioff, igain, voff, vgain = self._cal.current
+        return ioff[:7].copy(), igain[:7].copy(), voff.copy(), vgain.copy()
 
     # ------------------------------------------------------------------ input
     def _check_stop(self) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .buffer_state import BufferState
 from .errors import InvalidRawDataError
 from .raw_format import PACKET_HEADER_SIZE, PACKET_SIZE, SAMPLES_PER_PACKET
 
 
-class UsbInputMixin:
+class UsbInputMixin(BufferState):
     """``insert()`` of JS110 USB packets."""
 
     def insert(self, data) -> bool:

@@ -93,8 +93,13 @@ def test_calibration_and_mode_errors():
         sb.calibration_set([0] * 3, [1] * 7, [0, 0], [1, 1])
     with pytest.raises(CalibrationError):
         sb.calibration_set([0] * 7, [1] * 7, [0], [1, 1])
-    with pytest.raises(InvalidParameterError, match="suppress_mode"):
-        sb.suppress_mode = "mean_1_n_1"
+    for bad in ("mean_1_n", "mean_9_n_1", "interp_1_13_1", "median_1_n_1", 3):
+        with pytest.raises(InvalidParameterError, match="suppress_mode"):
+            sb.suppress_mode = bad
+    sb.suppress_mode = "mean_1_n_1"
+    assert sb.suppress_mode == "mean_1_n_1"
+    sb.suppress_mode = "off_1_2_1"
+    assert sb.suppress_mode == "off"
     sb.suppress_mode = "normal"
     assert sb.suppress_mode == "interp_1_n_1"
     with pytest.raises(InvalidParameterError):

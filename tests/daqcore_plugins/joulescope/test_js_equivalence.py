@@ -80,6 +80,17 @@ def _compare_all(
         np.testing.assert_array_equal(x, y, err_msg=f)
 
 
+
+@pytest.fixture(params=[
+    pytest.param("numpy", marks=pytest.mark.slow),
+    pytest.param("numba", marks=pytest.mark.skipif(not NUMBA_AVAILABLE, reason="no numba")),
+])
+def backend(request):
+    """Both backends; the numpy fallback's whole-stream comparisons are the slow ones (its
+    equality with numba is also checked, faster, in test_js_buffer_behaviour)."""
+    return request.param
+
+
 @pytest.mark.usefixtures("quiet_joulescope_logs")
 def test_range_switching_matches_joulescope(
     assert_stats_equal, make_raw, raw_switching, cal, backend
@@ -97,6 +108,26 @@ def test_range_switching_matches_joulescope(
         "contiguous_count",
     ):
         assert st_o[key]["value"] == st_r[key]["value"], key
+
+
+@pytest.mark.usefixtures("quiet_joulescope_logs")
+@pytest.mark.parametrize("mode", ["mean_1_n_1", "mean_2_m_0", "mean_0_5_3", "nan_0_n_0",
+                                  "interp_1_4_1"])
+def test_other_suppress_modes_match_joulescope(assert_stats_equal, raw_switching, cal, backend,
+                                               mode):
+    """mean_*, nan_* and fixed interp windows give joulescope's samples and statistics."""
+    ref, ours = _pair(0.5, (200, 100, 50), cal, backend, suppress=mode)
+    _feed_raw((ref, ours), raw_switching[: 2 * 300_000], 30_011)
+    assert ours.sample_id_range == ref.sample_id_range
+    s0, s1 = ref.sample_id_range
+    for f in ("current", "voltage", "power"):
+        np.testing.assert_array_equal(ours.samples_get(s0, s1, fields=f),
+                                      ref.samples_get(s0, s1, fields=f), err_msg=f)
+    for inc in (1, 7, 200, 5000):
+        assert_stats_equal(ours.data_get(s0 + 5, s1 - 3, inc), ref.data_get(s0 + 5, s1 - 3, inc))
+    assert_stats_equal(ours.statistics_get(s0 + 11, s1 - 5)[0],
+                       ref.statistics_get(s0 + 11, s1 - 5)[0])
+    assert ours.suppress_mode == ref.suppress_mode or mode.startswith("interp")
 
 
 @pytest.mark.usefixtures("quiet_joulescope_logs")

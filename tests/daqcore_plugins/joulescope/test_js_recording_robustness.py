@@ -198,3 +198,45 @@ def test_user_data_and_context_manager_close_on_error(tmp_path):
         assert r.sampling_frequency == 1.0
         assert r.samples_get(0, 0) is None
     assert os.path.getsize(path) > 32
+
+
+def test_raw_processor_and_reader_without_numba(tmp_path, make_raw, small_layout):
+    """The pure-Python path (DAQCORE_NO_NUMBA=1) gives the same samples as the numba one."""
+    from daqcore_plugins.joulescope.raw_processor import RawProcessor
+
+    data, _ = _recording(make_raw, n=SPB)
+    path = tmp_path / "r.jls"
+    path.write_bytes(data)
+    code = textwrap.dedent(f"""
+        import numpy as np
+        from daqcore_plugins.joulescope.kernels import NUMBA_AVAILABLE
+        from daqcore_plugins.joulescope.raw_processor import RawProcessor
+        from daqcore_plugins.joulescope.data_recorder import DataReader
+        from daqcore_plugins.joulescope.sim_model import SignalModel
+        assert not NUMBA_AVAILABLE
+        raw = SignalModel(seed=1).generate(0, 6000, 2e6)
+        out = []
+        for mode in ("interp_1_n_1", "mean_1_n_1", "nan_0_2_0", "off"):
+            p = RawProcessor()
+            p.suppress_mode = mode
+            cal, bits = p.process_bulk(raw)
+            out.append(cal)
+        with DataReader({str(path)!r}) as r:
+            out.append(r.samples_get(1000, 3000, fields="current"))
+        np.savez({str(tmp_path / "nonumba.npz")!r}, *out)
+    """)
+    env = dict(os.environ, DAQCORE_NO_NUMBA="1")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    from daqcore_plugins.joulescope.sim_model import SignalModel
+
+    raw = SignalModel(seed=1).generate(0, 6000, 2e6)
+    expected = []
+    for mode in ("interp_1_n_1", "mean_1_n_1", "nan_0_2_0", "off"):
+        p = RawProcessor()
+        p.suppress_mode = mode
+        expected.append(p.process_bulk(raw)[0])
+    with DataReader(str(path)) as r:
+        expected.append(r.samples_get(1000, 3000, fields="current"))
+    got = np.load(tmp_path / "nonumba.npz")
+    for i, e in enumerate(expected):
+        np.testing.assert_array_equal(got[f"arr_{i}"], e)

@@ -28,16 +28,5 @@ _rebind(upstream_stats, ["stats_compute", "stats_array_factory"])
 
 TestStatistics = upstream_sb.TestStatistics
 TestRawProcessor = upstream_sb.TestRawProcessor
-
-
-class TestStreamBuffer(upstream_sb.TestStreamBuffer):
-    """joulescope's StreamBuffer tests; the one using a ``mean_*`` mode on the buffer is an
-    expected failure (documented difference: mean/nan kinds exist in RawProcessor only)."""
-
-    @pytest.mark.xfail(raises=ValueError, strict=True,
-                       reason="StreamBuffer supports off/interp suppression kinds only")
-    def test_get_over_reduction_direct_with_reduction0_nan_mean(self):
-        super().test_get_over_reduction_direct_with_reduction0_nan_mean()
-
-
+TestStreamBuffer = upstream_sb.TestStreamBuffer
 TestRunningStatistics = upstream_stats.TestStatistics

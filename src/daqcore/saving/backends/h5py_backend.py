@@ -107,7 +107,9 @@ class H5pyBackend(OpenFileMixin):
 
     def refresh(self, h: Any) -> None:
         if isinstance(h, h5py.Dataset):
-            h.id.refresh()
+            # the high-level refresh also clears the shape h5py caches for read-only files
+            # (``h.id.refresh()`` alone leaves ``h.shape`` at its first value)
+            h.refresh()
 
     # ------------------------------------------------------------------ tree
     def root(self) -> h5py.Group:
@@ -151,9 +153,13 @@ class H5pyBackend(OpenFileMixin):
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
-                      fill_value: Any = None, title: str = "") -> Any:
-        kwargs = dict(self._filters)
-        if kwargs:
+                      fill_value: Any = None, title: str = "",
+                      chunks: tuple[int, ...] | None = None) -> Any:
+        kwargs: dict[str, Any] = dict(self._filters)
+        if chunks is not None and data is None:
+            # chunked: allocated as written, unwritten chunks read as the fill value
+            kwargs["chunks"] = tuple(int(c) for c in chunks)
+        elif kwargs:
             kwargs["chunks"] = True
         if data is not None:
             dset = parent.create_dataset(name, data=data, **kwargs)
@@ -254,6 +260,32 @@ class H5pyBackend(OpenFileMixin):
         if not rows.flags.c_contiguous:
             rows = np.ascontiguousarray(rows)
         dsid.write(self._memspace(count), fspace, rows.reshape(count))
+
+    def truncate(self, h: Any, n_rows: int) -> None:
+        """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
+        h.resize(int(n_rows), axis=0)
+    # ------------------------------------------------------------------ streams
+    def create_stream_array(self, parent: Any, name: str, dtype: Any, chunk_rows: int,
+                            capacity: int | None = None) -> Any:
+        """A 1-D chunked array for a sample stream, uncompressed (streams are too fast for the
+        filters): enlargeable from 0 when ``capacity`` is None, else fixed at ``capacity``
+        samples (a ring). No PyMoDAQ ``CLASS`` attributes: stream files have their own layout."""
+        chunk = max(1, int(chunk_rows) if capacity is None else min(int(chunk_rows), capacity))
+        if capacity is None:
+            return parent.create_dataset(name, shape=(0,), maxshape=(None,),
+                                         dtype=np.dtype(dtype), chunks=(chunk,))
+        return parent.create_dataset(name, shape=(int(capacity),), dtype=np.dtype(dtype),
+                                     chunks=(chunk,), fillvalue=0)
+
+    def flush_node(self, h: Any) -> None:
+        """Flush one dataset: under SWMR its new content becomes visible to readers."""
+        h.flush()
+
+    def read_into(self, h: Any, start: int, out: np.ndarray) -> None:
+        """Read ``out.shape[0]`` rows from ``start`` straight into ``out`` (no temporary)."""
+        n = out.shape[0]
+        if n:
+            h.read_direct(out, np.s_[start:start + n], np.s_[0:n])
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
         n_old = h.shape[0]

@@ -114,7 +114,8 @@ class TablesBackend(OpenFileMixin):
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
-                      fill_value: Any = None, title: str = "") -> Any:
+                      fill_value: Any = None, title: str = "",
+                      chunks: tuple[int, ...] | None = None) -> Any:
         if data is not None:
             data = np.ascontiguousarray(data)
             return self.file.create_carray(parent, name, obj=data, title=str(title),
@@ -122,7 +123,8 @@ class TablesBackend(OpenFileMixin):
         dtype = np.dtype(dtype)
         atom = tables.Atom.from_dtype(dtype, dflt=fill_value if fill_value is not None else 0)
         return self.file.create_carray(parent, name, atom=atom, shape=tuple(shape),
-                                       title=str(title), filters=self._filters)
+                                       title=str(title), filters=self._filters,
+                                       chunkshape=None if chunks is None else tuple(chunks))
 
     def create_earray(self, parent: Any, name: str, dtype: Any, row_shape: tuple[int, ...],
                       title: str = "", expected_rows: int | None = None) -> Any:
@@ -178,6 +180,10 @@ class TablesBackend(OpenFileMixin):
 
     def append(self, h: Any, rows: np.ndarray) -> None:
         h.append(rows)
+
+    def truncate(self, h: Any, n_rows: int) -> None:
+        """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
+        h.truncate(int(n_rows))
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
         h.append(row)
