@@ -155,8 +155,9 @@ def set_inherited_members(app: Any, config: Any) -> None:
     """Document inherited members, except those a documented base (or a builtin) shows.
 
     autodoc skips a member inherited through any class named in ``inherited-members``: naming
-    every public class (and every third-party base, such as Qt's widgets) means ``H5SaverLowLevel`` shows the methods of its internal base and
-    ``DataWithAxes`` those of its mixins, while ``DataRaw`` does not repeat ``DataWithAxes``.
+    every public class (and every third-party base, such as Qt's widgets) means
+    ``H5SaverLowLevel`` shows the methods of its internal base and ``DataWithAxes`` those of
+    its mixins, while ``DataRaw`` does not repeat ``DataWithAxes`` nor a widget QWidget's.
     """
     names = {name for name, value in vars(builtins).items() if isinstance(value, type)}
     names |= {"Enum", "IntEnum", "StrEnum", "Flag", "Generic", "Protocol"}
