@@ -77,6 +77,7 @@ def case_scan(payload: str, n_points: int, stop_after: int, tmp: str,
     dets = ["mock_2d"] if payload == "images" else ["mock_0d", "mock_1d"]
     settings = {"mock_1d": {"npoints": 256}, "mock_x": {"speed": 0.0},
                 "mock_y": {"speed": 0.0}, "mock_2d": {"nx": 256, "ny": 256}}
+    settings = {k: v for k, v in settings.items() if k in (*dets, "mock_x", "mock_y")}
     path = Path(tmp) / f"scan_{payload}_{n_points}.h5"
     with open_instruments(["mock_x", "mock_y"], dets, settings=settings) as (acts, ds):
         base = _rss_mb()

@@ -203,13 +203,16 @@ def test_adaptive_scanner_without_data_bisects_and_is_registered(make_registry):
 
 
 def test_listing_the_builtin_scanner_plugin_imports_no_numpy():
-    """The plugin module is loaded by every ``daqcore plugins``: it must stay light."""
+    """The plugin module is loaded by every ``daqcore --help`` / ``daqcore plugins``: loading
+    it imports no acquisition code; calling its hook imports neither numpy nor the data layer."""
     import subprocess
     import sys
 
-    code = ("import sys, daqcore.acquisition.builtin_scanners as b; "
-            "b.daqcore_scanners(); "
-            "print(sorted(m for m in ('numpy', 'pint', 'daqcore.data') if m in sys.modules))")
+    heavy = "('numpy', 'pint', 'daqcore.data', 'daqcore.acquisition')"
+    code = ("import sys, daqcore_plugins.scanners.plugin as p; "
+            f"print(sorted(m for m in {heavy} if m in sys.modules)); "
+            "specs = p.daqcore_scanners(); "
+            f"print(len(specs), sorted(m for m in {heavy}[:3] if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.split("\n")[:2] == ["[]", "6 []"]

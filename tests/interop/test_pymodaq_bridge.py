@@ -150,6 +150,21 @@ _PROBE = textwrap.dedent("""
     out["joulescope"] = {d.name: d.units for d in js[0]}
     meter.close()
 
+    from pymodaq_plugins_daqcore.daq_viewer_plugins.plugins_1D.daq_1Dviewer_picoscope import (
+        DAQ_1DViewer_picoscope)
+    scope = DAQ_1DViewer_picoscope(None, None)
+    traces = []
+    scope.dte_signal.connect(traces.append)
+    out["picoscope_init"] = list(scope.ini_detector())
+    scope.grab_data(1)
+    direct = get_registry().create_detector("picoscope")
+    direct.ini_detector()
+    ours = {d.name: (d.units, d.dim.name, list(d.shape)) for d in direct.grab_data()}
+    direct.close()
+    out["picoscope"] = {d.name: (d.units, d.dim.name, list(d.shape)) for d in traces[0]}
+    out["picoscope_direct"] = ours
+    scope.close()
+
     from pymodaq_plugins_daqcore.daq_move_plugins.daq_move_mock_x import DAQ_Move_mock_x
     mover = DAQ_Move_mock_x(None, None)
     out["move_init"] = list(mover.ini_stage())
@@ -192,6 +207,8 @@ def test_pymodaq_discovers_and_drives_daqcore_instruments(tmp_path):
     assert result["grab"] == ["DataToExport", "DataFromPlugins", "V", ["wavelength"], [256]]
     assert result["joulescope_init"][1] is True
     assert {"current": "A", "voltage": "V", "power": "W"}.items() <= result["joulescope"].items()
+    assert result["picoscope_init"][1] is True
+    assert result["picoscope"] == result["picoscope_direct"] and result["picoscope"]
     assert result["move_init"][1] is True
     assert result["moved"][0] == pytest.approx(1.25) and result["moved"][1] == "mm"
 

@@ -1,8 +1,9 @@
-"""The built-in scanners, registered through the ``daqcore_scanners`` hook like a plugin's.
+"""The specs of the built-in scanners (``SPECS``).
 
-This module is the first-party plugin named by the ``daqcore-scanners`` entry point (see
-``pyproject.toml``). It imports nothing heavy: factories are import strings resolved when a
-scanner is created.
+They are registered through the ``daqcore_scanners`` hook like a third party's, by the
+first-party plugin :mod:`daqcore_plugins.scanners.plugin` (entry point ``daqcore-scanners``).
+This module imports nothing heavy: factories import the scanner classes when a scanner is
+created.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import Any
 
 from daqcore.acquisition.scanner_params import ParameterSpec, Table
 from daqcore.acquisition.scanner_registry import ScannerSpec
-from daqcore.plugins.hookspecs import hookimpl
 
 _ORDER = ParameterSpec("order", str, "normal", "visiting order", ("normal", "snake", "random"))
 _SEED = ParameterSpec("seed", int | None, None, "seed of the random order / points")
@@ -99,10 +99,4 @@ SPECS = (
 )
 
 
-@hookimpl
-def daqcore_scanners() -> list[ScannerSpec]:
-    """The built-in scanners."""
-    return list(SPECS)
-
-
-__all__ = ["SPECS", "daqcore_scanners"]
+__all__ = ["SPECS"]

@@ -202,6 +202,13 @@ class Acquisition:
         if sink_error is not None and error is sink_error:
             raise sink_error
 
+    def _n_saved(self, stop: RunStop) -> int:
+        """Points / samples in the file: what the sink wrote (less than ``stop.n_done`` when
+        the last writes failed)."""
+        sink = getattr(self._sink, "sink", self._sink)
+        written = getattr(sink, "n_written", None)
+        return stop.n_done if written is None else min(stop.n_done, int(written))
+
     def _path_text(self) -> str:
         path = getattr(self._sink, "path", None)
         return "" if path is None else str(path)

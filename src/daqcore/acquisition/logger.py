@@ -216,7 +216,7 @@ class Logger(Acquisition):
     def _update_result(self, stop: RunStop, elapsed: float,
                        error: BaseException | None) -> None:
         if self.result is not None:
-            self.result.n_samples_done = stop.n_done
+            self.result.n_samples_done = self._n_saved(stop)
             self.result.n_missed = self._n_missed
             self.result.status = stop.status
             self.result.elapsed = elapsed

@@ -299,7 +299,7 @@ class Scan(Acquisition):
     def _update_result(self, stop: RunStop, elapsed: float,
                        error: BaseException | None) -> None:
         if self.result is not None:
-            self.result.n_points_done = stop.n_done
+            self.result.n_points_done = self._n_saved(stop)
             self.result.status = stop.status
             self.result.elapsed = elapsed
             self.result.error = error

@@ -11,8 +11,9 @@ Scanners are plugins. A plugin module (entry point group ``daqcore``) implements
                             [ParameterSpec("turns", float, 3.0, "number of turns")])]
 
 The built-in scanners (``linear``, ``grid``, ``spread``, ``random``, ``tabular``,
-``adaptive``) are registered the same way, by the first-party plugin
-:mod:`daqcore.acquisition.builtin_scanners`. Then, from Python, TOML or the command line::
+``adaptive``, specs in :mod:`daqcore.acquisition.builtin_scanners`) are registered the same
+way, by the first-party plugin :mod:`daqcore_plugins.scanners.plugin`. Then, from Python,
+TOML or the command line::
 
     scanner = create_scanner("grid", {"axes": [[0, 1, 0.1], [0, 2, 0.5]], "order": "snake"})
     scanner = create_scanner("grid", {"axes": "0,1,0.1;0,2,0.5"})      # text is parsed
@@ -42,6 +43,8 @@ from daqcore.plugins.records import normalise_name, resolve
 HOOK_NAME = "daqcore_scanners"
 BUILTIN_PLUGIN = "daqcore-scanners"
 """Entry point name of the first-party plugin registering the built-in scanners."""
+BUILTIN_MODULE = "daqcore_plugins.scanners.plugin"
+"""Its module."""
 
 
 @dataclass(frozen=True, init=False)
@@ -133,13 +136,12 @@ _cache: weakref.WeakKeyDictionary[Any, dict[str, ScannerSpec]] = weakref.WeakKey
 
 def _implementations(manager: Any) -> list[tuple[str, Callable[..., Any]]]:
     impls: list[tuple[str, Callable[..., Any]]] = list(manager.hook_implementations(HOOK_NAME))
-    loaded = any(info.module == "daqcore.acquisition.builtin_scanners"
-                 for info in manager.plugins.values())
+    loaded = any(info.module == BUILTIN_MODULE for info in manager.plugins.values())
     if not loaded and BUILTIN_PLUGIN not in manager.disabled:
         # a registry built without entry points (tests, scripts) still knows the built-ins
-        from daqcore.acquisition import builtin_scanners
+        from daqcore_plugins.scanners import plugin
 
-        impls.insert(0, (BUILTIN_PLUGIN, builtin_scanners.daqcore_scanners))
+        impls.insert(0, (BUILTIN_PLUGIN, plugin.daqcore_scanners))
     return impls
 
 

@@ -296,7 +296,7 @@ class Axis:
 
     @property
     def vaxis(self) -> _AxisSlicer:
-        """Slice by value: ``axis.vaxis[1.0:2.5]`` keeps the points nearest to the bounds."""
+        """Slice by value: ``axis.vaxis[1.0:2.5]`` (see :meth:`value_to_index_slice`)."""
         return _AxisSlicer(self, by_value=True)
 
     @property

@@ -459,12 +459,12 @@ class DataBase(DataLowLevel, ChannelsMixin, AxesMixin, ArithmeticMixin, Reductio
 
     @property
     def vnav(self) -> DataSlicer:
-        """Value slicing of the navigation dimensions (nearest points, bounds inclusive)."""
+        """Value slicing of the navigation dimensions (PyMoDAQ's rule: stop value excluded)."""
         return DataSlicer(self, navigation=True, by_value=True)
 
     @property
     def vsig(self) -> DataSlicer:
-        """Value slicing of the signal dimensions (nearest points, bounds inclusive)."""
+        """Value slicing of the signal dimensions (PyMoDAQ's rule: stop value excluded)."""
         return DataSlicer(self, navigation=False, by_value=True)
 
     # ------------------------------------------------------------------- export

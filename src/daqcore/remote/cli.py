@@ -31,7 +31,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("-p", "--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT,
               show_default=True, help="TCP port to route on.")
 @click.option("--namespace", default=None, help="LECO namespace (default: the host name).")
-@click.option("--proxy-offset", type=click.IntRange(0, 1000), default=None,
+@click.option("--proxy-offset", type=click.IntRange(0, 4500), default=None,
               help="Also run the data proxy (publish/subscribe) on ports 11100-2*N and below.")
 def coordinator(port: int, namespace: str | None, proxy_offset: int | None) -> None:
     """Run a LECO Coordinator (pyleco's) routing Directors and Actors on PORT."""
@@ -62,7 +62,7 @@ def coordinator(port: int, namespace: str | None, proxy_offset: int | None) -> N
               metavar="SECONDS", help="Detectors: grab every SECONDS and publish the data.")
 @click.option("--proxy", default="localhost", show_default=True,
               help="Host of the data proxy (with --publish).")
-@click.option("--proxy-offset", type=click.IntRange(0, 1000), default=0, show_default=True,
+@click.option("--proxy-offset", type=click.IntRange(0, 4500), default=0, show_default=True,
               help="Port offset of the data proxy (with --publish).")
 def serve_command(instrument: str, address: str, name: str | None, backend: str,
                   pairs: tuple[str, ...], interval: float | None, proxy: str,

@@ -37,13 +37,13 @@ SUBSCRIBED = Backend("leco-sub", "data published by a LECO Actor (daqcore serve 
 
 def proxy_ports(offset: int = 0) -> tuple[int, int]:
     """``(publisher port, subscriber port)`` of the proxy with that ``offset``."""
-    if offset < 0:
-        raise RemoteError(f"proxy offset must be >= 0, got {offset}")
+    if not 0 <= offset <= 4500:  # keeps both ports above the privileged range
+        raise RemoteError(f"proxy offset must be in 0..4500, got {offset}")
     base = PROXY_BASE_PORT - 2 * int(offset)
     return base, base - 1
 
 
-def free_proxy_offset(first: int = 100, last: int = 2000) -> int:
+def free_proxy_offset(first: int = 100, last: int = 1000) -> int:
     """An offset whose two proxy ports nobody listens on now (for tests), picked at random so
     that concurrent test sessions rarely pick the same one."""
     import random

@@ -42,6 +42,15 @@ def _copy_axis(axis: Axis, shift: int) -> Axis:
     return new
 
 
+def _nav_axis(data: DataWithAxes) -> Axis:
+    """The navigation axis of a DataND with one navigation dimension (appended row by row)."""
+    axis = data.get_axis_from_index(data.nav_indexes[0])[0]
+    if axis is None:
+        raise DataShapeError(f"{data.name!r} has no axis for its navigation index "
+                             f"{data.nav_indexes[0]}")
+    return axis
+
+
 def _check_n_channels(where: str, data: DataWithAxes, target: _Target) -> None:
     if len(data) != len(target.data):
         raise DataShapeError(f"{data.name!r} has {len(data)} channel(s) but {where!r} holds "
@@ -238,10 +247,10 @@ class DataEnlargeableSaver(DataSaverLoader):
 
     def _prepare(self, where: Any, key: str, data: DataWithAxes, add_enl_axes: bool) -> _Target:
         if self.get_last_node_name(where) is None:
-            init = data
+            init: Any = data
             if len(data.nav_indexes) == 1:
                 init = data.inav[0]
-                axis = data.get_axis_from_index(data.nav_indexes[0])[0]
+                axis = _nav_axis(data)
                 self._enl_axis_names, self._enl_axis_units = (axis.label,), (axis.units,)
                 self._n_enl_axes = 1
                 add_enl_axes = True
@@ -277,7 +286,7 @@ class DataEnlargeableSaver(DataSaverLoader):
         writes, n_rows, target = self.prepare(where, data, axis_values is not None)
         nav = data.nav_indexes
         if len(nav) == 1:
-            axis_values = (data.get_axis_from_index(nav[0])[0].get_data(),)
+            axis_values = (_nav_axis(data).get_data(),)
         if axis_values is not None and target.enl_axes:
             values = check_axis_values(target.enl_axes, axis_values, n_rows)
             writes += [(h, None, v) for h, v in zip(target.enl_axes, values)]

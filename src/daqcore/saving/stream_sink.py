@@ -198,9 +198,14 @@ class StreamSink:
             attrs.update(spec(start) if callable(spec) else spec)
         attrs.update(start.plan.get("attrs", {}))
         attrs.update(start.metadata)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            self.path.unlink()
+        if self.path.is_dir():
+            raise StreamSinkError(f"{self.path} is a directory, not a file to write")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                self.path.unlink()
+        except OSError as exc:
+            raise StreamSinkError(f"cannot create {self.path}: {exc}") from None
         backend = get_backend("h5py")
         if not hasattr(backend, "create_stream_array"):
             raise StreamSinkError("the HDF5 backend cannot write streams")
@@ -314,27 +319,40 @@ class StreamSink:
     def _on_stop(self, stop: RunStop) -> None:
         if self._backend is None:
             return  # never started (RunStart failed): nothing to finalise
-        try:
-            counts = stop.counts
-            if "n_produced" in counts:  # samples lost after the last block (pool, writer)
-                trailing = (int(counts["n_produced"]) + int(counts.get("n_lost_device", 0))
-                            - self.total - self.n_lost_seen)
-                if trailing > 0:
-                    self._append_gap(trailing)
-                    self._backend.flush_node(self._gaps)
-            self._write_head()
-            self._write_summary(stop)
-            self._backend.flush()
-        finally:
-            self.close()
+        # each step is attempted even if an earlier one fails (a full disk): the file is
+        # always closed, and the first error is raised at the end
+        errors: list[BaseException] = []
+        steps = [self._write_head, lambda: self._write_summary(stop),
+                 lambda: self._record_trailing_loss(stop.counts), self._backend.flush]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:
+                errors.append(exc)
+        self.close()
         final: dict[str, Any] = {key: np.int64(value) for key, value in stop.counts.items()}
         final.update(run_status=stop.status, run_error=stop.error, stop_time=float(stop.time),
                      n_samples_stored=np.int64(min(self.total, self.ring_samples or self.total)))
-        self.attrs_written = self._write_final_attrs(final)
-        if self.verify and "n_produced" in stop.counts:
-            self.verification = self._verify(stop.counts)
-            if not self.verification.ok:
-                raise StreamVerificationError(self.verification.message)
+        try:
+            self.attrs_written = self._write_final_attrs(final)
+            if self.verify and "n_produced" in stop.counts:
+                self.verification = self._verify(stop.counts)
+                if not self.verification.ok:
+                    raise StreamVerificationError(self.verification.message)
+        except Exception as exc:
+            errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def _record_trailing_loss(self, counts: Mapping[str, int]) -> None:
+        """A gap row for samples lost after the last block (pool, failed writes)."""
+        if "n_produced" not in counts:
+            return
+        trailing = (int(counts["n_produced"]) + int(counts.get("n_lost_device", 0))
+                    - self.total - self.n_lost_seen)
+        if trailing > 0:
+            self._append_gap(trailing)
+            self._backend.flush_node(self._gaps)
 
     def _write_final_attrs(self, final: Mapping[str, Any]) -> bool:
         """Store the run's outcome as root attributes: the SWMR file is closed and reopened

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from daqcore.acquisition.stream import StreamEngine
+from daqcore.errors import DaqcoreError
 from daqcore_plugins.picoscope.config import StreamConfig
 from daqcore_plugins.picoscope.errors import PicoScopeError
 
@@ -121,7 +122,7 @@ def picostream(ctx: click.Context, sample_rate: float, output: str | None, chann
                              sim=sim, pool_seconds=pool_sec,
                              on_pool_exhausted=on_pool_exhausted,  # type: ignore[arg-type]
                              on_start=on_start, on_tick=None if quiet else _status_line)
-    except PicoScopeError as exc:
+    except DaqcoreError as exc:  # the file cannot be created, the device fails to start...
         raise click.ClickException(str(exc)) from None
     if not quiet:
         click.echo("", err=True)

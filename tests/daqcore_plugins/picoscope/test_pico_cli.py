@@ -37,6 +37,15 @@ def test_real_device_missing_says_so(tmp_path: Path) -> None:
     assert "--sim" in result.output
 
 
+def test_output_that_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["picostream", "--sim", "-s", "1", "-o",
+                                       str(blocker / "x.hdf5"), "--duration", "0.2", "--quiet"])
+    assert result.exit_code == 1 and "cannot create" in result.output, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+
+
 def test_short_ring_run_in_process(tmp_path: Path) -> None:
     out = tmp_path / "ring.hdf5"
     result = CliRunner().invoke(main, ["picostream", "--sim", "-s", "2", "-b", "16", "-o",

@@ -46,3 +46,22 @@ def test_passes_the_instrument_conformance_suite() -> None:
 
     report = check_registered("picoscope", capture_samples=1000, sample_rate=1e6)
     assert report.passed, [r for r in report.results if not r.passed]
+
+
+def test_in_a_scan_traces_and_statistics_are_saved(tmp_path) -> None:
+    import h5py
+
+    from daqcore.acquisition import Scan, ScannerGrid
+    from daqcore_plugins.mock.actuators import MockActuator
+
+    det = PicoScopeDetector("sim", title="scope", channels="A", range="2V",
+                            sample_rate=5e6, capture_samples=500)
+    with MockActuator(title="x") as act, det:
+        result = Scan([act], [det], ScannerGrid(axes=[(0, 2, 1)]),
+                      path=tmp_path / "scan.h5").run()
+    assert result.completed and result.n_points_done == 3
+    with h5py.File(result.path, "r") as f:
+        group = f[next(iter(result.detector_groups.values()))]
+        data = group["Data1D/CH00/Data00"][()]
+        assert data.shape == (3, 500) and 0.9 < np.abs(data).max() < 1.1
+        assert "Data0D" in group

@@ -264,6 +264,7 @@ class H5pyBackend(OpenFileMixin):
     def truncate(self, h: Any, n_rows: int) -> None:
         """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
         h.resize(int(n_rows), axis=0)
+
     # ------------------------------------------------------------------ streams
     def create_stream_array(self, parent: Any, name: str, dtype: Any, chunk_rows: int,
                             capacity: int | None = None) -> Any:

@@ -206,7 +206,7 @@ class FileSink:
         where = str(self.path)
         if is_disk_full(exc):
             return DiskFullError(
-                f"no space left on device while {doing} {where!r}: free some space on that "
+                f"No space left on device while {doing} {where!r}: free some space on that "
                 f"disk before the next run; the data up to the last flush ({self.n_written} "
                 f"{self.unit}) are in {where!r}")
         return SinkError(f"{doing} {where!r} failed: {error_text(exc)}; the data up to the "
