@@ -37,6 +37,7 @@ api_modules = [
     "daqcore.data",
     "daqcore.data.records",
     "daqcore.data.xarray_export",
+    "daqcore.data.lazy",
     "daqcore.saving",
     "daqcore.saving.errors",
     "daqcore.instruments",
