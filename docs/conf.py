@@ -37,6 +37,7 @@ api_modules = [
     "daqcore.data",
     "daqcore.data.records",
     "daqcore.data.xarray_export",
+    "daqcore.data.lazy",
     "daqcore.saving",
     "daqcore.saving.errors",
     "daqcore.instruments",
@@ -46,7 +47,7 @@ api_modules = [
     "daqcore.saving.sinks",
     "daqcore.saving.stream_sink",
     "daqcore.saving.lazy",
-    "daqcore.data.lazy",
+    "daqcore.acquisition.stream",
     "daqcore.testing",
     "daqcore.testing.suite",
     "daqcore.testing.conformance",
@@ -60,6 +61,11 @@ api_modules = [
     "daqcore.errors",
     "daqcore_plugins.mock",
     "daqcore_plugins.joulescope",
+    "daqcore_plugins.picoscope",
+    "daqcore_plugins.picoscope.device",
+    "daqcore_plugins.picoscope.streaming",
+    "daqcore.saving.stream_reader",
+    "daqcore.gui",
 ]
 
 source_suffix = {".md": "markdown"}
@@ -96,13 +102,15 @@ napoleon_use_ivar = True
 # and are ignored here, by package. Everything of daqcore must resolve.
 # internal types that appear in public signatures: what dwa.inav/isig/vnav/vsig return (their
 # use is documented there), node.attrs, the HDF5 backend protocol, the file layer under
-# H5SaverLowLevel (whose methods are documented on H5SaverLowLevel)
+# H5SaverLowLevel (whose methods are documented on H5SaverLowLevel), the saving dialog
+# (a Qt dialog returned by show_settings)
 nitpick_ignore = [
     ("py:class", "daqcore.data.slicing.DataSlicer"),
     ("py:class", "daqcore.saving.nodes.Attributes"),
     ("py:class", "daqcore.saving.backends.base.H5Backend"),
     ("py:class", "H5Backend"),
     ("py:class", "H5File"),
+    ("py:class", "daqcore.gui.saving_dialog.SavingSettingsDialog"),  # a Qt dialog returned
 ]
 nitpick_ignore_regex = [
     # the type of a parameter in a numpy docstring is prose as much as a name ("int, optional",
@@ -118,7 +126,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Path|Enum|Iterator|Iterable|Callable|Mapping|Sequence|Generator)"),
     # third-party packages daqcore builds on (numpy, pint, HDF5 libraries, click, pluggy...)
     (r"py:.*", r"(numpy|np|pint|h5py|tables|click|pluggy|xarray|pytest|_pytest|numpy\.typing|"
-               r"importlib\.metadata|xml|hdf5plugin|joulescope)(\..*)?"),
+               r"importlib\.metadata|xml|hdf5plugin|joulescope|PySide6|shiboken6|qtpy|pyqtgraph|pyleco|"
+               r"time)(\..*)?"),
     (r"py:class", r"True|False|None"),
     (r"py:.*", r"(ndarray|array_like|ArrayLike|DTypeLike|dtype|Quantity|Unit)"),
 ]

@@ -10,8 +10,10 @@ module to the reference is adding its name to ``api_modules``. ``api/`` is not c
 
 from __future__ import annotations
 
+import ast
 import builtins
 import importlib
+import importlib.util
 import pkgutil
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,13 @@ Their public names are documented above, where users import them from.
 
 
 def _synopsis(name: str) -> str:
-    doc = importlib.import_module(name).__doc__ or ""
+    """First paragraph of the module's docstring, read from its source (nothing imported:
+    ``daqcore.gui.pymodaq_bridge`` imports PyMoDAQ and Qt)."""
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    if not origin or not origin.endswith(".py"):
+        return ""
+    doc = ast.get_docstring(ast.parse(Path(origin).read_text(encoding="utf-8"))) or ""
     first = doc.strip().split("\n\n")[0]
     return " ".join(line.strip() for line in first.splitlines())
 
@@ -147,15 +155,21 @@ def set_inherited_members(app: Any, config: Any) -> None:
     """Document inherited members, except those a documented base (or a builtin) shows.
 
     autodoc skips a member inherited through any class named in ``inherited-members``: naming
-    every public class means ``H5SaverLowLevel`` shows the methods of its internal base and
-    ``DataWithAxes`` those of its mixins, while ``DataRaw`` does not repeat ``DataWithAxes``.
+    every public class (and every third-party base, such as Qt's widgets) means
+    ``H5SaverLowLevel`` shows the methods of its internal base and ``DataWithAxes`` those of
+    its mixins, while ``DataRaw`` does not repeat ``DataWithAxes`` nor a widget QWidget's.
     """
     names = {name for name, value in vars(builtins).items() if isinstance(value, type)}
     names |= {"Enum", "IntEnum", "StrEnum", "Flag", "Generic", "Protocol"}
     for module in config.api_modules:
-        for attr in getattr(importlib.import_module(module), "__all__", ()):
-            if isinstance(getattr(importlib.import_module(module), attr, None), type):
+        imported = importlib.import_module(module)
+        for attr in getattr(imported, "__all__", ()):
+            value = getattr(imported, attr, None)
+            if isinstance(value, type):
                 names.add(attr)
+                # third-party bases (Qt widgets, pyleco handlers...) are documented elsewhere
+                names.update(base.__name__ for base in value.__mro__[1:]
+                             if not base.__module__.startswith(("daqcore", "builtins")))
     config.autodoc_default_options["inherited-members"] = ",".join(sorted(names))
 
 

@@ -292,3 +292,38 @@ def test_shapes_nav_indexes_and_axes(files, backend):
         time_axis = f["RawData/Detector000/NavAxes/Axis00"]
         assert list(time_axis[:]) == [1000.0, 1001.0, 1002.0]
         assert (dec(time_axis.attrs["label"]), dec(time_axis.attrs["units"])) == ("time", "s")
+
+
+# ------------------------------------------------------------------------- section 10: streams
+def _stream_rows(title: str) -> list[str]:
+    text = SPEC.read_text(encoding="utf-8")
+    section = text[text.index("## 10. Stream files"):]
+    header = section.index(f"| {title} |")
+    rows = []
+    for line in section[header:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.extend(re.findall(r"`([^`]+)`", line.strip("|").split("|")[0]))
+    return rows
+
+
+def test_stream_file_matches_section_10(tmp_path):
+    from daqcore_plugins.picoscope import StreamConfig, stream_to_file
+
+    path = tmp_path / "stream.hdf5"
+    config = StreamConfig.simple("A,B", "2V", resolution_bits=12, sample_rate_sps=5e6)
+    assert stream_to_file(path, config, sim=True, max_samples=200_000).ok
+    datasets = [d.replace("<x>", "a") for d in _stream_rows("dataset")]
+    attributes = _stream_rows("attribute (root)")
+    with h5py.File(path, "r") as f:
+        assert sorted(f) == sorted(set(datasets) | {"adc_counts_b"})
+        assert f["adc_counts_a"].dtype == np.int16 and f["stream_head"][1] == 200_000
+        assert len(f["stream_summary"]) == len(f["stream_summary"].attrs["fields"].split(","))
+        patterns = [re.escape(a).replace("<x>", "[a-d]").replace("<X>", "[A-D]")
+                    for a in attributes]
+        found = set(f.attrs)
+        unlisted = [a for a in found if not any(re.fullmatch(p, a) for p in patterns)]
+        missing = [a for a in attributes if "<" not in a and a not in found]
+        assert not unlisted and not missing, (unlisted, missing)
+        assert f.attrs["stream_format"] == "daqcore-stream-1"
+        assert f.attrs["n_produced"] == f.attrs["n_written"] + f.attrs["n_lost"]
