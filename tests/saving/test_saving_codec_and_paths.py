@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import numpy as np
@@ -129,3 +130,30 @@ def test_enlargeable_saver_appends_datand_rows_readable_by_pymodaq(tmp_path, bac
         pos = next(a for a in loaded.axes if a.label == "pos")
         np.testing.assert_array_equal(pos.get_data(), np.arange(6.0))
         assert [a.index for a in loaded.axes if a.label == "t"] == [1]
+
+
+@pytest.mark.parametrize("value", [
+    datetime.timedelta(days=1, seconds=3, microseconds=5),
+    datetime.timedelta(days=-1),
+    datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+    datetime.datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone(
+        datetime.timedelta(hours=-5), "EST")),
+])
+def test_timedeltas_and_aware_datetimes_round_trip(value):
+    from daqcore.saving.attributes import decode, encode
+
+    assert decode(encode(value)) == value
+
+
+@pytest.mark.parametrize("source", [
+    "datetime.timedelta(days=__import__('os'))", "datetime.datetime(2020, 1, 1, tzinfo=os.system)",
+    "datetime.timedelta(weeks=1)", "datetime.timedelta(days=True)",
+])
+def test_datetime_calls_with_other_keywords_are_refused(source):
+    import json
+
+    from daqcore.saving.attributes import decode
+    from daqcore.saving.errors import UnsafeAttributeError
+
+    with pytest.raises(UnsafeAttributeError):
+        decode(json.dumps({"module": "datetime", "type": "timedelta", "data": source}))

@@ -142,6 +142,10 @@ def _eval_node(node: ast.AST, source: str) -> Any:
         raise _unsafe(source)
     if isinstance(node, ast.Name) and node.id in ("nan", "inf"):
         return float(node.id)
+    if _is_utc(node):
+        return datetime.UTC
+    if isinstance(node, ast.Call) and node.keywords and _is_datetime_call(node):
+        return _datetime_call(node, source)
     if isinstance(node, ast.Call) and not node.keywords:
         func = node.func
         if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
@@ -152,11 +156,54 @@ def _eval_node(node: ast.AST, source: str) -> Any:
             if owner == "datetime" and attr in _DATETIME_CALLS and \
                     all(isinstance(a, int) for a in args):
                 return _DATETIME_CALLS[attr](*args)
+            if owner == "datetime" and attr == "timezone" and 1 <= len(args) <= 2 and \
+                    isinstance(args[0], datetime.timedelta) and \
+                    all(isinstance(a, str) for a in args[1:]):
+                return datetime.timezone(*args)
         elif isinstance(func, ast.Name) and func.id in ("float",) and len(node.args) == 1:
             arg = _eval_node(node.args[0], source)
             if isinstance(arg, str) and arg.strip().lower() in ("nan", "inf", "-inf"):
                 return float(arg)
     raise _unsafe(source)
+
+
+def _is_utc(node: ast.AST) -> bool:
+    """``datetime.timezone.utc`` (in the ``repr`` of an aware datetime)."""
+    return (isinstance(node, ast.Attribute) and node.attr == "utc"
+            and isinstance(node.value, ast.Attribute) and node.value.attr == "timezone"
+            and isinstance(node.value.value, ast.Name) and node.value.value.id == "datetime")
+
+
+def _is_datetime_call(node: ast.Call) -> bool:
+    func = node.func
+    return (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id == "datetime" and func.attr in _DATETIME_CALLS)
+
+
+_DATETIME_KEYWORDS = {"days", "seconds", "microseconds", "fold", "tzinfo"}
+
+
+def _datetime_call(node: ast.Call, source: str) -> Any:
+    """``datetime.timedelta(days=1, seconds=3)``, ``datetime.datetime(..., tzinfo=...)``: the
+    ``repr`` of timedeltas and aware datetimes (integer arguments, a timezone, nothing else)."""
+    assert isinstance(node.func, ast.Attribute)
+    args = [_eval_node(a, source) for a in node.args]
+    kwargs = {}
+    for keyword in node.keywords:
+        if keyword.arg not in _DATETIME_KEYWORDS:
+            raise _unsafe(source)
+        value = _eval_node(keyword.value, source)
+        valid = isinstance(value, datetime.tzinfo) if keyword.arg == "tzinfo" else \
+            isinstance(value, int) and not isinstance(value, bool)
+        if not valid:
+            raise _unsafe(source)
+        kwargs[keyword.arg] = value
+    if not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        raise _unsafe(source)
+    try:
+        return _DATETIME_CALLS[node.func.attr](*args, **kwargs)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise AttributeDecodeError(f"attribute value {source[:80]!r}: {exc}") from None
 
 
 def decode(raw: Any) -> Any:
