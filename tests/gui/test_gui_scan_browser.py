@@ -19,6 +19,7 @@ from daqcore.gui.viewer2d import Viewer2D
 from daqcore.saving import DataLoader
 
 pytestmark = pytest.mark.gui
+KEEP: list[Any] = []  # top-level widgets are closed, not destroyed (see conftest._KEEP)
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
@@ -164,7 +165,6 @@ def test_browser_plots_a_log_written_by_pymodaq(qtbot: Any, tmp_path: Path, back
     h5.close_file()
 
     browser = H5Browser()
-    qtbot.addWidget(browser)
     assert browser.open_file(path)
     node = "/RawData/Detector000/Data0D/CH00/EnlData00"
     assert browser.select(node)
@@ -174,3 +174,5 @@ def test_browser_plots_a_log_written_by_pymodaq(qtbot: Any, tmp_path: Path, back
     np.testing.assert_allclose(y, temps)
     np.testing.assert_allclose(x, 1000.0 + np.arange(4))
     browser.close_file()
+    browser.close()
+    KEEP.append(browser)

@@ -36,6 +36,22 @@ def create_dashboard(preset: str | Path | None = None, *, registry: object = Non
     return window
 
 
+def dispose(widget: QtWidgets.QWidget) -> None:
+    """Close ``widget`` and destroy it now, while this reference keeps its Python wrapper alive.
+
+    A top-level widget left to Python's cyclic garbage collector (its wrapper caught in a
+    reference cycle, e.g. through a lambda slot) may have its children's wrappers freed before
+    Qt deletes the children, which crashes PySide. Deleting the widget deterministically first
+    avoids it: Qt destroys the tree and invalidates every wrapper in order.
+    """
+    shutdown = getattr(widget, "shutdown", None)
+    if callable(shutdown):
+        shutdown()
+    widget.close()
+    widget.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+
+
 def grab_screen(window: QtWidgets.QWidget, path: str | Path) -> bool:
     """Save a capture of ``window`` as it is on screen (the whole screen area it covers)."""
     app = application()
@@ -80,6 +96,7 @@ def run_dashboard(preset: str | Path | None = None, *, screenshot: str | Path | 
     if quit_after is not None:
         QtCore.QTimer.singleShot(int(quit_after * 1000), window.close)
     code = app.exec()
+    window.shutdown()
     return int(code or 0)
 
 

@@ -87,7 +87,6 @@ class GuiBridge(QtCore.QObject):
         super().__init__(parent)
         self.gate = Gate()
         self._dispatcher = Dispatcher.instance()
-        self.destroyed.connect(self.gate.close)
 
     def post(self, function: Callable[..., Any], *args: Any) -> None:
         """Call ``function(*args)`` in the GUI thread, soon (thread-safe).
@@ -116,7 +115,6 @@ class LatestValue(QtCore.QObject):
         self._consumer = consumer
         self.gate = Gate()
         self._dispatcher = Dispatcher.instance()
-        self.destroyed.connect(self.gate.close)
         self._lock = threading.Lock()
         self._value: Any = None
         self._pending = False
