@@ -190,12 +190,14 @@ def test_a_slow_instrument_does_not_freeze_the_window(qtbot: Any, dashboard: Any
     timer = QtCore.QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(20)
-    t0 = time.perf_counter()
     assert dashboard.load_preset_file(preset)
-    assert time.perf_counter() - t0 < 0.6  # initialisation runs in the module's worker
+    returned = time.perf_counter()
     module = dashboard.detector_modules["faulty_0d"]
+    assert module.status.text() == "initialising..."  # the worker is still on it
     qtbot.waitUntil(lambda: module.status.text() == "initialised: faulty detector ready",
                     timeout=5000)
+    ready = time.perf_counter()
     timer.stop()
-    during = [t for t in ticks if t < t0 + 0.8]
-    assert len(during) >= 8  # the event loop kept running while the device initialised
+    during = [t for t in ticks if returned < t < ready]
+    assert ready - returned > 0.3
+    assert len(during) >= 4  # the event loop kept running while the device initialised
