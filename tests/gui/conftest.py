@@ -82,6 +82,22 @@ class BrokenPlugin:
         raise ImportError("vendor SDK 'acme' is not installed")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def gc_in_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As ``daqcore.gui.app.application()`` does for the dashboard: Python's cyclic GC runs
+    only in the GUI thread while these tests run (a Qt wrapper collected in an acquisition
+    thread crashes PySide), and normal GC is back for the rest of the session."""
+    import gc
+
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    collector = GarbageCollector(interval=0.5)
+    yield
+    collector.timer.stop()
+    gc.collect()
+    gc.enable()
+
+
 @pytest.fixture(scope="session")
 def registry() -> Any:
     return load_registry(plugins=[("gui_test", GuiTestPlugin()), ("acme", BrokenPlugin())])

@@ -12,16 +12,27 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from qtpy import QtCore, QtWidgets
 
 from daqcore.gui.main_window import Dashboard
 
+_COLLECTOR: GarbageCollector | None = None
+
 
 def application() -> QtWidgets.QApplication:
-    """The QApplication (created once)."""
+    """The QApplication (created once).
+
+    It also moves Python's cyclic garbage collection to the GUI thread (pyqtgraph's
+    ``GarbageCollector``, every 0.5 s): a Qt object caught in a reference cycle must not be
+    destroyed by a collection that happens to run in an acquisition thread.
+    """
+    global _COLLECTOR
     app = QtWidgets.QApplication.instance()
     if app is None:
         app = pg.mkQApp("daqcore dashboard")
+    if _COLLECTOR is None:
+        _COLLECTOR = GarbageCollector(interval=0.5)
     assert isinstance(app, QtWidgets.QApplication)
     return app
 
