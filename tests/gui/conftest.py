@@ -8,6 +8,7 @@ factory raises.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,11 +30,16 @@ class FaultyDetector(Detector):
 
     dims = (DataDim.Data0D,)
     backends = (SIM,)
-    params: ClassVar[Any] = (Setting("fail_after", "int", 0, limits=(0, None)),)
+    params: ClassVar[Any] = (Setting("fail_after", "int", 0, limits=(0, None)),
+                             Setting("init_delay", "float", 0.0, units="s"))
 
     def __init__(self, backend: str = "sim", **kwargs: Any) -> None:
         super().__init__(backend, **kwargs)
         self.n_grabs = 0
+
+    def _ini_detector(self) -> str:
+        time.sleep(self.settings["init_delay"])  # a slow device
+        return "faulty detector ready"
 
     def _grab_data(self, naverage: int) -> DataToExport:
         self.n_grabs += 1
@@ -76,21 +82,50 @@ class BrokenPlugin:
         raise ImportError("vendor SDK 'acme' is not installed")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_cyclic_gc_of_qt_objects() -> Iterator[None]:
+    """No cyclic garbage collection while these tests run, and none of what they leave behind
+    later (``gc.freeze``): collecting PySide wrappers caught in reference cycles crashed the
+    interpreter now and then here, in acquisition threads and in the GUI thread alike (the
+    dashboard itself collects in the GUI thread only, see ``daqcore.gui.app.application``).
+    Normal collection is back for the rest of the session."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.freeze()  # what these tests left is never examined by the collector
+    if was_enabled:
+        gc.enable()
+
+
 @pytest.fixture(scope="session")
 def registry() -> Any:
     return load_registry(plugins=[("gui_test", GuiTestPlugin()), ("acme", BrokenPlugin())])
 
 
+_KEEP: list[Any] = []
+"""Closed test windows, kept alive until the process ends.
+
+Destroying a whole dashboard window in the middle of the session crashed PySide (6.10 and
+6.11) now and then in ``Shiboken::BindingManager::releaseWrapper``, inside Qt's destructors,
+with or without Python's cyclic GC; the dashboard itself destroys its window only when it
+quits. The tests therefore shut windows down (instruments closed, threads stopped, files
+closed) and hide them, without deleting them."""
+
+
 @pytest.fixture
 def dashboard(qtbot: Any, registry: Any, tmp_path: Path) -> Iterator[Any]:
+    """The dashboard window; shut down and hidden at the end (see ``_KEEP``)."""
     from daqcore.gui.main_window import Dashboard
     from daqcore.gui.saving_options import SavingOptions
 
     window = Dashboard(registry, popups=False)
     window.saving_options = SavingOptions(base_path=str(tmp_path / "data"))
-    qtbot.addWidget(window)
     yield window
     window.shutdown()
+    window.hide()
+    _KEEP.append(window)
 
 
 @pytest.fixture

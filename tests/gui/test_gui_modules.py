@@ -7,6 +7,7 @@ the module's status line while the rest of the dashboard keeps working.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -178,3 +179,25 @@ def test_instrument_errors_stay_in_the_status_line(qtbot: Any, loaded: Any) -> N
     qtbot.mouseClick(faulty.close_button, LEFT)
     qtbot.waitUntil(lambda: faulty.status.text() == "closed", timeout=3000)
     assert not faulty.snap_button.isEnabled()
+
+
+def test_a_slow_instrument_does_not_freeze_the_window(qtbot: Any, dashboard: Any,
+                                                     tmp_path: Any) -> None:
+    preset = tmp_path / "slow.toml"
+    preset.write_text('[[detectors]]\ninstrument = "faulty_0d"\n'
+                      'settings = { init_delay = 0.8 }\n', encoding="utf-8")
+    ticks: list[float] = []
+    timer = QtCore.QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(20)
+    assert dashboard.load_preset_file(preset)
+    returned = time.perf_counter()
+    module = dashboard.detector_modules["faulty_0d"]
+    assert module.status.text() == "initialising..."  # the worker is still on it
+    qtbot.waitUntil(lambda: module.status.text() == "initialised: faulty detector ready",
+                    timeout=5000)
+    ready = time.perf_counter()
+    timer.stop()
+    during = [t for t in ticks if returned < t < ready]
+    assert ready - returned > 0.3
+    assert len(during) >= 4  # the event loop kept running while the device initialised

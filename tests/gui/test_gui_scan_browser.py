@@ -19,6 +19,7 @@ from daqcore.gui.viewer2d import Viewer2D
 from daqcore.saving import DataLoader
 
 pytestmark = pytest.mark.gui
+KEEP: list[Any] = []  # top-level widgets are closed, not destroyed (see conftest._KEEP)
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
@@ -164,7 +165,6 @@ def test_browser_plots_a_log_written_by_pymodaq(qtbot: Any, tmp_path: Path, back
     h5.close_file()
 
     browser = H5Browser()
-    qtbot.addWidget(browser)
     assert browser.open_file(path)
     node = "/RawData/Detector000/Data0D/CH00/EnlData00"
     assert browser.select(node)
@@ -174,3 +174,31 @@ def test_browser_plots_a_log_written_by_pymodaq(qtbot: Any, tmp_path: Path, back
     np.testing.assert_allclose(y, temps)
     np.testing.assert_allclose(x, 1000.0 + np.arange(4))
     browser.close_file()
+    browser.close()
+    KEEP.append(browser)
+
+
+def test_live_model_takes_point_records_and_events() -> None:
+    from daqcore.acquisition.events import ProgressEvent
+    from daqcore.data import Axis, DataRaw, DataToExport
+    from daqcore.data.records import PointRecord, RunStop
+    from daqcore.gui.scan_live import ScanLiveModel
+
+    def dte(value: float) -> DataToExport:
+        return DataToExport("d", data=[DataRaw("sig", units="V", labels=["a"],
+                                               data=[np.array([value])]),
+                                       DataRaw("trace", units="V", labels=["t"],
+                                               data=[np.full(8, 2 * value)])])
+
+    axes = [Axis("x", "mm", data=np.array([0.0, 1.0]), index=0),
+            Axis("y", "mm", data=np.array([5.0, 6.0, 7.0]), index=1)]
+    model = ScanLiveModel((2, 3), axes, ["det"])
+    assert model.add(PointRecord("uid", 0, (0, 1), (0.0, 6.0), (dte(1.5),)))
+    assert model.add(ProgressEvent("point", 2, 6, 0.1, step=1, indexes=(1, 2),
+                                   positions=(1.0, 7.0), data=(dte(2.5),)))
+    assert not model.add(RunStop("uid", "finished", 2))
+    sig = model.as_dwa("det/sig/a")
+    assert sig.shape == (2, 3) and sig.units == "V"
+    assert sig[0][0, 1] == 1.5 and sig[0][1, 2] == 2.5 and np.isnan(sig[0][0, 0])
+    assert [a.label for a in sig.axes] == ["x", "y"]
+    assert model.as_dwa("det/trace/t")[0][1, 2] == 5.0  # 1D data by their mean

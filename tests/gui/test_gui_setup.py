@@ -15,6 +15,7 @@ from daqcore.gui.saving_dialog import show_settings
 from daqcore.saving import DataToExportSaver, H5Saver
 
 pytestmark = pytest.mark.gui
+KEEP: list[Any] = []  # top-level widgets are closed, not destroyed (see conftest._KEEP)
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
@@ -62,8 +63,7 @@ def test_preset_builder_save_load_and_open(qtbot: Any, dashboard: Any, tmp_path:
 
 
 def test_saving_settings_dialog_applies_validated_options(qtbot: Any, dashboard: Any) -> None:
-    dialog = dashboard.open_saving_settings()
-    qtbot.addWidget(dialog)
+    dialog = dashboard.open_saving_settings()  # a child of the window, deleted with it
     dialog.tree.param("compression_level").setValue(12)
     assert "outside the limits" in dialog.status.text()
     dialog.tree.param("compression").setValue("zlib")
@@ -77,16 +77,16 @@ def test_saving_settings_dialog_applies_validated_options(qtbot: Any, dashboard:
 def test_show_settings_and_show_file_content_of_an_h5saver(qtbot: Any, tmp_path: Path) -> None:
     saver = H5Saver("detector", base_path=tmp_path, base_name="Run")
     dialog = show_settings(saver)
-    qtbot.addWidget(dialog)
     dialog.tree.param("dynamic").setValue("float32")
     first = dialog.new_file()
     assert first is not None and first.name.startswith("Run_") and saver.dynamic == "float32"
     group = saver.add_det_group(saver.raw_group, title="det")
     DataToExportSaver(saver).add_data(group, DataToExport("d", data=[
         DataRaw("v", data=[np.arange(4.0)], units="V")]))
-    browser = dialog.show_content()
+    browser = dialog.show_content()  # a child window of the dialog
     assert browser is not None
-    qtbot.addWidget(browser)
     assert "/RawData/Detector000/Data1D/CH00/Data00" in browser.node_paths()
     browser.close_file()
     saver.close_file()
+    dialog.close()
+    KEEP.append(dialog)

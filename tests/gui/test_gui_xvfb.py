@@ -78,3 +78,17 @@ def test_dashboard_command_shows_a_window_on_x(xvfb: str, tmp_path: Path) -> Non
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
                for y in range(0, image.height(), 7)}
     assert len(colours) > 20
+
+
+def test_dashboard_command_survives_a_corrupt_preset(tmp_path: Path) -> None:
+    preset = tmp_path / "broken.toml"
+    preset.write_text("[[detectors]\ninstrument = ", encoding="utf-8")
+    shot = tmp_path / "window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "daqcore", "dashboard", "--preset", str(preset),
+         "--screenshot", str(shot)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "screenshot saved" in result.stdout and shot.stat().st_size > 10_000
+    assert "Traceback" not in result.stderr

@@ -12,16 +12,27 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from qtpy import QtCore, QtWidgets
 
 from daqcore.gui.main_window import Dashboard
 
+_COLLECTOR: GarbageCollector | None = None
+
 
 def application() -> QtWidgets.QApplication:
-    """The QApplication (created once)."""
+    """The QApplication (created once).
+
+    It also moves Python's cyclic garbage collection to the GUI thread (pyqtgraph's
+    ``GarbageCollector``, every 0.5 s): a Qt object caught in a reference cycle must not be
+    destroyed by a collection that happens to run in an acquisition thread.
+    """
+    global _COLLECTOR
     app = QtWidgets.QApplication.instance()
     if app is None:
         app = pg.mkQApp("daqcore dashboard")
+    if _COLLECTOR is None:
+        _COLLECTOR = GarbageCollector(interval=0.5)
     assert isinstance(app, QtWidgets.QApplication)
     return app
 
@@ -34,6 +45,22 @@ def create_dashboard(preset: str | Path | None = None, *, registry: object = Non
     if preset is not None:
         window.load_preset_file(preset)
     return window
+
+
+def dispose(widget: QtWidgets.QWidget) -> None:
+    """Close ``widget`` and destroy it now, while this reference keeps its Python wrapper alive.
+
+    A top-level widget left to Python's cyclic garbage collector (its wrapper caught in a
+    reference cycle, e.g. through a lambda slot) may have its children's wrappers freed before
+    Qt deletes the children, which crashes PySide. Deleting the widget deterministically first
+    avoids it: Qt destroys the tree and invalidates every wrapper in order.
+    """
+    shutdown = getattr(widget, "shutdown", None)
+    if callable(shutdown):
+        shutdown()
+    widget.close()
+    widget.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
 
 
 def grab_screen(window: QtWidgets.QWidget, path: str | Path) -> bool:
@@ -80,6 +107,7 @@ def run_dashboard(preset: str | Path | None = None, *, screenshot: str | Path | 
     if quit_after is not None:
         QtCore.QTimer.singleShot(int(quit_after * 1000), window.close)
     code = app.exec()
+    window.shutdown()
     return int(code or 0)
 
 

@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pyqtgraph.util.garbage_collector import GarbageCollector
 from qtpy import QtCore
 
 PERIOD_MS = 5
@@ -37,18 +36,12 @@ class Gate:
 
 
 class Dispatcher(QtCore.QObject):
-    """The process-wide queue of calls for the GUI thread, drained by a timer.
-
-    It also moves Python's cyclic garbage collection to the GUI thread (pyqtgraph's
-    ``GarbageCollector``): a Qt object caught in a reference cycle must never be destroyed by a
-    collection that happens to run in an acquisition thread, which crashes Qt.
-    """
+    """The process-wide queue of calls for the GUI thread, drained by a timer."""
 
     _instance: Dispatcher | None = None
 
     def __init__(self) -> None:
         super().__init__()
-        self._collector = GarbageCollector(interval=0.5)
         self._queue: queue.SimpleQueue[tuple[Gate, Callable[..., Any], tuple[Any, ...]]] = \
             queue.SimpleQueue()
         self._timer = QtCore.QTimer(self)
@@ -87,7 +80,6 @@ class GuiBridge(QtCore.QObject):
         super().__init__(parent)
         self.gate = Gate()
         self._dispatcher = Dispatcher.instance()
-        self.destroyed.connect(self.gate.close)
 
     def post(self, function: Callable[..., Any], *args: Any) -> None:
         """Call ``function(*args)`` in the GUI thread, soon (thread-safe).
@@ -116,7 +108,6 @@ class LatestValue(QtCore.QObject):
         self._consumer = consumer
         self.gate = Gate()
         self._dispatcher = Dispatcher.instance()
-        self.destroyed.connect(self.gate.close)
         self._lock = threading.Lock()
         self._value: Any = None
         self._pending = False

@@ -219,8 +219,8 @@ class DetectorModule(InstrumentModule):
         self.run("closing the continuous file", saver.close)
 
     # ------------------------------------------------------------------ shutdown
-    def shutdown(self) -> None:
-        super().shutdown()
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
         self._latest.close()
 
     def before_close(self) -> None:

@@ -75,6 +75,8 @@ class H5Browser(QtWidgets.QWidget):
         self.tree.setHeaderLabels(["node", "kind", "shape", "title"])
         self.tree.setColumnWidth(0, 200)
         self.tree.currentItemChanged.connect(self._selected)
+        # Python references to every item (see PluginsView): wrappers outlive the items
+        self._items: list[QtWidgets.QTreeWidgetItem] = []
         self.attributes = QtWidgets.QTableWidget(0, 2)
         self.attributes.setHorizontalHeaderLabels(["attribute", "value"])
         self.attributes.horizontalHeader().setStretchLastSection(True)
@@ -122,6 +124,7 @@ class H5Browser(QtWidgets.QWidget):
         """Close the file shown (if any)."""
         loader, self.loader = self.loader, None
         self.tree.clear()
+        self._items.clear()
         self.attributes.setRowCount(0)
         if loader is not None:
             try:
@@ -160,8 +163,10 @@ class H5Browser(QtWidgets.QWidget):
         assert self.loader is not None
         self.tree.blockSignals(True)
         self.tree.clear()
+        self._items.clear()
         root = self.loader.get_node("/")
         item = QtWidgets.QTreeWidgetItem(self.tree, ["/", "group", "", root.title])
+        self._items.append(item)
         item.setData(0, _PATH_ROLE, "/")
         self._add_children(item, root)
         self.tree.expandToDepth(2)
@@ -175,6 +180,7 @@ class H5Browser(QtWidgets.QWidget):
                 kind = type(child).__name__
                 shape = "x".join(str(s) for s in child.shape) or "scalar"
             item = QtWidgets.QTreeWidgetItem(parent, [name, kind, shape, child.title])
+            self._items.append(item)
             item.setData(0, _PATH_ROLE, child.path)
             if isinstance(child, GROUP):
                 self._add_children(item, child)

@@ -155,7 +155,7 @@ class Dashboard(QtWidgets.QMainWindow):
 
     def apply_preset(self, preset: Preset) -> None:
         """Close the current modules and open ``preset``'s (unavailable ones are shown as such)."""
-        self.clear_modules()
+        self.clear_modules(wait=False)
         self.preset = preset
         if preset.title:
             self.setWindowTitle(f"daqcore dashboard - {preset.title}")
@@ -197,10 +197,10 @@ class Dashboard(QtWidgets.QMainWindow):
         """Every module widget by name (unavailable ones included)."""
         return {**self.actuator_modules, **self.detector_modules, **self.unavailable_modules}
 
-    def clear_modules(self) -> None:
-        """Close every instrument and remove the modules."""
+    def clear_modules(self, wait: bool = True) -> None:
+        """Close every instrument and remove the modules (``wait``: until they are closed)."""
         for module in self.modules.values():
-            module.shutdown()
+            module.shutdown(wait)
         self.actuator_modules.clear()
         self.detector_modules.clear()
         self.unavailable_modules.clear()

@@ -111,12 +111,16 @@ class InstrumentModule(QtWidgets.QGroupBox):
     def before_close(self) -> None:
         """Stop what the module runs (live grab, polling) before closing (override)."""
 
-    def shutdown(self) -> None:
-        """Dashboard exit: stop everything, close the instrument, end the worker thread."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop everything, close the instrument, end the worker thread.
+
+        With ``wait=False`` (a preset replaced while the dashboard runs) the instrument closes
+        in the background once its queued calls are done, and the window does not wait.
+        """
         self.before_close()
         self.settings_tree.detach()
         self.worker.submit(self.instrument.close)
-        self.worker.shutdown(wait=True)
+        self.worker.shutdown(wait=wait)
         self.bridge.close()
 
     def _update_enabled(self) -> None:
@@ -143,7 +147,7 @@ class UnavailableModule(QtWidgets.QGroupBox):
         self.status.error(f"{kind} {instrument!r} unavailable: {reason}")
         layout.addWidget(self.status)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         """Nothing to release."""
 
 

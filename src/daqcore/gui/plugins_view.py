@@ -35,6 +35,9 @@ class PluginsView(QtWidgets.QWidget):
         self.bridge = GuiBridge(self)
         self.report: dict[str, Any] | None = None
         self.tree = QtWidgets.QTreeWidget()
+        # Python references to every item: PySide must never free an item's wrapper while
+        # Qt still holds the item (deleting the tree then crashes); see _item.
+        self._items: list[QtWidgets.QTreeWidgetItem] = []
         self.tree.setHeaderLabels(["name", "details"])
         self.tree.setColumnWidth(0, 220)
         self.summary = QtWidgets.QLabel("probing plugins...")
@@ -72,30 +75,31 @@ class PluginsView(QtWidgets.QWidget):
         """Fill the tree from a registry report."""
         self.report = report
         self.tree.clear()
-        plugins = QtWidgets.QTreeWidgetItem(self.tree, [f"Plugins ({len(report['plugins'])})"])
+        self._items.clear()
+        plugins = self._item(self.tree, [f"Plugins ({len(report['plugins'])})"])
         for p in report["plugins"]:
-            QtWidgets.QTreeWidgetItem(plugins, [
+            self._item(plugins, [
                 p["name"], f"{p['distribution']} {p['version']}: "
                 + (", ".join(p.get("instruments", [])) or "no instrument")])
-        instruments = QtWidgets.QTreeWidgetItem(
+        instruments = self._item(
             self.tree, [f"Instruments ({len(report['instruments'])})"])
         for inst in report["instruments"]:
             dims = "/".join(d.removeprefix("Data") for d in inst.get("dims", []))
             details = f"{inst['kind']}{' ' + dims if dims else ''} - {inst.get('description', '')}"
-            item = QtWidgets.QTreeWidgetItem(instruments, [inst["name"], details])
+            item = self._item(instruments, [inst["name"], details])
             if inst.get("error"):
-                QtWidgets.QTreeWidgetItem(item, ["error", inst["error"]])
-            QtWidgets.QTreeWidgetItem(item, ["backends", _backends_text(inst.get("backends", []))])
-            QtWidgets.QTreeWidgetItem(item, ["plugin", inst.get("plugin", "")])
+                self._item(item, ["error", inst["error"]])
+            self._item(item, ["backends", _backends_text(inst.get("backends", []))])
+            self._item(item, ["plugin", inst.get("plugin", "")])
         if report.get("panels"):
-            panels = QtWidgets.QTreeWidgetItem(self.tree, [f"Panels ({len(report['panels'])})"])
+            panels = self._item(self.tree, [f"Panels ({len(report['panels'])})"])
             for name in report["panels"]:
-                QtWidgets.QTreeWidgetItem(panels, [name, ""])
+                self._item(panels, [name, ""])
         failures = report.get("failures", [])
-        failed = QtWidgets.QTreeWidgetItem(self.tree, [f"Failed plugins ({len(failures)})"])
+        failed = self._item(self.tree, [f"Failed plugins ({len(failures)})"])
         for f in failures:
             dist = f" ({f['distribution']} {f['version']})" if f.get("distribution") else ""
-            QtWidgets.QTreeWidgetItem(failed, [f"{f['plugin']}{dist}",
+            self._item(failed, [f"{f['plugin']}{dist}",
                                                f"{f['stage']}: {f['error']}"])
         for item in (plugins, instruments, failed):
             item.setExpanded(True)
@@ -103,6 +107,12 @@ class PluginsView(QtWidgets.QWidget):
         self.summary.setText(
             f"{len(report['plugins'])} plugins, {len(report['instruments'])} instruments, "
             f"{len(failures)} failed")
+
+    def _item(self, parent: QtWidgets.QTreeWidget | QtWidgets.QTreeWidgetItem,
+              texts: list[str]) -> QtWidgets.QTreeWidgetItem:
+        item = QtWidgets.QTreeWidgetItem(parent, texts)
+        self._items.append(item)
+        return item
 
     def failure_texts(self) -> list[str]:
         """The failed plugins as shown (tests read it)."""
