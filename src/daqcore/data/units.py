@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,21 +29,25 @@ if TYPE_CHECKING:
     import pint
 
 _REGISTRY: pint.UnitRegistry | None = None
+_REGISTRY_LOCK = threading.Lock()
 #: classes pint must treat as "upcast" types (``Quantity * dwa`` defers to the DWA)
 _UPCAST_TYPES: list[type] = []
 
 
 def get_registry() -> pint.UnitRegistry:
-    """The daqcore pint registry (short ``~`` formatting), created (and pint imported) once."""
+    """The daqcore pint registry (short ``~`` formatting), created (and pint imported) once,
+    whichever thread asks first (instruments grab in their own threads)."""
     global _REGISTRY
     if _REGISTRY is None:
-        import pint
+        with _REGISTRY_LOCK:
+            if _REGISTRY is None:
+                import pint
 
-        registry: pint.UnitRegistry = pint.UnitRegistry()
-        registry.formatter.default_format = "~"
-        _REGISTRY = registry
-        for cls in _UPCAST_TYPES:
-            _register_upcast_now(cls)
+                registry: pint.UnitRegistry = pint.UnitRegistry()
+                registry.formatter.default_format = "~"
+                for cls in _UPCAST_TYPES:
+                    _register_upcast_now(cls)
+                _REGISTRY = registry
     return _REGISTRY
 
 
@@ -106,10 +111,9 @@ if "pint.compat" not in sys.modules:
 def is_quantity(obj: Any) -> bool:
     """True for a pint Quantity of any registry (False without importing pint if it is not
     imported: then no Quantity can exist)."""
-    pint_module = sys.modules.get("pint")
-    if pint_module is None:
-        return False
-    if not isinstance(obj, pint_module.Quantity):
+    # pint may be half-imported by another thread: no Quantity class yet, so no Quantity
+    quantity_class = getattr(sys.modules.get("pint"), "Quantity", None)
+    if quantity_class is None or not isinstance(obj, quantity_class):
         return False
     if _REGISTRY is None:  # a Quantity from another registry: make sure ours exists too
         get_registry()
@@ -181,8 +185,8 @@ def _parse_units(units: str) -> pint.Unit:
 
 
 def _is_pint_unit(units: Any) -> bool:
-    pint_module = sys.modules.get("pint")
-    return pint_module is not None and isinstance(units, pint_module.Unit)
+    unit_class = getattr(sys.modules.get("pint"), "Unit", None)  # None while half-imported
+    return unit_class is not None and isinstance(units, unit_class)
 
 
 def get_unit(units: Any) -> pint.Unit:

@@ -50,7 +50,7 @@ class ContinuousSaver:
         self._lock = threading.Lock()
         self._saver = options.h5saver("logger")
         self._saver.swmr_auto_start = False
-        use_swmr = options.swmr and options.backend == "h5py"
+        use_swmr = options.use_swmr
         self._saver.init_file(new_file=True, swmr_mode=use_swmr)
         try:
             self._group = self._saver.add_det_group(self._saver.raw_group, title=title,

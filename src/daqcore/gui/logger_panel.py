@@ -109,7 +109,7 @@ class LoggerPanel(QtWidgets.QWidget):
             logger = Logger([detectors[n].instrument for n in names], self.interval.value(),
                             self.duration.value() or None, path=options.scan_path(),
                             backend=options.backend,
-                            swmr=options.swmr and options.backend == "h5py",
+                            swmr=options.use_swmr,
                             flush_interval=options.flush_interval)
         except Exception as exc:
             self.status.error(f"cannot start: {describe_error(exc)}")

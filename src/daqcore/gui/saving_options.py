@@ -16,7 +16,7 @@ from typing import Any
 
 from daqcore.gui.errors import GuiError
 from daqcore.instruments import Setting, Settings
-from daqcore.saving import H5Saver
+from daqcore.saving import H5Saver, available_backends, backend_capabilities
 from daqcore.saving.dynamic import DYNAMICS
 
 COMPRESSIONS = ("none", "zlib", "blosc2")
@@ -77,7 +77,8 @@ class SavingOptions:
             Setting("base_path", "str", self.base_path, title="Base path",
                     tip="directory where new files are created"),
             Setting("base_name", "str", self.base_name, title="Base name"),
-            Setting("backend", "list", self.backend, choices=("h5py", "tables"),
+            Setting("backend", "list", self.backend,
+                    choices=tuple(available_backends()) or ("h5py", "tables"),
                     title="Backend"),
             Setting("compression", "list", self.compression, choices=COMPRESSIONS,
                     title="Compression"),
@@ -89,6 +90,11 @@ class SavingOptions:
             Setting("flush_interval", "float", self.flush_interval, limits=(0.0, 3600.0),
                     units="s", title="Flush interval"),
         ], name="saving", title="Saving")
+
+    @property
+    def use_swmr(self) -> bool:
+        """SWMR asked for and offered by the backend (its capabilities, not its name)."""
+        return self.swmr and backend_capabilities(self.backend).swmr
 
     @classmethod
     def from_settings(cls, tree: Setting) -> SavingOptions:
@@ -105,7 +111,7 @@ class SavingOptions:
         compression = None if self.compression == "none" else (self.compression,
                                                                self.compression_level)
         return H5Saver(save_type, self.backend, base_path=Path(self.base_path),
-                       base_name=self.base_name, swmr=self.swmr and self.backend == "h5py",
+                       base_name=self.base_name, swmr=self.use_swmr,
                        compression=compression, dynamic=self.dynamic,
                        flush_period=self.flush_interval or None)
 

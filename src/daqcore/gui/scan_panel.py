@@ -241,7 +241,7 @@ class ScanPanel(QtWidgets.QWidget):
         return Scan([actuators[n].instrument for n in act_names],
                     [detectors[n].instrument for n in det_names], scanner,
                     self.naverage.value(), path=options.scan_path(), title=self.title.text(),
-                    backend=options.backend, swmr=options.swmr and options.backend == "h5py",
+                    backend=options.backend, swmr=options.use_swmr,
                     flush_interval=options.flush_interval)
 
     def _on_event(self, event: Any) -> None:  # scan thread
