@@ -14,8 +14,7 @@ Names are imported lazily, so ``import daqcore.acquisition.scanners`` does not l
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from daqcore.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "average_grabs": "daqcore.acquisition.averaging",
@@ -45,14 +44,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'daqcore.acquisition' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -19,8 +19,7 @@ Names are imported lazily; nothing here imports pyleco until a connection is mad
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from daqcore.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "RemoteActuator": "daqcore.remote.instruments",
@@ -42,14 +41,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'daqcore.remote' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

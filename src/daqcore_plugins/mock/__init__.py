@@ -6,8 +6,7 @@ instruments does not import the instrument classes, numpy or the data model.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from daqcore.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "Mock0D": "daqcore_plugins.mock.detectors",
@@ -21,14 +20,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'daqcore_plugins.mock' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -12,8 +12,7 @@ Names are imported lazily, so importing the package loads neither h5py nor numba
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from daqcore.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "ChannelConfig": "daqcore_plugins.picoscope.config",
@@ -30,14 +29,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'daqcore_plugins.picoscope' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

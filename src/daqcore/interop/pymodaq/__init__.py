@@ -16,8 +16,7 @@ PyMoDAQ's behaviour, not daqcore's.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from daqcore.lazy_exports import lazy_exports
 
 # Names are imported on first use: the plugin module of this package (the ``pymodaq-bridge``
 # command) is loaded by ``daqcore --help``, which must not import the data model (pint).
@@ -32,14 +31,4 @@ _EXPORTS = {
 __all__ = ["PyMoDAQConversionError", "deserialize", "from_pymodaq", "serialize", "to_pymodaq"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'daqcore.interop.pymodaq' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
