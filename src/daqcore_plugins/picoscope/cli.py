@@ -45,7 +45,7 @@ def _open_viewer(path: Path, window: float) -> subprocess.Popen[bytes]:
 
 
 @click.group(invoke_without_command=True,
-             context_settings={"help_option_names": ["--help"]})
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-s", "--sample-rate", type=float, default=20.0, show_default=True,
               help="Sample rate per channel in MS/s (the driver uses int(1000/rate) ns).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -60,7 +60,7 @@ def _open_viewer(path: Path, window: float) -> subprocess.Popen[bytes]:
               help="ADC resolution in bits: 8, 12, 14, 15 or 16.")
 @click.option("-m", "--downsample-mode", type=click.Choice(["none", "average", "aggregate"]),
               default="none", show_default=True, help="Hardware down-sampling mode.")
-@click.option("-h", "--hardware-downsample", type=int, default=1, show_default=True,
+@click.option("-H", "--hardware-downsample", type=int, default=1, show_default=True,
               help="Hardware down-sampling ratio.")
 @click.option("--duration", type=float, default=None,
               help="Seconds to stream (default: until Ctrl+C).")
@@ -133,12 +133,19 @@ def picostream(ctx: click.Context, sample_rate: float, output: str | None, chann
 
 @picostream.command("view")
 @click.argument("hdf5_path", type=click.Path(dir_okay=False))
-@click.option("--window", type=float, default=0.5, show_default=True, help="Seconds shown.")
-@click.option("--decimation", type=int, default=150, show_default=True,
+@click.option("--window", type=click.FloatRange(min=0, min_open=True), default=0.5,
+              show_default=True, help="Seconds shown.")
+@click.option("--decimation", type=click.IntRange(min=1), default=150, show_default=True,
               help="Display decimation factor (min_max).")
-@click.option("--interval-ms", type=int, default=50, show_default=True, help="Refresh period.")
+@click.option("--interval-ms", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Refresh period.")
 def view(hdf5_path: str, window: float, decimation: int, interval_ms: int) -> None:
     """Open the live viewer on an existing or growing picostream file."""
+    path = Path(hdf5_path)
+    if path.exists() and not _looks_like_hdf5(path):
+        raise click.ClickException(f"{hdf5_path!r} is not an HDF5 file")
+    if not path.exists():
+        click.echo(f"waiting for {hdf5_path} to be created...", err=True)
     try:
         module: Any = importlib.import_module("daqcore.gui.stream_plot")
     except ImportError as exc:
@@ -146,6 +153,21 @@ def view(hdf5_path: str, window: float, decimation: int, interval_ms: int) -> No
                                    f"(pip install 'daqcore[gui]'): {exc}") from None
     sys.exit(module.run_viewer(hdf5_path, display_window_seconds=window,
                                decimation_factor=decimation, update_interval_ms=interval_ms))
+
+
+def _looks_like_hdf5(path: Path) -> bool:
+    """True when the file starts with the HDF5 signature (at offset 0, 512, 1024...)."""
+    signature = b"\x89HDF\r\n\x1a\n"
+    with path.open("rb") as handle:
+        offset = 0
+        while True:
+            handle.seek(offset)
+            head = handle.read(8)
+            if head == signature:
+                return True
+            if len(head) < 8:
+                return False
+            offset = 512 if offset == 0 else offset * 2
 
 
 __all__ = ["picostream"]
