@@ -202,8 +202,8 @@ def resolve_short_names(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     domain = env.get_domain("py")
     matches = domain.find_obj(env, None, None, target, node.get("reftype"), 1)
     if "." in target and not matches:
-        # a path through the defining module (daqcore.saving.blocks.write_point_block) of an
-        # object documented where users import it from (daqcore.saving.write_point_block)
+        # a path through the defining module (daqcore.saving.blocks.write_blocks) of an
+        # object documented where users import it from (daqcore.saving.DataLoader)
         wanted = _import_object(target)
         tail = target.rsplit(".", 1)[1]
         matches = [m for m in domain.find_obj(env, None, None, tail, None, 1)

@@ -68,8 +68,13 @@ def serve_command(instrument: str, address: str, name: str | None, backend: str,
                   pairs: tuple[str, ...], interval: float | None, proxy: str,
                   proxy_offset: int) -> None:
     """Serve a daqcore INSTRUMENT as a LECO Actor until Ctrl-C or SIGTERM."""
+    from daqcore.plugins import get_registry
     from daqcore.remote.actor import serve
 
+    try:
+        get_registry().get_instrument(instrument)  # a typo is reported before anything starts
+    except DaqcoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"serving {instrument} ({backend}) as LECO actor {name or instrument!r} "

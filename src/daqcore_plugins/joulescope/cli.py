@@ -87,7 +87,9 @@ def _print_statistics(stats: dict[str, Any]) -> None:
 
 
 def _fail(exc: BaseException) -> None:
-    raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    # a daqcore error already says what is wrong; name the type of anything else
+    text = str(exc) if isinstance(exc, DaqcoreError) else f"{type(exc).__name__}: {exc}"
+    raise click.ClickException(text) from exc
 
 
 @click.group("joulescope")
