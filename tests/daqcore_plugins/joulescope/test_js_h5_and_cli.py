@@ -124,4 +124,5 @@ def test_cli_errors(tmp_path):
     bad = tmp_path / "bad.jls"
     bad.write_bytes(b"nonsense" * 10)
     r = _daqcore("joulescope", "info", str(bad), cwd=tmp_path)
-    assert r.returncode != 0 and "JlsFormatError" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "neither a JLS v1 nor an HDF5 recording" in r.stderr
