@@ -20,24 +20,24 @@ so the detector's methods do not depend on the backend.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from daqcore.data import Axis, DataDim, DataFromPlugins, DataToExport
 from daqcore.instruments import SIM, Backend, Detector, Setting, SettingValueError
 
-from .device import JoulescopeDevice
-from .raw_format import I_RANGE_NAMES
-from .sim_device import REDUCTION_FREQUENCIES, SAMPLING_FREQUENCIES, SimulatedJoulescope
+from .raw_format import I_RANGE_NAMES, REDUCTION_FREQUENCIES, SAMPLING_FREQUENCIES
+
+if TYPE_CHECKING:
+    from .device import JoulescopeDevice
 from .sim_model import Load, pulsed_load, sleep_wake_load, steady_load
-from .stream_buffer import warm_up
 
 
 def _probe_real():
-    from . import real_device
+    from .real_probe import probe  # not real_device: listing must not load the kernels
 
-    return real_device.probe()
+    return probe()
 
 
 REAL = Backend("real", "Joulescope through the joulescope package", requires=("joulescope",),
@@ -176,6 +176,10 @@ class JoulescopeDetector(Detector):
 
 
 def _simulated(det: JoulescopeDetector) -> tuple[JoulescopeDevice, bool, str]:
+    # imported here: listing the plugin (dims, backends) must not load the numba kernels
+    from .sim_device import SimulatedJoulescope
+    from .stream_buffer import warm_up
+
     warm_up()
     s = det.settings
     params = det.device_parameters()

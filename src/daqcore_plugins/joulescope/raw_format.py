@@ -81,6 +81,13 @@ def usb_packets(raw: np.ndarray, packet_index0: int = 0, voltage_range: int = 0)
     return pk.view(np.uint8).reshape(-1)
 
 
+
+#: Output sampling frequencies a JS110 offers (Hz), highest first.
+SAMPLING_FREQUENCIES = (2e6, 1e6, 5e5, 2e5, 1e5, 5e4, 2e4, 1e4, 5e3, 2e3, 1e3, 500.0, 200.0,
+                        100.0, 50.0, 20.0, 10.0)
+#: Statistics (reduction) frequencies a JS110 offers (Hz).
+REDUCTION_FREQUENCIES = (1, 2, 5, 10, 20, 50, 100)
+
 __all__ = [
     "I_RANGE_FULL_SCALE",
     "I_RANGE_MISSING",
@@ -89,7 +96,9 @@ __all__ = [
     "MISSING_WORD",
     "PACKET_HEADER_SIZE",
     "PACKET_SIZE",
+    "REDUCTION_FREQUENCIES",
     "SAMPLES_PER_PACKET",
+    "SAMPLING_FREQUENCIES",
     "V_RANGE_FULL_SCALE",
     "V_RANGE_NAMES",
     "decode_words",

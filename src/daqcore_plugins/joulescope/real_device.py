@@ -14,8 +14,6 @@ copied become missing samples. The calibration is the device's own.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +23,7 @@ import numpy as np
 
 from .device import StreamProcess, StreamProcessors
 from .errors import DeviceNotAvailableError
+from .real_probe import import_joulescope, probe
 from .sim_device import reductions_for
 from .stream_buffer import StreamBuffer
 
@@ -35,25 +34,7 @@ _LOCAL = ("buffer_duration", "reduction_frequency")
 
 
 def _import_joulescope() -> Any:
-    try:
-        return importlib.import_module("joulescope")
-    except ImportError as exc:
-        raise DeviceNotAvailableError(f"driver not installed: joulescope ({exc})") from exc
-
-
-def probe() -> str | None:
-    """None when a device is present, else the reason ('driver not installed', 'no device')."""
-    if importlib.util.find_spec("joulescope") is None:
-        return "driver not installed: joulescope"
-    try:
-        devices = _import_joulescope().scan()
-    except DeviceNotAvailableError as exc:
-        return str(exc)
-    except Exception as exc:  # a broken driver must not break a listing
-        return f"driver error: {type(exc).__name__}: {exc}"
-    if not devices:
-        return "no device"
-    return None
+    return import_joulescope()
 
 
 class _RawForwarder:

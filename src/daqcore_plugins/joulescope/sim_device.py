@@ -22,7 +22,12 @@ import numpy as np
 
 from .device import StreamProcess, StreamProcessors
 from .errors import InvalidParameterError
-from .raw_format import SAMPLES_PER_PACKET, usb_packets
+from .raw_format import (
+    REDUCTION_FREQUENCIES,
+    SAMPLES_PER_PACKET,
+    SAMPLING_FREQUENCIES,
+    usb_packets,
+)
 from .sim_model import (
     Load,
     SignalModel,
@@ -32,10 +37,6 @@ from .sim_model import (
     sleep_wake_load,
 )
 from .stream_buffer import StreamBuffer
-
-SAMPLING_FREQUENCIES = (2e6, 1e6, 5e5, 2e5, 1e5, 5e4, 2e4, 1e4, 5e3, 2e3, 1e3, 500.0, 200.0,
-                        100.0, 50.0, 20.0, 10.0)
-REDUCTION_FREQUENCIES = (1, 2, 5, 10, 20, 50, 100)
 
 
 def reductions_for(sampling_frequency: float, reduction_frequency: float) -> list[int]:

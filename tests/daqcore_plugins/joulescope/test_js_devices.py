@@ -101,10 +101,10 @@ def test_device_parameter_errors():
 
 
 def test_real_device_availability_reasons(monkeypatch):
-    from daqcore_plugins.joulescope import real_device
+    from daqcore_plugins.joulescope import real_probe
 
-    monkeypatch.setattr(real_device.importlib.util, "find_spec", lambda name: None)
-    assert real_device.probe() == "driver not installed: joulescope"
+    monkeypatch.setattr(real_probe.importlib.util, "find_spec", lambda name: None)
+    assert real_probe.probe() == "driver not installed: joulescope"
 
 
 def test_real_device_no_device(monkeypatch):
@@ -116,8 +116,11 @@ def test_real_device_no_device(monkeypatch):
         def scan():
             return []
 
+    from daqcore_plugins.joulescope import real_probe
+
     monkeypatch.setattr(real_device, "_import_joulescope", lambda: FakeJs)
-    assert real_device.probe() == "no device"
+    monkeypatch.setattr(real_probe, "import_joulescope", lambda: FakeJs)
+    assert real_probe.probe() == "no device"
     with pytest.raises(DeviceNotAvailableError, match="no device"):
         real_device.RealJoulescope(sampling_frequency=2e6).open()
 

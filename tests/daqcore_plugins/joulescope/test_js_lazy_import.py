@@ -44,3 +44,18 @@ def test_lazy_exports_resolve_to_their_modules():
     assert set(pkg.__all__) >= set(errors.__all__)
     with pytest.raises(AttributeError, match="no_such_name"):
         pkg.no_such_name  # noqa: B018
+
+
+def test_listing_the_plugin_does_not_load_numba():
+    """``daqcore plugins`` reads the detector's dims and probes its backends: no kernels."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from daqcore.plugins import get_registry; "
+            "report = get_registry().report(); "
+            "print(json.dumps(['numba' in sys.modules, "
+            "'daqcore_plugins.joulescope.stream_buffer' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.strip().splitlines()[-1]
+    assert json.loads(out) == [False, False]
