@@ -11,7 +11,7 @@ Each case runs in a fresh subprocess (clean peak RSS) and reports:
   stopped) and, for the sizes that run to the end, after 100 %.
 * ``scan_images``: the same with ``mock_2d`` images (256x256 float64).
 * ``scan_images_never_flushed_by_time``: an image scan with ``flush_interval=1e9``: its
-  peak RSS shows the byte bound of pending writes (default 64 MB).
+  peak RSS shows the byte bound of pending writes (default 32 MB).
 * ``h5py_*``: raw h5py doing the same work (chunked arrays with a NaN fill value, one
   hyperslab write per point, flush every 0.5 s) in the same run: the ceiling.
 

@@ -89,7 +89,7 @@ class Logger(Acquisition):
         ``flush_interval`` seconds, or ``max_pending_bytes``); False writes and flushes every
         sample at once.
     max_pending_bytes : int
-        Upper bound of the data kept in memory between two flushes (default 64 MB).
+        Upper bound of the data kept in memory between two flushes (default 32 MB).
     metadata : mapping, optional
         Extra attributes of ``RawData`` (new files).
     """

@@ -152,7 +152,7 @@ class Scan(Acquisition):
         Upper bound, in seconds, between two flushes of the file (SWMR readers see data at
         least that often).
     max_pending_bytes : int
-        Upper bound of the data kept in memory between two flushes (default 64 MB).
+        Upper bound of the data kept in memory between two flushes (default 32 MB).
     move_timeout : float
         Seconds each actuator may take to reach a target.
     save_actuators : bool

@@ -4,7 +4,7 @@
 * :class:`LogSink` -- logger rows into ``RawData/DetectorNNN`` against time.
 
 Each owns its file: pending writes and block coalescing, a memory bound in bytes (default
-64 MB) and in time, SWMR start, flushing (with the run's counter attribute kept current),
+32 MB) and in time, SWMR start, flushing (with the run's counter attribute kept current),
 finalisation, and closing on every path (see :mod:`daqcore.saving.sinks.base`). No HDF5
 handle leaves the saving layer. The engines (:mod:`daqcore.acquisition`) only call them with
 records (:mod:`daqcore.data.records`).

@@ -26,7 +26,7 @@ from daqcore.saving.errors import SavingError
 from daqcore.saving.h5saver import H5SaverLowLevel
 
 #: Default bound of the data kept in memory between two flushes.
-DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024
 
 
 class SinkError(SavingError, RuntimeError):
