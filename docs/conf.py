@@ -107,8 +107,8 @@ napoleon_use_ivar = True
 nitpick_ignore = [
     ("py:class", "daqcore.data.slicing.DataSlicer"),
     ("py:class", "daqcore.saving.nodes.Attributes"),
-    ("py:class", "daqcore.saving.backends.base.H5Backend"),
-    ("py:class", "H5Backend"),
+    ("py:class", "daqcore.saving.backends.base.H5LibraryBackend"),
+    ("py:class", "H5LibraryBackend"),
     ("py:class", "H5File"),
     ("py:class", "daqcore.gui.saving_dialog.SavingSettingsDialog"),  # a Qt dialog returned
 ]

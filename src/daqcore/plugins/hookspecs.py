@@ -96,7 +96,7 @@ def daqcore_register_h5_backends(register: Callable[[H5BackendRecord], None]) ->
     ----------
     register : callable
         Call ``register(H5BackendRecord(name, "package.module:BackendClass"))``. The class
-        follows :class:`daqcore.saving.backends.H5Backend` (a zero-argument constructor, a
+        follows :class:`daqcore.saving.backends.H5LibraryBackend` (a zero-argument constructor, a
         ``capabilities`` property...); users select it with ``backend=name`` in the savers and
         ``--backend name`` on the command line. The built-in ``h5py`` and ``tables`` backends
         are registered by the first-party plugin ``daqcore.saving.backends.builtin``.

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from daqcore.saving.backends.base import H5Backend
+from daqcore.saving.backends.base import H5LibraryBackend
 from daqcore.saving.errors import DamagedFileError, H5FileError, NodeError, SavingError
 from daqcore.saving.h5saver import H5SaverLowLevel
 from daqcore.saving.nodes import GROUP, ArrayNode, Node
@@ -105,7 +105,7 @@ class _Walk:
     damaged: list[str] = field(default_factory=list)
 
     @property
-    def backend(self) -> H5Backend:
+    def backend(self) -> H5LibraryBackend:
         return self.saver.backend
 
     def attributes(self, node: Node) -> tuple[str, str]:
@@ -236,7 +236,7 @@ class FileTree:
 
 
 def tree_of(path: str | os.PathLike[str], *, show_all: bool = False,
-            max_depth: int | None = None, backend: str | H5Backend = "h5py") -> FileTree:
+            max_depth: int | None = None, backend: str | H5LibraryBackend = "h5py") -> FileTree:
     """The tree of the HDF5 file ``path`` (see the module docstring); nodes that cannot be
     read are shown as ``<damaged: ...>`` and listed in :attr:`FileTree.damaged`.
 
@@ -272,7 +272,7 @@ def tree_of(path: str | os.PathLike[str], *, show_all: bool = False,
 
 
 def render_file(path: str | os.PathLike[str], *, show_all: bool = False,
-                max_depth: int | None = None, backend: str | H5Backend = "h5py") -> str:
+                max_depth: int | None = None, backend: str | H5LibraryBackend = "h5py") -> str:
     """The text of :func:`tree_of`; raises :class:`DamagedFileError` (naming the unreadable
     nodes) if any part of the file could not be read."""
     tree = tree_of(path, show_all=show_all, max_depth=max_depth, backend=backend)

@@ -18,7 +18,7 @@ import numpy as np
 
 from daqcore import __version__ as DAQCORE_VERSION
 from daqcore.saving import attributes as codec
-from daqcore.saving.backends.base import Compression, H5Backend
+from daqcore.saving.backends.base import Compression, H5LibraryBackend
 from daqcore.saving.backends.registry import get_backend
 from daqcore.saving.dynamic import check_dynamic
 from daqcore.saving.enums import DataType, SaveType
@@ -62,7 +62,7 @@ class H5File:
     save_type : SaveType or str
         ``scan``, ``detector``, ``logger``, ``custom``, ``actuator`` or ``optimizer``; written
         as the ``type`` attribute of ``/RawData`` in new files.
-    backend : str or H5Backend
+    backend : str or H5LibraryBackend
         ``'h5py'`` (default, as PyMoDAQ 5.3), ``'tables'``, the name of a backend registered
         by a plugin, or a backend object.
     compression : Compression, (library, level) or None
@@ -81,11 +81,13 @@ class H5File:
         SWMR. Also a public attribute, which may be changed before the first write.
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py", *,
+    def __init__(self, save_type: SaveType | str = "scan",
+                 backend: str | H5LibraryBackend = "h5py", *,
                  compression: Any = None, dynamic: str = "as_is",
                  flush_period: float | None = 1.0, fill_value: float = np.nan,
                  swmr_auto_start: bool = True) -> None:
-        self.backend: H5Backend = get_backend(backend) if isinstance(backend, str) else backend
+        self.backend: H5LibraryBackend = (get_backend(backend) if isinstance(backend, str)
+                                          else backend)
         self.save_type = SaveType.check(save_type)
         self._compression = _as_compression(compression)
         self.backend.set_compression(self._compression)

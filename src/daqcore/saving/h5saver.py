@@ -36,7 +36,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from daqcore.saving.backends.base import Compression, H5Backend
+from daqcore.saving.backends.base import Compression, H5LibraryBackend
 from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
@@ -54,13 +54,13 @@ class H5SaverCore:
     ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``).
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py",
+    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5LibraryBackend = "h5py",
                  **kwargs: Any) -> None:
         self.file = H5File(save_type, backend, **kwargs)
 
     # ================================================================== the file (delegated)
     @property
-    def backend(self) -> H5Backend:
+    def backend(self) -> H5LibraryBackend:
         return self.file.backend
 
     @property
@@ -481,7 +481,7 @@ class H5SaverLowLevel(H5SaverCore):
     def from_file(cls, path: Path | str, save_type: SaveType | str = "scan",
                   new_file: bool = False, metadata: dict | None = None,
                   swmr_mode: bool = False, mode: str = "a",
-                  backend: str | H5Backend = "h5py", **kwargs: Any) -> Self:
+                  backend: str | H5LibraryBackend = "h5py", **kwargs: Any) -> Self:
         """Build a saver and call :meth:`init_file` on ``path`` (PyMoDAQ's ``from_file``)."""
         saver = cls(save_type, backend=backend, **kwargs)
         saver.init_file(Path(path), new_file=new_file, metadata=metadata, swmr_mode=swmr_mode,
@@ -522,7 +522,8 @@ class H5Saver(H5SaverCore):
     _<SS>.h5`` otherwise.
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5Backend = "h5py", *,
+    def __init__(self, save_type: SaveType | str = "scan",
+                 backend: str | H5LibraryBackend = "h5py", *,
                  base_path: Path | str | None = None, base_name: str | None = None,
                  swmr: bool = False, flush_interval: int = 0, **kwargs: Any) -> None:
         super().__init__(save_type, backend, **kwargs)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from daqcore.data import Axis, DataToExport, DataWithAxes
-from daqcore.saving.backends.base import H5Backend
+from daqcore.saving.backends.base import H5LibraryBackend
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import NavSelectionError, NodeError
 from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel
@@ -42,7 +42,7 @@ class DataLoader(H5SaverClient):
         A path is opened read-only.
     swmr_mode : bool
         Open a path as an SWMR reader to follow a file being written.
-    backend : str or H5Backend
+    backend : str or H5LibraryBackend
         Backend used to open a path (``'h5py'``, ``'tables'`` or a plugin's backend).
     max_read_bytes : int, optional
         Largest single read; a larger one raises
@@ -53,7 +53,7 @@ class DataLoader(H5SaverClient):
     """
 
     def __init__(self, h5saver: H5SaverCore | Path | str, swmr_mode: bool = False,
-                 backend: str | H5Backend = "h5py", *,
+                 backend: str | H5LibraryBackend = "h5py", *,
                  max_read_bytes: int | None = None) -> None:
         if isinstance(h5saver, (str, Path)):
             h5saver = H5SaverLowLevel.from_file(h5saver, swmr_mode=swmr_mode, mode="r",

@@ -1,4 +1,4 @@
-"""HDF5 backends behind the :class:`H5Backend` protocol, registered by name through the
+"""HDF5 backends behind the :class:`H5LibraryBackend` protocol, registered by name through the
 ``daqcore_register_h5_backends`` hook (built-ins: ``h5py``, ``tables``), each declaring its
 :class:`BackendCapabilities`.
 
@@ -13,7 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from daqcore.saving.backends.base import Compression, H5Backend
+    from daqcore.saving.backends.base import Compression, H5LibraryBackend
     from daqcore.saving.backends.capabilities import BackendCapabilities
     from daqcore.saving.backends.records import H5BackendRecord
     from daqcore.saving.backends.registry import (
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
 
 _EXPORTS = {
-    "Compression": "base", "H5Backend": "base", "BackendCapabilities": "capabilities",
+    "Compression": "base", "H5LibraryBackend": "base", "BackendCapabilities": "capabilities",
     "H5BackendRecord": "records", "available_backends": "registry",
     "backend_capabilities": "registry", "backends_available": "registry",
     "find_backend": "registry", "get_backend": "registry",
@@ -39,6 +39,14 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
-__all__ = ["BackendCapabilities", "Compression", "H5Backend", "H5BackendRecord",
-           "available_backends", "backend_capabilities", "backends_available", "find_backend",
-           "get_backend"]
+__all__ = [
+    "BackendCapabilities",
+    "Compression",
+    "H5BackendRecord",
+    "H5LibraryBackend",
+    "available_backends",
+    "backend_capabilities",
+    "backends_available",
+    "find_backend",
+    "get_backend",
+]

@@ -1,7 +1,7 @@
 """The seam between the savers and an HDF5 library: one small protocol, two implementations.
 
 The savers (:mod:`daqcore.saving.h5saver`, :mod:`daqcore.saving.management`) only talk to an
-object following :class:`H5Backend`; handles (``h``) are the library's own group and dataset
+object following :class:`H5LibraryBackend`; handles (``h``) are the library's own group and dataset
 objects, so a user can always drop down a level. Both implementations write the same tree as
 PyMoDAQ: ``CLASS``/``TITLE`` attributes on every node (``GROUP``, ``CARRAY``, ``EARRAY``,
 ``VLARRAY``), ``EXTDIM`` on enlargeable arrays.
@@ -91,7 +91,7 @@ class OpenFileMixin:
 
 
 @runtime_checkable
-class H5Backend(Protocol):
+class H5LibraryBackend(Protocol):
     """Operations the savers need from an HDF5 library (see module docstring)."""
 
     name: str
@@ -158,4 +158,4 @@ class H5Backend(Protocol):
     def vl_read(self, h: Any) -> list[np.ndarray]: ...
 
 
-__all__ = ["Compression", "H5Backend", "OpenFileMixin"]
+__all__ = ["Compression", "H5LibraryBackend", "OpenFileMixin"]

@@ -32,7 +32,7 @@ class BackendCapabilities:
         Arrays created without data read as their fill value until written (unvisited scan
         points read as NaN without being written).
     object_identity : bool
-        ``H5Backend.object_key`` identifies an HDF5 object
+        ``H5LibraryBackend.object_key`` identifies an HDF5 object
         whatever path reached it (hard links), so tree walks detect loops exactly; without it
         walks stop at a depth limit.
     """

@@ -1,4 +1,4 @@
-"""h5py implementation of :class:`~daqcore.saving.backends.base.H5Backend` (SWMR capable)."""
+"""h5py implementation of :class:`~daqcore.saving.backends.base.H5LibraryBackend` (SWMR capable)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from daqcore.saving.errors import BackendError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from daqcore.saving.backends.base import H5Backend
+    from daqcore.saving.backends.base import H5LibraryBackend
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 
@@ -47,7 +47,7 @@ class H5BackendRecord:
     """
 
     name: str
-    factory: Callable[[], H5Backend] | str = field(default="", kw_only=False)
+    factory: Callable[[], H5LibraryBackend] | str = field(default="", kw_only=False)
     description: str = ""
     aliases: tuple[str, ...] = ()
     plugin: str = field(default="", kw_only=True)
@@ -65,7 +65,7 @@ class H5BackendRecord:
         """The name and its aliases."""
         return (self.name, *self.aliases)
 
-    def load(self) -> Callable[[], H5Backend]:
+    def load(self) -> Callable[[], H5LibraryBackend]:
         """The factory (imported on first use when given as a string).
 
         Raises
@@ -86,10 +86,10 @@ class H5BackendRecord:
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"HDF5 backend {self.name!r} cannot be loaded from "
                                f"{self.factory!r}: {type(exc).__name__}: {exc}") from None
-        factory: Callable[[], H5Backend] = obj  # resolved by name at run time
+        factory: Callable[[], H5LibraryBackend] = obj  # resolved by name at run time
         return factory
 
-    def create(self) -> H5Backend:
+    def create(self) -> H5LibraryBackend:
         """A new backend object."""
         return self.load()()
 

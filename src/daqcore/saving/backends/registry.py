@@ -22,7 +22,7 @@ from daqcore.saving.backends.records import H5BackendRecord
 from daqcore.saving.errors import BackendError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from daqcore.saving.backends.base import H5Backend
+    from daqcore.saving.backends.base import H5LibraryBackend
     from daqcore.saving.backends.capabilities import BackendCapabilities
 
 PluginSource = Callable[[], Mapping[str, H5BackendRecord]]
@@ -103,7 +103,7 @@ def find_backend(name: str) -> H5BackendRecord:
     return record
 
 
-def get_backend(name: str) -> H5Backend:
+def get_backend(name: str) -> H5LibraryBackend:
     """A new backend object for ``name`` (``'h5py'``, ``'tables'`` or a plugin's backend)."""
     return find_backend(name).create()
 

@@ -1,4 +1,4 @@
-"""PyTables implementation of :class:`~daqcore.saving.backends.base.H5Backend`."""
+"""PyTables implementation of :class:`~daqcore.saving.backends.base.H5LibraryBackend`."""
 
 from __future__ import annotations
 
