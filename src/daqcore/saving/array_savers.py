@@ -154,7 +154,9 @@ class DataExtendedSaver(DataSaverLoader):
                  indexes: Sequence[int], distribution: Any = DataDistribution.uniform) -> None:
         """Write ``data`` at ``indexes`` of the extended arrays (created on the first call)."""
         idx = self.check_indexes(indexes)
-        write_blocks(self._h5saver, self.prepare(where, data, idx, distribution))
+        with self._h5saver.file.atomic_creation():  # a failure leaves no half-made array
+            writes = self.prepare(where, data, idx, distribution)
+        write_blocks(self._h5saver, writes)
 
     def prepare(self, where: Any, data: DataWithAxes, idx: tuple[int, ...],
                 distribution: Any = DataDistribution.uniform) -> list[PreparedWrite]:
@@ -283,7 +285,8 @@ class DataEnlargeableSaver(DataSaverLoader):
     def add_data(self, where: Any, data: DataWithAxes,  # type: ignore[override]  # PyMoDAQ's API
                  axis_values: Iterable[Any] | None = None, **kwargs: Any) -> None:
         """Append ``data``; ``axis_values`` (one per enlargeable axis) extend those axes."""
-        writes, n_rows, target = self.prepare(where, data, axis_values is not None)
+        with self._h5saver.file.atomic_creation():  # a failure leaves no half-made array
+            writes, n_rows, target = self.prepare(where, data, axis_values is not None)
         nav = data.nav_indexes
         if len(nav) == 1:
             axis_values = (_nav_axis(data).get_data(),)

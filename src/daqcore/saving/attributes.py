@@ -30,9 +30,10 @@ RAW_ATTRIBUTES = frozenset(
      "FILTERS", "NROWS"}
 )
 
-#: Encoded attributes longer than this are stored in a dataset (HDF5's compact attribute
-#: storage is limited to 64 kiB per object header, PyMoDAQ#654).
-LARGE_ATTRIBUTE_BYTES = 32_000
+#: Encoded attributes longer than this cannot be PyTables attributes (one object-header
+#: message is limited to 64 KiB, PyMoDAQ#654): that backend stores them in a dataset. The
+#: limit in force is the backend's ``capabilities.max_attribute_bytes`` (None for h5py).
+LARGE_ATTRIBUTE_BYTES = 65_000
 
 #: ``type`` used for the reference to a large attribute stored as a dataset.
 LARGE_ATTRIBUTE_TYPE = "daqcore_large_attribute"

@@ -39,6 +39,8 @@ class _Slot:
     row_shape: tuple[int, ...]
     err_handle: Any = None
     err_buffer: np.ndarray | None = None
+    path: str = ""
+    err_path: str = ""
 
 
 @dataclass
@@ -49,6 +51,17 @@ class _Block:
     axis_buffer: np.ndarray
     count: int = 0
     first_time: float = 0.0
+    generation: int = 0  # of the file's handles (reopened to leave SWMR: looked up again)
+    axis_path: str = ""
+
+    def resolve(self, backend: Any, generation: int) -> None:
+        """Look the handles up again by path after the file was reopened."""
+        for slot in self.slots.values():
+            slot.handle = backend.get(slot.path)
+            if slot.err_handle is not None:
+                slot.err_handle = backend.get(slot.err_path)
+        self.axis_handle = backend.get(self.axis_path)
+        self.generation = generation
 
 
 class BufferedTimedSaver(DataToExportTimedSaver):
@@ -118,13 +131,15 @@ class BufferedTimedSaver(DataToExportTimedSaver):
                 for ich, handle in enumerate(target.data):
                     row = target.value_shape
                     dtype = target.dtypes[ich]
-                    slot = _Slot(handle, np.empty((self.block_rows, *row), dtype=dtype), row)
+                    slot = _Slot(handle, np.empty((self.block_rows, *row), dtype=dtype), row,
+                                 path=backend.path(handle))
                     if target.errors is not None:
                         slot.err_handle = target.errors[ich]
+                        slot.err_path = backend.path(slot.err_handle)
                         slot.err_buffer = np.empty((self.block_rows, *row), dtype=np.float64)
                     slots[(dim, ind, ich)] = slot
         axis_handle = self._nav_axes(where, wkey)[0]
-        del backend
+        axis_path = backend.path(axis_handle)
         index_in_dim: dict[str, int] = {}
         order = []
         for dwa in data:
@@ -132,7 +147,8 @@ class BufferedTimedSaver(DataToExportTimedSaver):
             ind = index_in_dim.get(dim, 0)
             index_in_dim[dim] = ind + 1
             order.append((dwa.name, [slots[(dim, ind, ich)] for ich in range(len(dwa))]))
-        return _Block(slots, order, axis_handle, np.empty(self.block_rows, dtype=np.float64))
+        return _Block(slots, order, axis_handle, np.empty(self.block_rows, dtype=np.float64),
+                      generation=saver._generation, axis_path=axis_path)
 
     def add_data(self, where: Any, data: Any, settings_as_xml: str = "",  # type: ignore[override]
                  **kwargs: Any) -> None:
@@ -186,6 +202,8 @@ class BufferedTimedSaver(DataToExportTimedSaver):
             return
         saver = self._h5saver
         backend = saver.backend
+        if block.generation != saver._generation:
+            block.resolve(backend, saver._generation)
         targets: list[tuple[Any, np.ndarray]] = []
         for slot in block.slots.values():
             targets.append((slot.handle, slot.buffer))
@@ -205,6 +223,7 @@ class BufferedTimedSaver(DataToExportTimedSaver):
         for handle, _ in done:
             saver._mark_stale(handle)
         block.count = 0
+        saver.file.resume_swmr()
 
     def _write_blocks(self, flush: bool) -> None:
         for block in self._blocks.values():

@@ -8,6 +8,8 @@ values into an integer type) instead of silently wrapping them.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from daqcore.saving.errors import DtypeOverflowError
@@ -77,13 +79,22 @@ def cast(array: np.ndarray, dtype: np.dtype | None, what: str = "data") -> np.nd
     raise DtypeOverflowError(f"{what}: cannot save as {dtype}")  # pragma: no cover
 
 
-def fill_value_for(dtype: np.dtype, fill_value: float | None = None) -> float | int:
-    """Fill value of a pre-allocated extended array (NaN for floats, 0 for integers)."""
-    if fill_value is not None:
-        if dtype.kind in "iub" and not (np.isfinite(fill_value) and fill_value == int(fill_value)):
-            return 0
-        return fill_value
-    return np.nan if dtype.kind in "fc" else 0
+def fill_value_for(dtype: np.dtype, fill_value: float | None = None) -> np.generic:
+    """Fill value of an extended (scan) array of ``dtype``: what its unwritten points read.
+
+    PyMoDAQ pre-fills these arrays with ``np.full(shape, fill_value, dtype)``, numpy's unsafe
+    cast of the fill value (NaN by default) to the array dtype; the same cast is used here so
+    that unvisited points read the same with both libraries: NaN for floats, ``nan+0j`` for
+    complex numbers, True for bools, and for integers what numpy's cast of NaN gives on this
+    platform (0 for 8/16-bit types and ``uint32``, the type's minimum for ``int32``/``int64``
+    on x86-64).
+    """
+    dtype = np.dtype(dtype)
+    value = np.empty((), dtype=dtype)
+    with np.errstate(invalid="ignore", over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        np.copyto(value, np.nan if fill_value is None else fill_value, casting="unsafe")
+    return value[()]
 
 
 __all__ = ["DYNAMICS", "cast", "check_dynamic", "fill_value_for", "target_dtype"]

@@ -8,7 +8,8 @@ dimensionality, in the DataToExport order); navigation axes shared by all channe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,9 @@ def group_by_dim(data: Any) -> list[tuple[str, list[Any]]]:
 class DataToExportSaver(ForwardingH5SaverClient):
     """Save DataToExport objects in a file following PyMoDAQ's convention (snapshots).
 
+    A call that fails (bad data, a dtype the backend cannot store) removes the groups and
+    arrays it created, so the file never keeps a half-made channel group.
+
     Parameters
     ----------
     h5saver : H5SaverLowLevel, Path or str
@@ -71,6 +75,10 @@ class DataToExportSaver(ForwardingH5SaverClient):
     save_type : SaveType or str
         Save type of a file created from a path.
     """
+
+    #: Switch SWMR on after the first write (files opened with ``swmr_mode=True`` and
+    #: ``swmr_auto_start``): only the extended (scan) saver does, as in PyMoDAQ.
+    starts_swmr = False
 
     def __init__(self, h5saver: Any, save_type: SaveType | str = SaveType.custom,
                  new_file: bool = False, metadata: dict | None = None) -> None:
@@ -109,6 +117,19 @@ class DataToExportSaver(ForwardingH5SaverClient):
             for ind, dwa in enumerate(dwas):
                 yield self._channel_group(where, wkey, dim, ind, dwa), dwa
 
+    @contextmanager
+    def _atomic(self, wkey: str | None = None) -> Iterator[None]:
+        """Nodes created in the block (and the signature learnt for ``wkey``) are forgotten
+        if it raises: see :meth:`H5File.atomic_creation`."""
+        had_signature = wkey is None or wkey in self._signatures
+        try:
+            with self._h5saver.file.atomic_creation():
+                yield
+        except BaseException:
+            if not had_signature:
+                self._signatures.pop(wkey, None)
+            raise
+
     def _check_signature(self, wkey: str, data: Any) -> None:
         """Repeated saves into ``wkey`` must carry the same DataWithAxes (names, channels)."""
         signature = tuple((dwa.dim.name, dwa.name, len(dwa)) for dwa in data)
@@ -129,28 +150,37 @@ class DataToExportSaver(ForwardingH5SaverClient):
         self._h5saver._check_writable()
         if settings_as_xml and "settings" not in kwargs:
             kwargs["settings"] = settings_as_xml
-        for path, dwa in list(self._channels(where, data)):
-            self._data_saver.add_data(path, dwa, **kwargs)
+        with self._atomic():
+            for path, dwa in list(self._channels(where, data)):
+                self._data_saver.add_data(path, dwa, **kwargs)
+        self._h5saver.file.resume_swmr()
 
     def add_bkg(self, where: Any, data: Any) -> None:
         """Save ``data`` as backgrounds (``BkgNN``) beside the data of the same channels."""
         self._h5saver._check_writable()
-        for path, dwa in list(self._channels(where, data)):
-            self._bkg_saver.add_data(path, dwa, save_axes=False)
+        with self._atomic():
+            for path, dwa in list(self._channels(where, data)):
+                self._bkg_saver.add_data(path, dwa, save_axes=False)
+        self._h5saver.file.resume_swmr()
 
     def add_error(self, where: Any, data: Any) -> None:
         """Save ``data`` as error bars (``ErrorBarNN``) beside the data of the same channels."""
         self._h5saver._check_writable()
-        for path, dwa in list(self._channels(where, data)):
-            self._error_saver.add_data(path, dwa, save_axes=False)
+        with self._atomic():
+            for path, dwa in list(self._channels(where, data)):
+                self._error_saver.add_data(path, dwa, save_axes=False)
+        self._h5saver.file.resume_swmr()
 
     def _after_write(self) -> None:
-        """Switch SWMR on after the first write (all nodes exist) if the file's
-        ``swmr_auto_start`` policy allows it, and count a flush tick."""
+        """After a data write: switch SWMR on if this saver starts it (:attr:`starts_swmr`)
+        and the file's ``swmr_auto_start`` policy allows it, or back on if a node creation
+        left it; then count a flush tick."""
         saver = self._h5saver
-        if saver._swmr_mode and saver.swmr_auto_start and not saver._swmr_enabled and \
-                saver.is_swmr_capable:
+        if self.starts_swmr and saver._swmr_mode and saver.swmr_auto_start and \
+                not saver._swmr_enabled and saver.is_swmr_capable:
             saver.enable_swmr()
+        else:
+            saver.file.resume_swmr()
         saver.tick_flush()
 
 
@@ -235,15 +265,17 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         saver = self._h5saver
         saver._check_writable()
         wkey = saver.where_key(where)
-        self._check_signature(wkey, data)
-        channels = list(self._channels(where, data, wkey))
-        nav_handles = self._nav_axes(where, wkey)
-        writes = []
-        for path, dwa in channels:
-            if dwa.nav_indexes:
-                raise DataShapeError(f"{dwa.name!r}: DataND cannot be appended by a DataToExport "
-                                     "enlargeable saver (one row per call)")
-            writes += self._data_saver.prepare(path, dwa)[0]
+        with self._atomic(wkey):
+            self._check_signature(wkey, data)
+            for dwa in data:
+                if dwa.nav_indexes:
+                    raise DataShapeError(f"{dwa.name!r}: DataND cannot be appended by a "
+                                         "DataToExport enlargeable saver (one row per call)")
+            channels = list(self._channels(where, data, wkey))
+            nav_handles = self._nav_axes(where, wkey)
+            writes = []
+            for path, dwa in channels:
+                writes += self._data_saver.prepare(path, dwa)[0]
         values = check_axis_values(nav_handles, axis_values, 1)
         writes += [(h, None, v) for h, v in zip(nav_handles, values)]
         return writes
@@ -287,6 +319,8 @@ class DataToExportExtendedSaver(DataToExportSaver):
     ``fill_value`` (NaN) through the HDF5 fill value: chunks are allocated as points are
     written, so the file grows with the points saved.
     """
+
+    starts_swmr = True
 
     def __init__(self, h5saver: Any, extended_shape: Iterable[int],
                  fill_value: float | None = None) -> None:
@@ -332,10 +366,11 @@ class DataToExportExtendedSaver(DataToExportSaver):
         saver = self._h5saver
         idx = self._data_saver.check_indexes(indexes)
         wkey = saver.where_key(where)
-        self._check_signature(wkey, data)
         writes: list[PreparedWrite] = []  # (the channel savers check the file is writable)
-        for path, dwa in list(self._channels(where, data, wkey)):
-            writes += self._data_saver.prepare(path, dwa, idx, distribution)
+        with self._atomic(wkey):
+            self._check_signature(wkey, data)
+            for path, dwa in list(self._channels(where, data, wkey)):
+                writes += self._data_saver.prepare(path, dwa, idx, distribution)
         return writes
 
     def _nav_axis_handles(self, where: Any) -> list[Any]:

@@ -9,8 +9,10 @@ hold one ``H5File`` (``saver.file``) and add PyMoDAQ's group and array API on to
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
@@ -37,6 +39,7 @@ from daqcore.saving.tree import walk, wrap
 #: (PyMoDAQ's H5Browser refuses files below 4.0.0).
 PYMODAQ_VERSION = "5.3.0"
 LARGE_ATTRIBUTES_GROUP = "LargeAttributes"
+logger = logging.getLogger(__name__)
 _DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
 
 
@@ -75,10 +78,17 @@ class H5File:
         Value of not-yet-written points of extended (scan) arrays (integers use 0 for NaN).
     swmr_auto_start : bool
         SWMR start policy of a file opened with ``swmr_mode=True``: True (PyMoDAQ's
-        behaviour) lets every DataToExport saver switch SWMR on after its own first write;
-        False leaves it to the caller, who calls :meth:`enable_swmr` once every group has its
-        arrays -- needed with several savers on one file, as no node can be created under
-        SWMR. Also a public attribute, which may be changed before the first write.
+        behaviour) lets a DataToExport *extended* (scan) saver switch SWMR on after its first
+        write (timed and enlargeable savers never do, as in PyMoDAQ: call
+        :meth:`enable_swmr`); False leaves it to the caller. Also a public attribute.
+
+    Notes
+    -----
+    HDF5 forbids creating nodes and writing attributes while SWMR writing is on. When a
+    PyMoDAQ script asks for one (a new detector group, a new saver), the file *leaves* SWMR
+    (it is closed and reopened in append mode: the savers' handles are re-resolved), the node
+    is created, and SWMR resumes at the next data write of a DataToExport saver. Both steps
+    are logged (``daqcore.saving.h5file``, INFO); readers' side: ``docs/file_format.md``.
     """
 
     def __init__(self, save_type: SaveType | str = "scan",
@@ -102,6 +112,8 @@ class H5File:
         self._stale: dict[int, Any] = {}
         self._swmr_mode = False
         self._swmr_enabled = False
+        self._swmr_paused = False  # left SWMR to create a node: resume at the next write
+        self._created: list[str] | None = None  # paths created inside atomic_creation()
         #: SWMR start policy (see the ``swmr_auto_start`` parameter).
         self.swmr_auto_start = bool(swmr_auto_start)
         self._flush_interval = 0
@@ -150,7 +162,9 @@ class H5File:
 
     @property
     def h5_file(self) -> Any:
-        """The underlying ``h5py.File`` / ``tables.File``."""
+        """The underlying ``h5py.File`` / ``tables.File`` (deferred ``shape``/``size``
+        attributes are written first, so the library sees them right)."""
+        self.reconcile_if_stale()
         return self.backend.file
 
     h5file = h5_file
@@ -271,6 +285,7 @@ class H5File:
         self._generation += 1
         self._swmr_mode = bool(swmr_mode)
         self._swmr_enabled = False
+        self._swmr_paused = False
         self._stale.clear()
         self._write_count = 0
         self._last_flush = time.monotonic()
@@ -305,6 +320,7 @@ class H5File:
             path = self.backend.filename
             self.backend.close()
             self._swmr_enabled = False
+            self._swmr_paused = False
             self._stale.clear()
             self._logger_array = None
             self._current_group = None
@@ -364,6 +380,39 @@ class H5File:
         self.backend.set_attr(self.backend.root(), "swmr_active", np.uint8(1))
         self.backend.start_swmr()
         self._swmr_enabled = True
+        self._swmr_paused = False
+
+    @property
+    def is_swmr_paused(self) -> bool:
+        """True between a node creation that left SWMR and the next data write."""
+        return self._swmr_paused
+
+    def _pause_swmr(self, reason: str) -> None:
+        """Leave SWMR writing so that ``reason`` (a node creation or an attribute write) is
+        allowed: flush, close, reopen in append mode (libver latest, so SWMR can resume).
+        Handles held before are invalid afterwards: savers re-resolve them (``_generation``)
+        and :class:`~daqcore.saving.nodes.Node` objects by path."""
+        backend = self.backend
+        path = backend.filename
+        stale = [backend.path(h) for h in self._stale.values()]
+        logger.info("%s: leaving SWMR writing for %s (HDF5 forbids it under SWMR); the file "
+                    "is reopened and SWMR resumes at the next data write", path, reason)
+        backend.flush()
+        backend.close()
+        self._swmr_enabled = False
+        self._stale.clear()
+        backend.open(path, "a", swmr=True)
+        self._generation += 1
+        self._swmr_paused = True
+        backend.set_attr(backend.root(), "swmr_active", np.uint8(0))
+        for node_path in stale:
+            self._reconcile_handle(backend.get(node_path))
+
+    def resume_swmr(self) -> None:
+        """Switch SWMR back on if a node creation left it (called after data writes)."""
+        if self._swmr_paused and self.backend.isopen:
+            self.enable_swmr()
+            logger.info("%s: SWMR writing resumed", self.backend.filename)
 
     def set_swmr_flush_interval(self, interval: int) -> None:
         """Flush every ``interval`` calls of :meth:`tick_flush` (0: only on time/at the end)."""
@@ -449,8 +498,9 @@ class H5File:
         parent = self._handle(where)
         handle = self.backend.child(parent, name)
         if handle is None:
-            self._check_can_create()
+            parent = self._creation_parent(where, f"group {name!r}")
             handle = self.backend.create_group(parent, name, title=title)
+            self._record_created(handle)
             for key, value in kwargs.items():
                 self.backend.set_attr(handle, key, value if isinstance(value, (str, bool, int))
                                       else str(value))
@@ -462,8 +512,9 @@ class H5File:
     def add_string_array(self, where: Node | str, name: str, title: str = "",
                          metadata: dict | None = None) -> StringARRAY:
         """A ``StringARRAY`` (pickled strings, PyMoDAQ's ``Logger`` layout) under ``where``."""
-        self._check_can_create()
-        handle = self.backend.create_vlarray(self._handle(where), name, np.uint8, title=title)
+        parent = self._creation_parent(where, f"array {name!r}")
+        handle = self.backend.create_vlarray(parent, name, np.uint8, title=title)
+        self._record_created(handle)
         for key, value in {"shape": (0,), "data_type": "strings", "dtype": "uint8",
                            "subdtype": "string", "backend": self.backend.name,
                            **(metadata or {})}.items():
@@ -506,19 +557,75 @@ class H5File:
         return self.backend.path(where)
 
     def _check_can_create(self) -> None:
+        """Ready to create a node: writable, and out of SWMR (left if needed: handles held
+        before are invalid afterwards; use :meth:`_creation_parent`)."""
         self._check_writable()
         if self._swmr_enabled:
-            raise SWMRError("no node can be created while SWMR writing is active")
+            self._pause_swmr("a node creation")
+
+    def _creation_parent(self, where: Node | str | Path | Any, what: str) -> Any:
+        """Library handle of ``where``, ready for creating ``what`` below it (SWMR left if
+        it was on, ``where`` re-resolved by path after the reopening)."""
+        self._check_writable()
+        if not self._swmr_enabled:
+            return self._handle(where)
+        path = self.where_key(where)
+        self._pause_swmr(f"creating {what} in {path}")
+        return self.backend.get(path)
+
+    def _record_created(self, handle: Any) -> None:
+        if self._created is not None:
+            self._created.append(self.backend.path(handle))
+
+    @contextmanager
+    def atomic_creation(self) -> Iterator[None]:
+        """Nodes created inside the block are removed again if it raises, so a failed save
+        leaves no half-made group behind (nested blocks: the outermost one decides)."""
+        if self._created is not None:
+            yield
+            return
+        self._created = []
+        try:
+            yield
+        except BaseException:
+            created, self._created = self._created, None
+            if created and self.backend.isopen and self.backend.writable:
+                self._remove_created(created)
+            raise
+        finally:
+            self._created = None
+
+    def _remove_created(self, paths: list[str]) -> None:
+        for path in reversed(paths):
+            try:
+                self.backend.remove(self.backend.get(path))
+            except NodeError:
+                continue  # already removed with its parent
+            except Exception as exc:  # keep the original error; say what is left
+                logger.warning("%s: %s could not be removed after a failed save: %s",
+                               self.backend.filename, path, exc)
+        self._stale = {k: h for k, h in self._stale.items() if self._alive(h)}
+        self._generation += 1  # savers drop the handles and paths they cached
+
+    def _alive(self, handle: Any) -> bool:
+        try:
+            self.backend.get(self.backend.path(handle))
+        except Exception:
+            return False
+        return True
 
     def _set_attr_handle(self, handle: Any, name: str, value: Any) -> None:
         self._check_writable()
+        if self._swmr_enabled:
+            handle = self._creation_parent(handle, f"attribute {name!r}")
         if name in codec.RAW_ATTRIBUTES:
             if name in ("TITLE", "CLASS"):
                 value = str(value)
             self.backend.set_attr(handle, name, value)
             return
         encoded = codec.encode(value)
-        if len(encoded) > codec.LARGE_ATTRIBUTE_BYTES:
+        limit = self.backend.capabilities.max_attribute_bytes
+        if limit is not None and len(encoded.encode("utf-8")) > limit:
             encoded = codec.encode_large_ref(self._store_large_attribute(encoded))
         self.backend.set_attr(handle, name, encoded)
 
@@ -529,10 +636,12 @@ class H5File:
         if group is None:
             group = self.backend.create_group(root, LARGE_ATTRIBUTES_GROUP,
                                               title="attributes too large for a header")
+            self._record_created(group)
         index = len(self.backend.children(group))
         payload = np.frombuffer(encoded.encode("utf-8"), dtype=np.uint8)
         dset = self.backend.create_carray(group, f"Attr{index:05d}", data=payload,
                                           title="large attribute")
+        self._record_created(dset)
         return self.backend.path(dset)
 
     def _read_large_attribute(self, ref: str, name: str) -> Any:
@@ -546,6 +655,13 @@ class H5File:
         if isinstance(value, codec.LargeAttributeRef):
             raise AttributeDecodeError(f"large attribute {name!r} points to another reference")
         return value
+
+    def reconcile_if_stale(self) -> None:
+        """Write the deferred ``shape``/``size`` attributes of arrays appended to since (not
+        under SWMR, where attributes cannot be written): attributes read right after every
+        append, and appends cost no attribute write."""
+        if self._stale and not self._swmr_enabled and self.backend.writable:
+            self._reconcile_stale()
 
     def get_attr(self, node: Any, attr_name: str | None = None) -> Any:
         node = self.get_node(node)

@@ -409,11 +409,10 @@ class H5SaverCore:
         dynamic; integers that do not fit raise
         :class:`~daqcore.saving.errors.DtypeOverflowError`.
         """
-        self._check_can_create()
         kind = DataType.check(data_type)
         dim_name = getattr(data_dimension, "name", data_dimension)
-        parent = self._handle(where)
         name = capitalize(name)
+        parent = self.file._creation_parent(where, f"array {name!r}")
         dynamic = self.dynamic_dtype if kind in _DATA_KINDS else None
         if array_to_save is not None:
             array_to_save = np.asarray(array_to_save)
@@ -439,6 +438,7 @@ class H5SaverCore:
             if data.ndim == 0:
                 data = data.reshape((1,))
             handle = self.backend.create_carray(parent, name, data=data, title=title)
+        self.file._record_created(handle)
         shape = self.backend.shape(handle)
         attrs = {"shape": tuple(int(s) for s in shape), "dtype": np.dtype(dtype).name,
                  "subdtype": "", "backend": self.backend.name,

@@ -277,7 +277,13 @@ class DataSaverLoader(DataManagement):
 
     def add_data(self, where: Node | str, data: DataWithAxes, save_axes: bool = True,
                  **kwargs: Any) -> None:
-        """Write every channel of ``data`` as ``DataNN`` nodes, then its axes and errors."""
+        """Write every channel of ``data`` as ``DataNN`` nodes, then its axes and errors
+        (all or nothing: a failure removes the nodes this call created)."""
+        with self._h5saver.file.atomic_creation():
+            self._add_data(where, data, save_axes, **kwargs)
+
+    def _add_data(self, where: Node | str, data: DataWithAxes, save_axes: bool,
+                  **kwargs: Any) -> None:
         for ind in range(len(data)):
             meta = dwa_metadata(data, ind)
             meta.update(kwargs)

@@ -44,6 +44,8 @@ class Attributes:
         if name == "title":
             name = "TITLE"
         file = self._node.file
+        if file._stale:  # appends defer shape/size: write them before they are read
+            file.reconcile_if_stale()
         raw = file.backend.get_attr(self._node.node, name)
         value = codec.decode(raw)
         if isinstance(value, codec.LargeAttributeRef):
@@ -84,13 +86,16 @@ class Attributes:
 class Node:
     """A group or array of the file (library handle in :attr:`node`)."""
 
-    __slots__ = ("_attrs", "_node", "_path", "file")
+    __slots__ = ("_attrs", "_generation", "_node", "_path", "file")
 
     def __init__(self, node: Any, file: H5File) -> None:
         self._node = node.node if isinstance(node, Node) else node
         self.file = file
         self._attrs: Attributes | None = None
         self._path: str | None = None
+        self._generation = file._generation
+        if file._swmr_mode:  # the file may be reopened (SWMR left): keep the path to re-resolve
+            self._path = file.backend.path(self._node)
 
     @property
     def saver(self) -> H5File:
@@ -99,7 +104,14 @@ class Node:
 
     @property
     def node(self) -> Any:
-        """The underlying h5py/PyTables object."""
+        """The underlying h5py/PyTables object (looked up again by path after the file was
+        reopened to leave SWMR for a node creation)."""
+        if self._generation != self.file._generation and self._path is not None:
+            self._generation = self.file._generation
+            try:
+                self._node = self.file.backend.get(self._path)
+            except NodeError:
+                pass  # removed: the old handle raises on use
         return self._node
 
     @property
@@ -121,12 +133,12 @@ class Node:
 
     @property
     def name(self) -> str:
-        return self.file.backend.node_name(self._node)
+        return self.file.backend.node_name(self.node)
 
     @property
     def path(self) -> str:
         if self._path is None:
-            self._path = self.file.backend.path(self._node)
+            self._path = self.file.backend.path(self.node)
         return self._path
 
     @property
@@ -135,7 +147,7 @@ class Node:
 
     @property
     def parent_node(self) -> GROUP | None:
-        parent = self.file.backend.parent(self._node)
+        parent = self.file.backend.parent(self.node)
         return None if parent is None else GROUP(parent, self.file)
 
     @property
@@ -162,13 +174,13 @@ class GROUP(Node):
 
     def children(self) -> dict[str, Node]:
         """Children of this group by name (sorted), wrapped in the fitting node class."""
-        return {name: self.file.wrap(h) for name, h in self.file.backend.children(self._node)}
+        return {name: self.file.wrap(h) for name, h in self.file.backend.children(self.node)}
 
     def children_name(self) -> list[str]:
-        return [name for name, _ in self.file.backend.children(self._node)]
+        return [name for name, _ in self.file.backend.children(self.node)]
 
     def get_child(self, name: str) -> Node:
-        handle = self.file.backend.child(self._node, name)
+        handle = self.file.backend.child(self.node, name)
         if handle is None:
             raise NodeError(f"group {self.path!r} has no child {name!r}")
         return self.file.wrap(handle)
@@ -181,22 +193,22 @@ class ArrayNode(Node):
 
     @property
     def array(self) -> Any:
-        return self._node
+        return self.node
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.file.backend.shape(self._node)
+        return self.file.backend.shape(self.node)
 
     @property
     def dtype(self) -> np.dtype:
-        return self.file.backend.dtype(self._node)
+        return self.file.backend.dtype(self.node)
 
     def read(self) -> Any:
         """Every value (an ndarray; a list of rows for variable-length arrays)."""
-        return self.file.backend.read(self._node)
+        return self.file.backend.read(self.node)
 
     def __getitem__(self, item: Any) -> Any:
-        return self.file.backend.read(self._node, item)
+        return self.file.backend.read(self.node, item)
 
     def __len__(self) -> int:
         shape = self.shape
@@ -214,7 +226,7 @@ class CARRAY(ArrayNode):
     __slots__ = ()
 
     def read(self) -> np.ndarray:
-        return self.file.backend.read(self._node)
+        return self.file.backend.read(self.node)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         _write(self, key, value)
@@ -226,7 +238,7 @@ class EARRAY(ArrayNode):
     __slots__ = ()
 
     def read(self) -> np.ndarray:
-        return self.file.backend.read(self._node)
+        return self.file.backend.read(self.node)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         _write(self, key, value)
@@ -240,8 +252,8 @@ class EARRAY(ArrayNode):
             data = data.reshape((1, *row_shape))
         elif data.shape[1:] != row_shape:
             data = data.reshape((-1, *row_shape))
-        self.file.backend.append(self._node, data)
-        self.file._mark_stale(self._node)
+        self.file.backend.append(self.node, data)
+        self.file._mark_stale(self.node)
 
 
 def _safe_unpickle_str(raw: bytes) -> str:
@@ -266,15 +278,15 @@ class VLARRAY(ArrayNode):
     __slots__ = ()
 
     def read(self) -> list[np.ndarray]:
-        return self.file.backend.vl_read(self._node)
+        return self.file.backend.vl_read(self.node)
 
     def __getitem__(self, item: Any) -> Any:
         return self.read()[item]
 
     def append(self, data: np.ndarray, expand: bool = True) -> None:
         self.file._check_writable()
-        self.file.backend.vl_append(self._node, np.asarray(data))
-        self.file._mark_stale(self._node)
+        self.file.backend.vl_append(self.node, np.asarray(data))
+        self.file._mark_stale(self.node)
 
 
 class StringARRAY(ArrayNode):
@@ -283,7 +295,7 @@ class StringARRAY(ArrayNode):
     __slots__ = ()
 
     def read(self) -> list[str]:
-        return [_safe_unpickle_str(row.tobytes()) for row in self.file.backend.vl_read(self._node)]
+        return [_safe_unpickle_str(row.tobytes()) for row in self.file.backend.vl_read(self.node)]
 
     def __getitem__(self, item: Any) -> Any:
         return self.read()[item]
@@ -291,8 +303,8 @@ class StringARRAY(ArrayNode):
     def append(self, string: str, expand: bool = True) -> None:
         self.file._check_writable()
         row = np.frombuffer(pickle.dumps(str(string), protocol=4), dtype=np.uint8)
-        self.file.backend.vl_append(self._node, row)
-        self.file._mark_stale(self._node)
+        self.file.backend.vl_append(self.node, row)
+        self.file._mark_stale(self.node)
 
 
 __all__ = ["CARRAY", "EARRAY", "GROUP", "VLARRAY", "ArrayNode", "Attributes", "Node",

@@ -25,9 +25,11 @@ class BackendCapabilities:
         Complex numbers can be stored as array elements.
     vlen_strings : bool
         Attributes are stored as variable-length strings (else fixed-length).
-    max_attribute_bytes : int
-        Largest encoded attribute the backend stores in an object header; larger values go to
-        ``/LargeAttributes`` (HDF5's compact storage limit is 64 kiB per header).
+    max_attribute_bytes : int or None
+        Largest encoded attribute (UTF-8 bytes) the backend can store as an attribute; larger
+        values go to ``/LargeAttributes``. None: no limit (h5py stores large attributes
+        in HDF5's dense attribute storage, as PyMoDAQ does); PyTables refuses attributes over
+        one 64 KiB object-header message.
     fill_values : bool
         Arrays created without data read as their fill value until written (unvisited scan
         points read as NaN without being written).
@@ -41,7 +43,7 @@ class BackendCapabilities:
     compression: frozenset[str] = frozenset({"zlib"})
     complex_types: bool = True
     vlen_strings: bool = False
-    max_attribute_bytes: int = 32_000
+    max_attribute_bytes: int | None = 65_000
     fill_values: bool = True
     object_identity: bool = False
 
@@ -52,7 +54,7 @@ class BackendCapabilities:
         return lib in self.compression
 
     def describe(self) -> str:
-        """One line for listings: ``swmr, zlib+blosc2, complex, vlen-str, attrs<=32000 B``."""
+        """One line for listings: ``swmr, zlib+blosc2, complex, vlen-str, attrs<=65000 B``."""
         parts = ["swmr" if self.swmr else "no-swmr",
                  "+".join(sorted(self.compression)) or "no-compression"]
         if self.complex_types:
@@ -61,7 +63,8 @@ class BackendCapabilities:
             parts.append("vlen-str")
         if self.fill_values:
             parts.append("fill-values")
-        parts.append(f"attrs<={self.max_attribute_bytes} B")
+        parts.append("attrs unlimited" if self.max_attribute_bytes is None
+                     else f"attrs<={self.max_attribute_bytes} B")
         return ", ".join(parts)
 
 

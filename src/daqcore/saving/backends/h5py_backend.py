@@ -118,10 +118,24 @@ def check_attribute_types(path: str) -> None:
         raise DamagedFileError(f"{path!r} is damaged: {exc}") from None
 
 
-def chunk_rows(row_shape: tuple[int, ...], itemsize: int, target: int = 256 * 1024) -> int:
-    """Rows per chunk of an enlargeable array so that a chunk holds about ``target`` bytes."""
+#: Rows of a chunk of an enlargeable array whose rows are small (PyMoDAQ/h5py's order).
+SMALL_ROWS_PER_CHUNK = 1024
+#: Smallest and largest chunk of an enlargeable array (bytes).
+MIN_CHUNK_BYTES = 8 * 1024
+MAX_CHUNK_BYTES = 256 * 1024
+
+
+def chunk_rows(row_shape: tuple[int, ...], itemsize: int) -> int:
+    """Rows per chunk of an enlargeable array: the chunk follows the row size.
+
+    1024 rows when that makes a chunk of 8 to 256 KiB; tiny rows (under 8 bytes) get 8 KiB
+    chunks, large rows as many rows as fit in 256 KiB (at least one). A short log of scalars
+    then costs 8 KiB per array (h5py's own guess for PyMoDAQ's arrays), while image logs keep
+    one large chunk per write.
+    """
     row_bytes = max(1, int(np.prod(row_shape, dtype=np.int64)) * itemsize)
-    return int(min(8192, max(1, target // row_bytes)))
+    chunk_bytes = min(MAX_CHUNK_BYTES, max(MIN_CHUNK_BYTES, SMALL_ROWS_PER_CHUNK * row_bytes))
+    return max(1, chunk_bytes // row_bytes)
 
 
 class H5pyBackend(OpenFileMixin):
@@ -144,7 +158,7 @@ class H5pyBackend(OpenFileMixin):
             compression.add("blosc2")
         return BackendCapabilities(swmr=True, compression=frozenset(compression),
                                    complex_types=True, vlen_strings=True,
-                                   max_attribute_bytes=32_000, fill_values=True,
+                                   max_attribute_bytes=None, fill_values=True,
                                    object_identity=True)
 
     def open(self, path: str, mode: str, swmr: bool = False,
@@ -312,6 +326,11 @@ class H5pyBackend(OpenFileMixin):
         group.attrs["CLASS"] = "GROUP"
         group.attrs["TITLE"] = str(title)
         return group
+
+    def remove(self, h: Any) -> None:
+        """Unlink ``h`` (and everything below it) from the file."""
+        parent = h.parent
+        del parent[self.node_name(h)]
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,

@@ -13,7 +13,7 @@ import tables
 
 from daqcore.saving.backends.base import Compression, OpenFileMixin
 from daqcore.saving.backends.capabilities import BackendCapabilities
-from daqcore.saving.backends.h5py_backend import check_attribute_types
+from daqcore.saving.backends.h5py_backend import check_attribute_types, chunk_rows
 from daqcore.saving.errors import (
     AttributeDecodeError,
     DamagedFileError,
@@ -55,7 +55,7 @@ class TablesBackend(OpenFileMixin):
     def capabilities(self) -> BackendCapabilities:
         return BackendCapabilities(swmr=False, compression=frozenset({"zlib", "blosc2"}),
                                    complex_types=True, vlen_strings=False,
-                                   max_attribute_bytes=32_000, fill_values=True,
+                                   max_attribute_bytes=65_000, fill_values=True,
                                    object_identity=False)
 
     def open(self, path: str, mode: str, swmr: bool = False,
@@ -180,6 +180,10 @@ class TablesBackend(OpenFileMixin):
     def create_group(self, parent: Any, name: str, title: str = "") -> Any:
         return self.file.create_group(parent, name, title=str(title))
 
+    def remove(self, h: Any) -> None:
+        """Unlink ``h`` (and everything below it) from the file."""
+        h._f_remove(recursive=True)
+
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
                       fill_value: Any = None, title: str = "",
@@ -198,10 +202,13 @@ class TablesBackend(OpenFileMixin):
 
     def create_earray(self, parent: Any, name: str, dtype: Any, row_shape: tuple[int, ...],
                       title: str = "", expected_rows: int | None = None) -> Any:
-        atom = tables.Atom.from_dtype(np.dtype(dtype))
+        dtype = np.dtype(dtype)
+        row_shape = tuple(int(s) for s in row_shape)
+        atom = tables.Atom.from_dtype(dtype)
+        rows = chunk_rows(row_shape, dtype.itemsize)  # the same chunks as with h5py
         return self.file.create_earray(parent, name, atom=atom, shape=(0, *row_shape),
                                        title=str(title), filters=self._filters,
-                                       expectedrows=expected_rows or 10000)
+                                       chunkshape=(rows, *row_shape))
 
     def create_vlarray(self, parent: Any, name: str, dtype: Any, title: str = "") -> Any:
         atom = tables.Atom.from_dtype(np.dtype(dtype))
