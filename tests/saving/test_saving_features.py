@@ -199,6 +199,8 @@ def test_swmr_reader_follows_a_running_logger(tmp_path):
     det = h5.add_det_group(h5.raw_group)
     saver = DataToExportTimedSaver(h5)
     saver.add_data(det, log_dte(0))
+    assert not h5.is_swmr_active  # as PyMoDAQ, a timed saver does not start SWMR itself
+    h5.enable_swmr()
     assert h5.is_swmr_active
     script = tmp_path / "reader.py"
     script.write_text(READER)
@@ -278,11 +280,14 @@ def test_flush_period_and_interval_refresh_deferred_attributes(tmp_path, backend
     node = lambda: h5.get_node("/RawData/Detector000/Data0D/CH00/EnlData00")  # noqa: E731
     for k in range(3):
         saver.add_data(det, log_dte(k))
-    assert node().attrs["shape"] == (0, 1)  # deferred: no attribute write per append
+    # no attribute write per append: the deferred attributes are written when read
+    assert node().attrs["shape"] == (3, 1)
     h5.set_swmr_flush_interval(2)
     saver.add_data(det, log_dte(3))
-    assert node().attrs["shape"] == (0, 1)
+    assert h5.file._stale  # the append wrote no attribute
+    assert node().attrs["shape"] == (4, 1)
     saver.add_data(det, log_dte(4))  # second tick: flush
+    assert not h5.file._stale  # the flush wrote them
     assert node().attrs["shape"] == (5, 1)
     h5.set_swmr_flush_interval(0)
     h5.flush_period = 0.0  # every tick is late: flush each time
@@ -300,9 +305,15 @@ def test_swmr_with_several_savers_on_one_file(tmp_path):
     groups = [h5.add_det_group(scan, title=f"det{i}") for i in range(2)]
     savers = [DataToExportExtendedSaver(h5, (3,)) for _ in groups]
     savers[0].add_data(groups[0], log_dte(0), indexes=(0,))  # auto start: SWMR is now on
-    with pytest.raises(err.SWMRError):
-        savers[1].add_data(groups[1], log_dte(0), indexes=(0,))
+    assert h5.is_swmr_active
+    # a new saver's arrays: SWMR is left (file reopened), the arrays made, SWMR resumed
+    savers[1].add_data(groups[1], log_dte(0), indexes=(0,))
+    assert h5.is_swmr_active and not h5.file.is_swmr_paused
+    savers[0].add_data(groups[0], log_dte(1), indexes=(1,))  # handles re-resolved
     h5.close_file()
+    with DataLoader(path) as loader:
+        dwa = loader.load_data("/RawData/Scan000/Detector000/Data0D/CH00/Data00")
+        assert dwa.data[0][:2].tolist() == [0.0, 1.0]
 
     h5 = H5SaverLowLevel("scan", backend="h5py")
     h5.init_file(path, new_file=True, swmr_mode=True)

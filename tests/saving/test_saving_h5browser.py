@@ -669,6 +669,8 @@ for line in sys.stdin:  # each line: number of samples to append, 0 closes the f
                                                        data=[np.array([0.5 * k])])])
         dte.timestamp = 100.0 + k
         saver.add_data(det, dte)
+        if k == 0:
+            h5.enable_swmr()  # a timed saver leaves it to the caller, as in PyMoDAQ
         k += 1
     h5.flush()
     print(k, h5.is_swmr_active, flush=True)

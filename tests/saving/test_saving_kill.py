@@ -48,6 +48,8 @@ for k, idx in enumerate(points):
         saver.add_data(det, dte, indexes=idx)
     else:
         saver.add_data(det, dte)
+        if k == 0:
+            h5.enable_swmr()  # timed savers leave it to the caller, as in PyMoDAQ
     if kind == "buffered":
         saver.flush() if k == 150 else None
     print(k, flush=True)

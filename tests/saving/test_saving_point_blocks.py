@@ -173,9 +173,9 @@ def test_no_prefill_file_grows_with_points_and_reads_nan(tmp_path, backend):
         pmd.close_file()
 
 
-def test_unvisited_bool_points_read_false_not_pymodaqs_true(tmp_path):
+def test_unvisited_bool_points_read_true_as_in_pymodaq(tmp_path):
     """PyMoDAQ pre-fills bool scan arrays with NaN cast to bool, so its unvisited points read
-    True; daqcore's fill value reads False (0, as for integers), also through pymodaq_data."""
+    True; daqcore's fill value is the same cast, read True through pymodaq_data too."""
     path = tmp_path / "bool.h5"
     h5 = H5SaverLowLevel("scan")
     h5.init_file(path, new_file=True)
@@ -194,4 +194,4 @@ def test_unvisited_bool_points_read_false_not_pymodaqs_true(tmp_path):
         loaded = PmdLoader(pmd).load_data("/RawData/Detector000/Data0D/CH00/Data00")
     finally:
         pmd.close_file()
-    assert loaded.data[0].tolist() == [True, False, False]
+    assert loaded.data[0].tolist() == [True, True, True]

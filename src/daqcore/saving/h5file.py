@@ -616,7 +616,8 @@ class H5File:
 
     def _set_attr_handle(self, handle: Any, name: str, value: Any) -> None:
         self._check_writable()
-        if self._swmr_enabled:
+        if self._swmr_enabled and not self.backend.has_attr(handle, name):
+            # a new attribute is a new header message: not under SWMR (rewriting one is fine)
             handle = self._creation_parent(handle, f"attribute {name!r}")
         if name in codec.RAW_ATTRIBUTES:
             if name in ("TITLE", "CLASS"):
