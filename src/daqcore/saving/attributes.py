@@ -252,6 +252,24 @@ def decode(raw: Any) -> Any:
     return value
 
 
+#: PyTables' own version attributes: PyMoDAQ reads them through ``json.loads``, as numbers.
+VERSION_ATTRIBUTES = frozenset({"VERSION", "PYTABLES_FORMAT_VERSION"})
+
+
+def decode_named(name: str, raw: Any) -> Any:
+    """:func:`decode`, with PyTables' version attributes (``'1.1'``) read as numbers (1.1)
+    as PyMoDAQ's loader reads them."""
+    value = decode(raw)
+    if name in VERSION_ATTRIBUTES and isinstance(value, str):
+        try:
+            number = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            return number
+    return value
+
+
 class LargeAttributeRef(str):
     """Path of the dataset holding an attribute too large for the object header."""
 
@@ -261,5 +279,6 @@ def encode_large_ref(path: str) -> str:
     return json.dumps({"module": "daqcore", "type": LARGE_ATTRIBUTE_TYPE, "data": repr(path)})
 
 
-__all__ = ["LARGE_ATTRIBUTE_BYTES", "RAW_ATTRIBUTES", "LargeAttributeRef", "decode", "encode",
+__all__ = ["LARGE_ATTRIBUTE_BYTES", "RAW_ATTRIBUTES", "VERSION_ATTRIBUTES", "LargeAttributeRef",
+           "decode", "decode_named", "encode",
            "encode_large_ref", "parse_literal", "to_builtin"]

@@ -47,7 +47,7 @@ class Attributes:
         if file._stale:  # appends defer shape/size: write them before they are read
             file.reconcile_if_stale()
         raw = file.backend.get_attr(self._node.node, name)
-        value = codec.decode(raw)
+        value = codec.decode_named(name, raw)
         if isinstance(value, codec.LargeAttributeRef):
             value = file._read_large_attribute(value, name)
         return value
