@@ -134,8 +134,7 @@ def test_unvisited_complex_and_bool_points_read_as_pymodaq_fills_them(tmp_path):
 def test_a_failed_array_creation_leaves_no_half_made_group(backend, tmp_path, monkeypatch):
     """daqcore removes what a failed save created (PyMoDAQ leaves ``Data1D/CH00`` behind)."""
     from daqcore.data import DataRaw, DataToExport
-    from daqcore.saving import (DataToExportExtendedSaver, DataToExportSaver, H5SaverLowLevel,
-                                errors)
+    from daqcore.saving import DataToExportExtendedSaver, DataToExportSaver, H5SaverLowLevel, errors
 
     h5 = H5SaverLowLevel("scan", backend=backend, dynamic="uint8")
     h5.init_file(tmp_path / "a.h5", new_file=True)

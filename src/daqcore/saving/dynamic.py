@@ -94,7 +94,7 @@ def fill_value_for(dtype: np.dtype, fill_value: float | None = None) -> np.gener
     with np.errstate(invalid="ignore", over="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         np.copyto(value, np.nan if fill_value is None else fill_value, casting="unsafe")
-    return value[()]
+    return value[()]  # type: ignore[return-value]  # a 0-d index gives a numpy scalar
 
 
 __all__ = ["DYNAMICS", "cast", "check_dynamic", "fill_value_for", "target_dtype"]

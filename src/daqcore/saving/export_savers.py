@@ -126,7 +126,7 @@ class DataToExportSaver(ForwardingH5SaverClient):
             with self._h5saver.file.atomic_creation():
                 yield
         except BaseException:
-            if not had_signature:
+            if not had_signature and wkey is not None:
                 self._signatures.pop(wkey, None)
             raise
 
