@@ -8,10 +8,10 @@ dimensionality, in the DataToExport order); navigation axes shared by all channe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from daqcore.saving.management import (
 from daqcore.saving.nodes import GROUP
 
 _DIM_ORDER = ("Data0D", "Data1D", "Data2D", "DataND")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -88,6 +89,7 @@ class DataToExportSaver(ForwardingH5SaverClient):
         self._error_saver = ErrorSaverLoader(self._h5saver)
         self._channel_cache: dict[tuple[str, str, int], str] = {}
         self._signatures: dict[str, tuple] = {}
+        self._ready: dict[str, int] = {}  # wkey -> file generation its nodes were made in
         self._cache_generation = -1
 
     @staticmethod
@@ -129,6 +131,17 @@ class DataToExportSaver(ForwardingH5SaverClient):
             if not had_signature and wkey is not None:
                 self._signatures.pop(wkey, None)
             raise
+
+    def _guarded(self, wkey: str, prepare: Callable[[], _T]) -> _T:
+        """``prepare()`` under :meth:`_atomic` the first time for ``wkey`` (it may create
+        nodes); directly afterwards, when every node exists (no cost per scan point)."""
+        generation = self._h5saver._generation
+        if self._ready.get(wkey) == generation:
+            return prepare()
+        with self._atomic(wkey):
+            result = prepare()
+        self._ready[wkey] = self._h5saver._generation
+        return result
 
     def _check_signature(self, wkey: str, data: Any) -> None:
         """Repeated saves into ``wkey`` must carry the same DataWithAxes (names, channels)."""
@@ -265,7 +278,8 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
         saver = self._h5saver
         saver._check_writable()
         wkey = saver.where_key(where)
-        with self._atomic(wkey):
+
+        def prepare() -> tuple[list[Any], list[Any]]:
             self._check_signature(wkey, data)
             for dwa in data:
                 if dwa.nav_indexes:
@@ -276,6 +290,9 @@ class DataToExportEnlargeableSaver(DataToExportSaver):
             writes = []
             for path, dwa in channels:
                 writes += self._data_saver.prepare(path, dwa)[0]
+            return writes, nav_handles
+
+        writes, nav_handles = self._guarded(wkey, prepare)
         values = check_axis_values(nav_handles, axis_values, 1)
         writes += [(h, None, v) for h, v in zip(nav_handles, values)]
         return writes
@@ -366,12 +383,15 @@ class DataToExportExtendedSaver(DataToExportSaver):
         saver = self._h5saver
         idx = self._data_saver.check_indexes(indexes)
         wkey = saver.where_key(where)
-        writes: list[PreparedWrite] = []  # (the channel savers check the file is writable)
-        with self._atomic(wkey):
+
+        def prepare() -> list[PreparedWrite]:
+            writes: list[PreparedWrite] = []  # (the channel savers check the file is writable)
             self._check_signature(wkey, data)
             for path, dwa in list(self._channels(where, data, wkey)):
                 writes += self._data_saver.prepare(path, dwa, idx, distribution)
-        return writes
+            return writes
+
+        return self._guarded(wkey, prepare)
 
     def _nav_axis_handles(self, where: Any) -> list[Any]:
         """Library handles of the arrays in ``<where>/NavAxes`` (internal: the scan sink
