@@ -66,7 +66,8 @@ class DataExtendedSaver(DataSaverLoader):
     extended_shape : tuple of int
         The scan shape prepended to the data shape (``(nx, ny)`` for a 2D scan).
     fill_value : float, optional
-        Value of points not written yet (default: the saver's, NaN; 0 for integer dtypes).
+        Value of points not written yet (default: the saver's, NaN, cast to the dtype as
+        PyMoDAQ's pre-filled arrays are).
     """
 
     data_type = DataType.data

@@ -75,7 +75,8 @@ class H5File:
     flush_period : float or None
         Seconds between automatic flushes done by :meth:`tick_flush` (``None``: never).
     fill_value : float
-        Value of not-yet-written points of extended (scan) arrays (integers use 0 for NaN).
+        Value of not-yet-written points of extended (scan) arrays, cast to the dtype as
+        numpy (and PyMoDAQ) cast it.
     swmr_auto_start : bool
         SWMR start policy of a file opened with ``swmr_mode=True``: True (PyMoDAQ's
         behaviour) lets a DataToExport *extended* (scan) saver switch SWMR on after its first
