@@ -128,6 +128,8 @@ def _write_files(folder: Path, backend: str) -> dict[str, Path]:
                                                   units="W")])
         dte.timestamp = 1000.0 + k
         timed.add_data(det, dte)
+        if k == 0 and backend == "h5py":
+            h5.enable_swmr()  # a timed saver leaves SWMR to the caller, as in PyMoDAQ
     h5.close_file()
     return files
 
