@@ -209,9 +209,24 @@ def test_swmr_is_left_for_new_groups_and_resumed(tmp_path, caplog):
     assert any("SWMR writing resumed" in m for m in messages)
 
 
-def test_swmr_resumed_file_is_followed_by_a_reader(tmp_path):
-    """After leaving and resuming SWMR, a reader opened in SWMR mode sees the new points."""
-    import h5py
+READER = """
+import sys
+import h5py
+
+f = h5py.File(sys.argv[1], "r", swmr=True)
+node = f["/RawData/Detector000/Data0D/CH00/Data00"]
+for line in sys.stdin:
+    node.refresh()
+    print([None if v != v else v for v in node[:].tolist()], int(f.attrs["swmr_active"]),
+          flush=True)
+"""
+
+
+def test_a_reader_follows_the_file_through_leaving_and_resuming_swmr(tmp_path):
+    """A reader that opened the file (SWMR) before a node creation keeps following it: the
+    writer reopens the file without taking HDF5's lock, and the reader sees later points."""
+    import subprocess
+    import sys
 
     from daqcore.data import DataRaw, DataToExport
     from daqcore.saving import DataToExportExtendedSaver, H5SaverLowLevel
@@ -221,24 +236,35 @@ def test_swmr_resumed_file_is_followed_by_a_reader(tmp_path):
     h5.init_file(path, new_file=True, swmr_mode=True)
     dte = DataToExport("d", data=[DataRaw("v", data=[np.array([1.0])])])
     det = h5.add_det_group(h5.raw_group, "det")
-    saver = DataToExportExtendedSaver(h5, (4,))
+    saver = DataToExportExtendedSaver(h5, (3,))
     saver.add_data(det, dte, indexes=(0,))
-    other = h5.add_det_group(h5.raw_group, "other")  # leaves SWMR
-    assert h5.file.is_swmr_paused and not h5.is_swmr_active
-    DataToExportExtendedSaver(h5, (4,)).add_data(other, dte, indexes=(0,))
-    assert h5.is_swmr_active
     h5.flush()
-    with h5py.File(path, "r", swmr=True) as reader:
-        node = reader["/RawData/Detector000/Data0D/CH00/Data00"]
-        assert node[0] == 1.0 and np.isnan(node[1])
-        saver.add_data(det, dte, indexes=(1,))
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+
+    def read() -> str:
+        assert reader.stdin is not None and reader.stdout is not None
+        reader.stdin.write("read\n")
+        reader.stdin.flush()
+        return reader.stdout.readline().strip()
+
+    try:
+        assert read() == "[1.0, None, None] 1"
+        other = h5.add_det_group(h5.raw_group, "other")  # leaves SWMR (reader still there)
+        assert h5.file.is_swmr_paused and not h5.is_swmr_active
+        DataToExportExtendedSaver(h5, (3,)).add_data(other, dte, indexes=(0,))
+        assert h5.is_swmr_active  # resumed by the data write
+        saver.add_data(det, dte, indexes=(1,))  # the first saver's handles were re-resolved
         h5.flush()
-        node.refresh()
-        assert node[1] == 1.0
-        assert reader.attrs["swmr_active"] == 1
+        assert read() == "[1.0, 1.0, None] 1"
+    finally:
+        reader.kill()
+        reader.communicate()
     h5.close_file()
+    import h5py
+
     with h5py.File(path, "r") as f:
-        assert f.attrs["swmr_active"] == 0
+        assert f.attrs["swmr_active"] == 0 and "Detector001" in f["RawData"]
 
 
 # ------------------------------------------------------------------------------ item 8
@@ -272,8 +298,10 @@ def large_settings(lib: Any, tmp: Path, backend: str) -> dict[str, Any]:
     settings = "<settings>" + "x" * 100_000 + "</settings>"
     h5 = lib.H5SaverLowLevel(save_type="detector", backend=backend)
     h5.init_file(file_name=path, new_file=True)
-    h5.add_det_group(h5.raw_group, "det", settings_as_xml=settings)
-    h5.close_file()
+    try:
+        h5.add_det_group(h5.raw_group, "det", settings_as_xml=settings)
+    finally:
+        h5.close_file()
     return {"path": path, "settings": settings}
 
 

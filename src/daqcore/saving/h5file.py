@@ -398,12 +398,10 @@ class H5File:
         stale = [backend.path(h) for h in self._stale.values()]
         logger.info("%s: leaving SWMR writing for %s (HDF5 forbids it under SWMR); the file "
                     "is reopened and SWMR resumes at the next data write", path, reason)
-        backend.flush()
-        backend.close()
         self._swmr_enabled = False
         self._stale.clear()
-        backend.open(path, "a", swmr=True)
         self._generation += 1
+        backend.leave_swmr()
         self._swmr_paused = True
         backend.set_attr(backend.root(), "swmr_active", np.uint8(0))
         for node_path in stale:

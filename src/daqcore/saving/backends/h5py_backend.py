@@ -246,6 +246,23 @@ class H5pyBackend(OpenFileMixin):
     def swmr_active(self) -> bool:
         return self.isopen and bool(self.file.swmr_mode)
 
+    def leave_swmr(self) -> None:
+        """End SWMR writing and keep the file open for appending: HDF5 has no other way than
+        closing the file and reopening it (``libver='latest'``, so SWMR can start again).
+        The reopening does not take HDF5's file lock: SWMR readers may still hold the file.
+        Handles of the old file object are invalid afterwards."""
+        path = self.filename
+        self.flush()
+        self.close()
+        try:
+            self._file = h5py.File(path, "a", libver="latest", locking=False)
+        except (OSError, ValueError) as exc:
+            raise SWMRError(f"{path!r}: SWMR writing was ended but the file cannot be "
+                            f"reopened for writing: {exc}; it holds everything written so "
+                            "far") from None
+        self._mode = "a"
+        self._swmr_file = True
+
     def refresh(self, h: Any) -> None:
         if isinstance(h, h5py.Dataset):
             # the high-level refresh also clears the shape h5py caches for read-only files

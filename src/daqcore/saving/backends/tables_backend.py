@@ -119,6 +119,9 @@ class TablesBackend(OpenFileMixin):
     def start_swmr(self) -> None:
         raise SWMRError("SWMR is not available with the 'tables' backend")
 
+    def leave_swmr(self) -> None:
+        raise SWMRError("SWMR is not available with the 'tables' backend")
+
     @property
     def swmr_active(self) -> bool:
         return False
