@@ -20,6 +20,7 @@ import numpy as np
 
 from daqcore import __version__ as DAQCORE_VERSION
 from daqcore.saving import attributes as codec
+from daqcore.saving.atomic import CreatedNodes
 from daqcore.saving.backends.base import Compression, H5LibraryBackend
 from daqcore.saving.backends.registry import get_backend
 from daqcore.saving.dynamic import check_dynamic
@@ -114,7 +115,7 @@ class H5File:
         self._swmr_mode = False
         self._swmr_enabled = False
         self._swmr_paused = False  # left SWMR to create a node: resume at the next write
-        self._created: list[str] | None = None  # paths created inside atomic_creation()
+        self._created = CreatedNodes(self.backend)  # removed if a save fails half-way
         #: SWMR start policy (see the ``swmr_auto_start`` parameter).
         self.swmr_auto_start = bool(swmr_auto_start)
         self._flush_interval = 0
@@ -573,45 +574,18 @@ class H5File:
         return self.backend.get(path)
 
     def _record_created(self, handle: Any) -> None:
-        if self._created is not None:
-            self._created.append(self.backend.path(handle))
+        self._created.record(handle)
 
     @contextmanager
     def atomic_creation(self) -> Iterator[None]:
         """Nodes created inside the block are removed again if it raises, so a failed save
-        leaves no half-made group behind (nested blocks: the outermost one decides)."""
-        if self._created is not None:
+        leaves no half-made group behind (see :mod:`daqcore.saving.atomic`)."""
+        with self._created.atomic(self._after_removal):
             yield
-            return
-        self._created = []
-        try:
-            yield
-        except BaseException:
-            created, self._created = self._created, None
-            if created and self.backend.isopen and self.backend.writable:
-                self._remove_created(created)
-            raise
-        finally:
-            self._created = None
 
-    def _remove_created(self, paths: list[str]) -> None:
-        for path in reversed(paths):
-            try:
-                self.backend.remove(self.backend.get(path))
-            except NodeError:
-                continue  # already removed with its parent
-            except Exception as exc:  # keep the original error; say what is left
-                logger.warning("%s: %s could not be removed after a failed save: %s",
-                               self.backend.filename, path, exc)
-        self._stale = {k: h for k, h in self._stale.items() if self._alive(h)}
+    def _after_removal(self) -> None:
+        self._stale = {k: h for k, h in self._stale.items() if self._created.exists(h)}
         self._generation += 1  # savers drop the handles and paths they cached
-
-    def _alive(self, handle: Any) -> bool:
-        try:
-            self.backend.get(self.backend.path(handle))
-        except Exception:
-            return False
-        return True
 
     def _set_attr_handle(self, handle: Any, name: str, value: Any) -> None:
         self._check_writable()
