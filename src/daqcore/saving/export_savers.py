@@ -330,11 +330,12 @@ class DataToExportExtendedSaver(DataToExportSaver):
     Notes
     -----
     With a file opened with ``swmr_mode=True`` (h5py), SWMR writing is switched on after the
-    first point unless the file's ``swmr_auto_start`` is False (several savers on one file:
-    call ``enable_swmr`` once every group has its arrays); the saver's ``flush_interval`` /
-    ``flush_period`` then set how often readers see new points. Unwritten points read as
-    ``fill_value`` (NaN) through the HDF5 fill value: chunks are allocated as points are
-    written, so the file grows with the points saved.
+    first point unless the file's ``swmr_auto_start`` is False; a later node creation (another
+    saver, a new detector group) leaves SWMR and the next point resumes it (see
+    :class:`~daqcore.saving.h5file.H5File`). The file's ``flush_interval`` / ``flush_period``
+    set how often readers see new points. Unwritten points read as ``fill_value`` (NaN, cast
+    to the dtype as PyMoDAQ's pre-filled arrays) through the HDF5 fill value: chunks are
+    allocated as points are written, so the file grows with the points saved.
     """
 
     starts_swmr = True
