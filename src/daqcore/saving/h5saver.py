@@ -19,8 +19,9 @@ its imports. daqcore extras, all keyword arguments:
 * ``swmr_mode`` (h5py) in ``init_file`` plus ``flush_interval`` (points, PyMoDAQ's
   ``set_swmr_flush_interval``) and ``flush_period`` (seconds, default 1 s): ``tick_flush``
   flushes when either is reached, in SWMR mode or not, which bounds what a crash can lose;
-* ``swmr_auto_start`` (constructor, default True): SWMR start policy. False leaves
-  ``enable_swmr`` to the caller, for several savers on one file.
+* ``swmr_auto_start`` (constructor, default True): SWMR start policy (True: the extended
+  saver starts SWMR after its first point, as PyMoDAQ; False: only ``enable_swmr``). A node
+  created under SWMR makes the file leave SWMR and resume it at the next data write.
 
 :class:`H5Saver` adds PyMoDAQ's GUI saver options without Qt: base path / base name, automatic
 file naming, new file, save type, current scan group.
