@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from daqcore.instruments.errors import SettingsDefinitionError, SettingValueError
+from daqcore.settings_tree.errors import SettingsDefinitionError, SettingValueError
 
 
 def value_to_text(value: Any) -> str:
@@ -32,7 +32,7 @@ def literal(text: str, where: str) -> Any:
 
 def value_from_text(text: str, kind: str, choices: Sequence[Any] | None) -> Any:
     """Inverse of :func:`value_to_text` for a setting of type ``kind``."""
-    if kind == "str":
+    if kind in ("str", "text", "browsepath"):
         return text
     if kind == "bool":
         if text in ("True", "true", "1"):
