@@ -300,6 +300,17 @@ class Setting:
             self._notify(self, old, new)
         return new
 
+    def setValue(self, value: Any) -> Any:
+        """PyMoDAQ's ``Parameter.setValue``: code may write any setting, read-only or not
+        (``readonly`` only locks the dashboard's editor)."""
+        return self.set_value(value, force=True)
+
+    def activate(self) -> None:
+        """Press an ``action`` setting: subscribers are called with ``(setting, None, None)``."""
+        if self.type != "action":
+            raise SettingValueError(f"setting {self.path or self.name!r} is not an action")
+        self._notify(self, None, None)
+
     def subscribe(self, callback: ChangeCallback) -> None:
         """Call ``callback(setting, old, new)`` after any value in this subtree changed."""
         self._callbacks.append(callback)
