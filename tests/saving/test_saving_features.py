@@ -160,7 +160,8 @@ def test_h5saver_naming_and_new_files(tmp_path):
     assert log.file_path.name.startswith("mylog_")
     log.close_file()
     custom = H5Saver("custom", base_path=tmp_path)
-    assert custom.init_file(addhoc_file_path=tmp_path / "mine.h5")
+    # PyMoDAQ returns update_h5 (False), though the file is new
+    assert custom.init_file(addhoc_file_path=tmp_path / "mine.h5") is False
     assert custom.file_path == tmp_path / "mine.h5"
     custom.close_file()
 
