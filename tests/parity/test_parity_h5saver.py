@@ -14,6 +14,7 @@ import h5py
 import numpy as np
 import pytest
 
+from daqcore.data import DataCalculated as DcDataCalculated
 from daqcore.data import DataRaw as DcDataRaw
 from daqcore.data import DataToExport as DcDataToExport
 from daqcore.saving import DataToExportSaver as DcDataToExportSaver
@@ -23,6 +24,7 @@ from daqcore.saving.h5saver_settings import EXTRA_SETTINGS
 from daqcore.settings_tree import ReadOnlySettingError, Setting, SettingValueError
 
 try:  # PyMoDAQ's saver is Qt-bound: an offscreen QApplication is enough
+    from pymodaq_data.data import DataCalculated as PmDataCalculated
     from pymodaq_data.data import DataRaw as PmDataRaw
     from pymodaq_data.data import DataToExport as PmDataToExport
     from pymodaq_data.h5modules.data_saving import DataLoader as PmDataLoader
@@ -368,3 +370,31 @@ def test_custom_naming_needs_a_file_selector_and_readonly_settings(tmp_path):
         h5.settings["base_name"] = "Run"
     h5.settings.child("base_name").setValue("Run")  # ...ported code can, as in PyMoDAQ
     assert h5.base_name == "Run"
+
+
+@pytest.mark.parametrize(("save_2d", "raw_only"), [(True, True), (False, True), (False, False)])
+def test_filter_data_follows_save_2d_and_save_raw_only_as_pymodaq(save_2d, raw_only):
+    module_saving = pytest.importorskip("pymodaq.utils.h5modules.module_saving")
+    PmDetectorSaver = module_saving.DetectorSaver
+    kept = {}
+    for lib, raw_cls, calc_cls in (("pymodaq", PmDataRaw, PmDataCalculated),
+                                   ("daqcore", DcDataRaw, DcDataCalculated)):
+        dte_cls = LIBS[lib][2]
+        h5 = LIBS[lib][0](save_type="detector")
+        h5.settings.child("save_2D").setValue(save_2d)
+        h5.settings.child("save_raw_only").setValue(raw_only)
+        forced = raw_cls("forced2d", data=[np.zeros((2, 3))], do_save=True)
+        dte = dte_cls("d", data=[raw_cls("raw1d", data=[np.zeros(3)]),
+                                 raw_cls("raw2d", data=[np.zeros((2, 3))]),
+                                 calc_cls("roi0d", data=[np.zeros(1)]), forced])
+        if lib == "pymodaq":
+            saver = type("Module", (), {  # PyMoDAQ's two methods, on this H5Saver
+                "h5saver": h5, "filter_data": PmDetectorSaver.filter_data,
+                "filter_data_wrt_settings": PmDetectorSaver.filter_data_wrt_settings})()
+            out = saver.filter_data(dte)
+        else:
+            out = h5.filter_data(dte)
+        kept[lib] = [dwa.name for dwa in out]
+    assert kept["daqcore"] == kept["pymodaq"]
+    assert ("raw2d" in kept["daqcore"]) is save_2d and ("roi0d" in kept["daqcore"]) is not raw_only
+    assert "forced2d" in kept["daqcore"]  # its do_save attribute decides

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from daqcore.data import DataDim, DataSource, DataToExport
 from daqcore.saving.backends.base import Compression, H5LibraryBackend
 from daqcore.saving.enums import GroupType, SaveType
 from daqcore.saving.errors import H5FileError, NodeError
@@ -333,6 +334,25 @@ class H5Saver(H5SaverCore):
         group = super().add_scan_group(where, title, settings_as_xml, metadata)
         self.current_scan_group = group
         return group
+
+    # ================================================================== data filter
+    def filter_data_wrt_settings(self, dwa: Any) -> bool:
+        """True if ``dwa`` passes ``save_2D`` (no 2D/ND data when False) and
+        ``save_raw_only`` (raw data only when True), PyMoDAQ's module savers' rule."""
+        keep = True
+        if not self.settings["save_2D"]:
+            keep = dwa.dim not in (DataDim.Data2D, DataDim.DataND)
+        if self.settings["save_raw_only"]:
+            keep = keep and dwa.source == DataSource.raw
+        return keep
+
+    def filter_data(self, dte: Any) -> Any:
+        """The items of ``dte`` to save: a ``do_save`` extra attribute decides first, then
+        :meth:`filter_data_wrt_settings` (a new DataToExport named ``Filtered``)."""
+        kept = [dwa for dwa in dte
+                if (dwa.do_save if "do_save" in dwa.extra_attributes
+                    else self.filter_data_wrt_settings(dwa))]
+        return DataToExport("Filtered", data=kept)
 
     def close(self) -> None:
         self.close_file()
