@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,8 +25,8 @@ def literal(text: str, where: str) -> Any:
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        try:
-            return json.loads(text)
+        try:  # JSON, or a Python list with nan/inf (``repr`` of a NaN choice)
+            return json.loads(re.sub(r"\binf\b", "Infinity", re.sub(r"\bnan\b", "NaN", text)))
         except ValueError as exc:
             raise SettingsDefinitionError(f"setting {where!r}: unreadable limits {text!r}") from exc
 
