@@ -1,5 +1,5 @@
 """Exceptions raised by the instrument layer (detectors, actuators); the settings tree's
-(:mod:`daqcore.settings_tree.errors`) are re-exported here."""
+(``daqcore.settings_tree.errors``) are re-exported here."""
 
 from __future__ import annotations
 

@@ -330,7 +330,7 @@ class H5Saver(H5SaverCore):
 
     def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
                        settings_as_xml: str = "", metadata: dict | None = None) -> GROUP:
-        """Add a ``ScanNNN`` group; it becomes :attr:`current_scan_group`."""
+        """Add a ``ScanNNN`` group; it becomes ``current_scan_group``."""
         group = super().add_scan_group(where, title, settings_as_xml, metadata)
         self.current_scan_group = group
         return group

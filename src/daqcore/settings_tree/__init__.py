@@ -2,7 +2,7 @@
 
 Instruments declare their settings with it (:mod:`daqcore.instruments` re-exports it) and the
 saving layer describes PyMoDAQ's H5Saver options with it
-(:mod:`daqcore.saving.h5saver_settings`). It sits outside the layers so that both can use it;
+(``daqcore.saving.h5saver_settings``). It sits outside the layers so that both can use it;
 it imports nothing of daqcore but :mod:`daqcore.errors`.
 """
 
