@@ -41,7 +41,6 @@ api_modules = [
     "daqcore.saving",
     "daqcore.saving.errors",
     "daqcore.instruments",
-    "daqcore.settings_tree",
     "daqcore.plugins",
     "daqcore.acquisition",
     "daqcore.acquisition.errors",

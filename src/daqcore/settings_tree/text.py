@@ -10,6 +10,12 @@ from typing import Any
 
 from daqcore.settings_tree.errors import SettingsDefinitionError, SettingValueError
 
+TEXT_TYPES = ("str", "text", "browsepath")
+"""Setting types holding a ``str``."""
+
+VALUELESS_TYPES = ("group", "action")
+"""Setting types holding no value."""
+
 
 def value_to_text(value: Any) -> str:
     """The element text of a value: bools as '1'/'0', floats by ``repr`` (exact)."""
@@ -33,7 +39,7 @@ def literal(text: str, where: str) -> Any:
 
 def value_from_text(text: str, kind: str, choices: Sequence[Any] | None) -> Any:
     """Inverse of :func:`value_to_text` for a setting of type ``kind``."""
-    if kind in ("str", "text", "browsepath"):
+    if kind in TEXT_TYPES:
         return text
     if kind == "bool":
         if text in ("True", "true", "1"):

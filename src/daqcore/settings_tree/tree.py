@@ -24,21 +24,21 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from daqcore.settings_tree import xml_form
 from daqcore.settings_tree.errors import (
     ReadOnlySettingError,
     SettingNotFoundError,
     SettingsDefinitionError,
     SettingValueError,
 )
-from daqcore.settings_tree.text import literal, value_from_text, value_to_text
+from daqcore.settings_tree.text import TEXT_TYPES as _TEXT_TYPES
+from daqcore.settings_tree.text import VALUELESS_TYPES as _VALUELESS_TYPES
 
 SETTING_TYPES: tuple[str, ...] = ("group", "int", "float", "str", "bool", "list", "text",
                                    "browsepath", "action")
 """The setting types understood by :class:`Setting` (PyMoDAQ's names). ``text`` (multi-line)
 and ``browsepath`` (a path) hold a ``str``; an ``action`` is a button: no value, no children."""
 
-_TEXT_TYPES = ("str", "text", "browsepath")
-_VALUELESS_TYPES = ("group", "action")
 _DEFAULTS: dict[str, Any] = {"int": 0, "float": 0.0, "str": "", "text": "", "browsepath": "",
                              "bool": False}
 
@@ -431,34 +431,9 @@ class Setting:
 
     # ------------------------------------------------------------------ XML
     def to_xml_element(self) -> ET.Element:
-        """This subtree as an :class:`xml.etree.ElementTree.Element` (PyMoDAQ's layout).
-
-        As in PyMoDAQ's parameter XML: one element per setting, tag = name, attributes
-        ``type``, ``title``, ``visible``, ``removable``, ``readonly`` ('1'/'0'), ``limits``
-        (a Python list literal; the choices of a ``list`` setting), and the value as the
-        element text (bools as '1'/'0'). ``suffix`` (units) and ``tip`` are added when set.
-        """
-        attrs = {
-            "type": self.type,
-            "title": self.title,
-            "visible": "1" if self.visible else "0",
-            "removable": "0",
-            "readonly": "1" if self.readonly else "0",
-        }
-        if self.units:
-            attrs["suffix"] = self.units
-        if self.tip:
-            attrs["tip"] = self.tip
-        if self.choices is not None:
-            attrs["limits"] = repr(list(self.choices))
-        elif self.limits is not None:
-            attrs["limits"] = repr(list(self.limits))
-        element = ET.Element(self.name, attrs)
-        if self.type not in _VALUELESS_TYPES:
-            element.text = value_to_text(self._value)
-        for child in self._children.values():
-            element.append(child.to_xml_element())
-        return element
+        """This subtree as an :class:`xml.etree.ElementTree.Element` in PyMoDAQ's parameter
+        XML layout (see ``daqcore.settings_tree.xml_form``)."""
+        return xml_form.to_element(self)
 
     def to_xml(self) -> str:
         """The subtree as an XML string (stored by the saving layer as ``settings``)."""
@@ -470,37 +445,7 @@ class Setting:
 
         Attribute values are parsed with :func:`ast.literal_eval`, never ``eval``.
         """
-        if isinstance(text, str):
-            try:
-                element = ET.fromstring(text)
-            except ET.ParseError as exc:
-                raise SettingsDefinitionError(f"not a settings XML document: {exc}") from exc
-        else:
-            element = text
-        kind = element.get("type", "group")
-        limits_text = element.get("limits")
-        limits = literal(limits_text, element.tag) if limits_text else None
-        choices = None
-        if kind == "list":
-            choices, limits = limits, None
-        value = None
-        if kind not in _VALUELESS_TYPES:
-            raw = element.text if element.text is not None else element.get("value")
-            if raw is not None or kind in _TEXT_TYPES:
-                value = value_from_text(raw or "", kind, choices)
-        return cls(
-            element.tag,
-            kind,
-            value,
-            title=element.get("title"),
-            limits=limits,
-            units=element.get("suffix", ""),
-            choices=choices,
-            readonly=element.get("readonly", "0") in ("1", "True", "true"),
-            tip=element.get("tip", ""),
-            visible=element.get("visible", "1") in ("1", "True", "true"),
-            children=[cls.from_xml(child) for child in element],
-        )
+        return xml_form.from_element(cls, xml_form.parse(text))
 
     # ------------------------------------------------------------------ misc
     def copy(self) -> Setting:
