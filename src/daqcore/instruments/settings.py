@@ -1,4 +1,4 @@
-"""The typed settings tree of instruments: :mod:`daqcore.settings_tree`, under its old name."""
+"""The typed settings tree of instruments: ``daqcore.settings_tree``, under its old name."""
 
 from daqcore.settings_tree.tree import SETTING_TYPES, ChangeCallback, Setting, Settings
 
