@@ -90,3 +90,21 @@ def test_show_settings_and_show_file_content_of_an_h5saver(qtbot: Any, tmp_path:
     saver.close_file()
     dialog.close()
     KEEP.append(dialog)
+
+
+def test_an_h5saver_settings_tree_is_shown_and_its_new_file_button_acts(
+        qtbot: Any, tmp_path: Path) -> None:
+    from daqcore.gui.bridge import GuiBridge
+    from daqcore.gui.settings_tree import SettingsTree
+
+    saver = H5Saver("detector", base_path=tmp_path)
+    widget = SettingsTree(saver.settings, GuiBridge())
+    qtbot.addWidget(widget)
+    assert widget.param("base_path").value() == str(tmp_path)
+    assert widget.param("backend/hsds_options").opts["visible"] is False
+    widget.param("new_file").activate()  # PyMoDAQ's "New file" button
+    assert saver.isopen() and saver.file_path.name.startswith("Scan_")
+    widget.param("data_format/compression_options/h5comp_level").setValue(7)
+    assert saver.compression is not None and saver.compression.level == 7
+    widget.detach()
+    saver.close_file()

@@ -3,6 +3,7 @@ attributes, SWMR readers, buffered logging."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -154,10 +155,13 @@ def test_h5saver_naming_and_new_files(tmp_path):
     scan.close_file()
     log = H5Saver("logger", base_path=tmp_path, base_name="mylog", backend="tables")
     log.init_file(update_h5=True)
-    assert log.file_path.parent == tmp_path and log.file_path.name.startswith("mylog_")
+    today = datetime.date.today()  # in the day folder, as PyMoDAQ
+    assert log.file_path.parent == tmp_path / f"{today:%Y}" / f"{today:%Y%m%d}"
+    assert log.file_path.name.startswith("mylog_")
     log.close_file()
     custom = H5Saver("custom", base_path=tmp_path)
-    assert custom.init_file(addhoc_file_path=tmp_path / "mine.h5")
+    # PyMoDAQ returns update_h5 (False), though the file is new
+    assert custom.init_file(addhoc_file_path=tmp_path / "mine.h5") is False
     assert custom.file_path == tmp_path / "mine.h5"
     custom.close_file()
 

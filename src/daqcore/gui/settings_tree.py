@@ -28,11 +28,13 @@ def parameter_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """Translate :meth:`Setting.to_dict` output into a pyqtgraph ``Parameter.create`` dict."""
     kind = spec["type"]
     out: dict[str, Any] = {"name": spec["name"], "title": spec.get("title", spec["name"]),
-                           "type": kind}
+                           "type": "str" if kind == "browsepath" else kind}
+    if spec.get("visible") is False:
+        out["visible"] = False
     tip = spec.get("tip", "")
     if kind == "group":
         out["children"] = [parameter_spec(child) for child in spec.get("children", [])]
-    else:
+    elif kind != "action":
         out["value"] = spec.get("value")
         if kind == "list":
             out["limits"] = list(spec.get("choices", []))
@@ -120,6 +122,12 @@ class SettingsTree(QtWidgets.QWidget):
         if self._updating:
             return
         for param, change, value in changes:
+            if change == "activated":  # an action button (e.g. an H5Saver's "New file")
+                path = self._path_of(param)
+                try:
+                    self.settings.child(path).activate()
+                except Exception as exc:
+                    self._refused(path, exc)
             if change != "value":
                 continue
             path = self._path_of(param)
@@ -136,7 +144,8 @@ class SettingsTree(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ settings -> tree
     def _setting_changed(self, setting: Setting, _old: Any, _new: Any) -> None:
-        self._bridge.post(self._show_value, setting.path)
+        if setting.type not in ("group", "action"):  # an action has no value to show
+            self._bridge.post(self._show_value, setting.path)
 
     def _show_value(self, path: str) -> None:
         try:

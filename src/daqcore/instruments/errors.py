@@ -1,32 +1,20 @@
-"""Exceptions raised by the instrument layer (settings trees, detectors, actuators)."""
+"""Exceptions raised by the instrument layer (detectors, actuators); the settings tree's
+(``daqcore.settings_tree.errors``) are re-exported here."""
 
 from __future__ import annotations
 
 from daqcore.errors import DaqcoreError
+from daqcore.settings_tree.errors import (
+    ReadOnlySettingError,
+    SettingNotFoundError,
+    SettingsDefinitionError,
+    SettingsError,
+    SettingValueError,
+)
 
 
 class InstrumentError(DaqcoreError):
     """Base class of the errors raised by :mod:`daqcore.instruments`."""
-
-
-class SettingsError(InstrumentError):
-    """Base class of the errors raised by a :class:`~daqcore.instruments.settings.Settings` tree."""
-
-
-class SettingValueError(SettingsError, ValueError):
-    """A value was refused by a setting (wrong type, outside limits, not one of the choices)."""
-
-
-class SettingNotFoundError(SettingsError, LookupError):
-    """A setting path does not exist in the tree."""
-
-
-class ReadOnlySettingError(SettingsError, PermissionError):
-    """A read-only setting was written."""
-
-
-class SettingsDefinitionError(SettingsError, TypeError):
-    """A settings tree was declared badly (unknown type, duplicate child name, bad default)."""
 
 
 class BackendError(InstrumentError):

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
         DataToExportTimedSaver,
     )
     from daqcore.saving.h5file import H5File
-    from daqcore.saving.h5saver import H5Saver, H5SaverCore, H5SaverLowLevel
+    from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel
     from daqcore.saving.loader import DataLoader
     from daqcore.saving.management import (
         SPECIAL_GROUP_NAMES,
@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Node,
         StringARRAY,
     )
+    from daqcore.saving.settings_saver import H5Saver
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "DataEnlargeableSaver": ("array_savers", "DataEnlargeableSaver"),
@@ -90,7 +91,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "DataToExportExtendedSaver": ("export_savers", "DataToExportExtendedSaver"),
     "DataToExportSaver": ("export_savers", "DataToExportSaver"),
     "DataToExportTimedSaver": ("export_savers", "DataToExportTimedSaver"),
-    "H5Saver": ("h5saver", "H5Saver"),
+    "H5Saver": ("settings_saver", "H5Saver"),
     "H5SaverLowLevel": ("h5saver", "H5SaverLowLevel"),
     "H5SaverCore": ("h5saver", "H5SaverCore"),
     "H5File": ("h5file", "H5File"),

@@ -23,13 +23,12 @@ its imports. daqcore extras, all keyword arguments:
   saver starts SWMR after its first point, as PyMoDAQ; False: only ``enable_swmr``). A node
   created under SWMR makes the file leave SWMR and resume it at the next data write.
 
-:class:`H5Saver` adds PyMoDAQ's GUI saver options without Qt: base path / base name, automatic
-file naming, new file, save type, current scan group.
+:class:`~daqcore.saving.settings_saver.H5Saver` (also importable from here) adds PyMoDAQ's GUI
+saver without Qt: its settings tree, automatic file naming, scan indexes.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +40,7 @@ from daqcore.saving.backends.base import Compression, H5LibraryBackend
 from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
-from daqcore.saving.errors import H5FileError, NodeError
+from daqcore.saving.errors import NodeError
 from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
 from daqcore.saving.nodes import GROUP, ArrayNode, Node, StringARRAY
 
@@ -498,104 +497,14 @@ class H5SaverLowLevel(H5SaverCore):
                                    mode)
 
 
-class H5Saver(H5SaverCore):
-    """PyMoDAQ's saver options without a GUI: base path/name, file naming, new file.
+def __getattr__(name: str) -> Any:
+    """``H5Saver`` lives in :mod:`daqcore.saving.settings_saver` (imported on first use)."""
+    if name == "H5Saver":
+        from daqcore.saving.settings_saver import H5Saver
 
-    Parameters
-    ----------
-    save_type : SaveType or str
-    backend : str
-    base_path : Path or str
-        Directory where files are created (default: the current directory).
-    base_name : str
-        Base of the file names (``Dataset`` for scans as PyMoDAQ).
-    dynamic, compression, flush_period, fill_value
-        See :class:`H5SaverLowLevel`.
-    swmr : bool
-        h5py backend: create files for SWMR readers.
-    flush_interval : int
-        Flush every N points (see :meth:`H5SaverCore.set_swmr_flush_interval`).
-
-    Notes
-    -----
-    File names follow PyMoDAQ's GUI saver: ``<base_path>/<YYYY>/<YYYYMMDD>/<base_name>_<YYYYMMDD>
-    _<NNN>.h5`` for scans (NNN increments) and ``<base_path>/<base_name>_<YYYYMMDD>_<HH>_<MM>
-    _<SS>.h5`` otherwise.
-    """
-
-    def __init__(self, save_type: SaveType | str = "scan",
-                 backend: str | H5LibraryBackend = "h5py", *,
-                 base_path: Path | str | None = None, base_name: str | None = None,
-                 swmr: bool = False, flush_interval: int = 0, **kwargs: Any) -> None:
-        super().__init__(save_type, backend, **kwargs)
-        self.base_path = Path(base_path) if base_path is not None else Path.cwd()
-        self.base_name = base_name or ("Dataset" if self.save_type == SaveType.scan else "Data")
-        self.swmr = bool(swmr)
-        self.set_swmr_flush_interval(flush_interval)
-        self.current_scan_group: GROUP | None = None
-        self.current_scan_name = ""
-
-    def next_file_path(self) -> Path:
-        """Path of the file :meth:`init_file` would create now."""
-        now = datetime.datetime.now()
-        if self.save_type == SaveType.scan:
-            folder = self.base_path / f"{now:%Y}" / f"{now:%Y%m%d}"
-            index = 0
-            if folder.is_dir():
-                stem = f"{self.base_name}_{now:%Y%m%d}_"
-                taken = [p.stem[len(stem):] for p in folder.glob(f"{stem}*.h5")]
-                numbers = [int(t) for t in taken if t.isdigit()]
-                index = max(numbers) + 1 if numbers else 0
-            return folder / f"{self.base_name}_{now:%Y%m%d}_{index:03d}.h5"
-        return self.base_path / f"{self.base_name}_{now:%Y%m%d_%H_%M_%S}.h5"
-
-    def init_file(self, update_h5: bool | Path | str = False, custom_naming: bool = False,
-                  addhoc_file_path: Path | str | None = None, metadata: dict | None = None,
-                  file_name: Path | str | None = None, new_file: bool | None = None,
-                  **kwargs: Any) -> bool:
-        """Create or reopen the file.
-
-        ``update_h5=True`` (or ``new_file=True``) always creates a new file, named
-        automatically unless ``addhoc_file_path``/``file_name`` is given; otherwise the
-        current file (if any) is reopened in append mode.
-        Returns True when a new file was created.
-
-        A path given as first positional argument is taken as ``file_name`` (the first
-        argument of :meth:`H5SaverLowLevel.init_file`), not as a truthy ``update_h5``.
-        Other keyword arguments (``swmr_mode``, ``mode``, ``raw_group_name``) are those of
-        ``H5File.init_file``.
-        """
-        if isinstance(update_h5, (str, os.PathLike)):
-            if file_name is not None:
-                raise H5FileError(
-                    f"init_file got two file names: {str(update_h5)!r} and {str(file_name)!r}")
-            file_name = Path(update_h5)
-            update_h5 = False
-        path = addhoc_file_path or file_name
-        create = bool(update_h5) or bool(new_file)
-        if path is None:
-            if self.file_path is not None and not create:
-                path = self.file_path
-            else:
-                path = self.next_file_path()
-                create = True
-        path = Path(path)
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return self.file.init_file(path, new_file=create, metadata=metadata,
-                                   swmr_mode=kwargs.pop("swmr_mode", self.swmr), **kwargs)
-
-    def add_scan_group(self, where: Node | str = "/RawData", title: str = "",
-                       settings_as_xml: str = "",
-                       metadata: dict | None = None) -> GROUP:
-        group = super().add_scan_group(where, title, settings_as_xml, metadata)
-        self.current_scan_group = group
-        self.current_scan_name = group.name
-        return group
-
-    def get_last_scan(self) -> GROUP | None:
-        return self.get_last_group(self.raw_group, GroupType.scan)
+        return H5Saver
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["PYMODAQ_VERSION", "DataType", "GroupType", "H5File", "H5Saver", "H5SaverCore",
+__all__ = ["PYMODAQ_VERSION", "DataType", "GroupType", "H5File", "H5SaverCore",
            "H5SaverLowLevel", "SaveType"]

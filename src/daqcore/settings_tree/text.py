@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from daqcore.instruments.errors import SettingsDefinitionError, SettingValueError
+from daqcore.settings_tree.errors import SettingsDefinitionError, SettingValueError
+
+TEXT_TYPES = ("str", "text", "browsepath")
+"""Setting types holding a ``str``."""
+
+VALUELESS_TYPES = ("group", "action")
+"""Setting types holding no value."""
 
 
 def value_to_text(value: Any) -> str:
@@ -24,15 +31,15 @@ def literal(text: str, where: str) -> Any:
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        try:
-            return json.loads(text)
+        try:  # JSON, or a Python list with nan/inf (``repr`` of a NaN choice)
+            return json.loads(re.sub(r"\binf\b", "Infinity", re.sub(r"\bnan\b", "NaN", text)))
         except ValueError as exc:
             raise SettingsDefinitionError(f"setting {where!r}: unreadable limits {text!r}") from exc
 
 
 def value_from_text(text: str, kind: str, choices: Sequence[Any] | None) -> Any:
     """Inverse of :func:`value_to_text` for a setting of type ``kind``."""
-    if kind == "str":
+    if kind in TEXT_TYPES:
         return text
     if kind == "bool":
         if text in ("True", "true", "1"):
