@@ -37,8 +37,9 @@ class FileClosedError(SavingError, ValueError):
     """An operation needs an open file but the file is closed."""
 
 
-class ReadOnlyFileError(SavingError, PermissionError):
-    """A write was attempted on a file opened read-only."""
+class ReadOnlyFileError(SavingError, PermissionError, ValueError):
+    """A write was attempted on a file opened read-only (also a ``ValueError``: what h5py and
+    PyTables, so PyMoDAQ, raise there)."""
 
 
 class NodeError(SavingError, KeyError, NameError):
@@ -50,6 +51,47 @@ class NodeError(SavingError, KeyError, NameError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class NodeExistsError(NodeError, ValueError):
+    """A node of that name already exists where one is created (h5py raises ``ValueError``
+    there, PyTables its ``NodeError``, a ``LookupError`` as ``KeyError`` is)."""
+
+
+class NotAnArrayError(SavingError, TypeError, AttributeError):
+    """An array operation (``read``) on a group: PyMoDAQ fails there with ``TypeError`` (h5py)
+    or ``AttributeError`` (PyTables), so this error is both."""
+
+
+# PyMoDAQ's ``pymodaq_data.h5modules.backends`` exceptions (plain ``Exception`` subclasses
+# there, never raised by pymodaq_data itself): kept so that ``except InvalidScanType`` in
+# ported code still names a class.
+class InvalidExport(SavingError):
+    """PyMoDAQ's ``InvalidExport``."""
+
+
+class InvalidGroupType(SavingError):
+    """PyMoDAQ's ``InvalidGroupType``."""
+
+
+class InvalidSave(SavingError):
+    """PyMoDAQ's ``InvalidSave``."""
+
+
+class InvalidGroupDataType(SavingError):
+    """PyMoDAQ's ``InvalidGroupDataType``."""
+
+
+class InvalidDataType(SavingError):
+    """PyMoDAQ's ``InvalidDataType``."""
+
+
+class InvalidDataDimension(SavingError):
+    """PyMoDAQ's ``InvalidDataDimension``."""
+
+
+class InvalidScanType(SavingError):
+    """PyMoDAQ's ``InvalidScanType``."""
 
 
 class AttributeDecodeError(SavingError, ValueError):
@@ -101,8 +143,17 @@ __all__ = [
     "ExtendedIndexError",
     "FileClosedError",
     "H5FileError",
+    "InvalidDataDimension",
+    "InvalidDataType",
+    "InvalidExport",
+    "InvalidGroupDataType",
+    "InvalidGroupType",
+    "InvalidSave",
+    "InvalidScanType",
     "NavSelectionError",
     "NodeError",
+    "NodeExistsError",
+    "NotAnArrayError",
     "ReadOnlyFileError",
     "SWMRError",
     "SavingError",

@@ -41,26 +41,32 @@ from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import H5FileError, NodeError
+from daqcore.saving.h5backend import H5Backend
 from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
 from daqcore.saving.nodes import GROUP, ArrayNode, Node, StringARRAY
 
 _DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
 
 
-class H5SaverCore:
+class H5SaverCore(H5Backend):
     """PyMoDAQ's group, array and node API over the :class:`H5File` it holds (``.file``).
 
     Parameters are those of :class:`H5File` (``save_type``, ``backend``, ``compression``,
-    ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``).
+    ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``). The low-level file
+    methods PyMoDAQ's ``H5SaverLowLevel`` inherits from its ``H5Backend`` (``create_carray``,
+    ``add_group``, ``read``, ``set_backend``, ``save_file_as``...) come from daqcore's
+    :class:`~daqcore.saving.h5backend.H5Backend`; ``backend`` is the backend object here
+    (it compares equal to its name).
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5LibraryBackend = "h5py",
-                 **kwargs: Any) -> None:
-        self.file = H5File(save_type, backend, **kwargs)
+    def __init__(self, save_type: SaveType | str = "scan",
+                 backend: str | H5LibraryBackend | None = "h5py", **kwargs: Any) -> None:
+        # None: the default backend, as PyMoDAQ's (its configuration's first, 'h5py')
+        self.file = H5File(save_type, "h5py" if backend is None else backend, **kwargs)
 
     # ================================================================== the file (delegated)
     @property
-    def backend(self) -> H5LibraryBackend:
+    def backend(self) -> H5LibraryBackend:  # type: ignore[override]
         return self.file.backend
 
     @property
@@ -75,8 +81,6 @@ class H5SaverCore:
     def h5_file(self) -> Any:
         """The library's file object (``h5py.File`` / ``tables.File``)."""
         return self.file.h5_file
-
-    h5file = h5_file
 
     @property
     def filename(self) -> str:
@@ -290,32 +294,12 @@ class H5SaverCore:
         each group once, whatever hard links lead to it."""
         return self.file.walk_nodes(where, depth, only_groups)
 
-    def read(self, array: Node | str, *args: Any, **kwargs: Any) -> Any:
-        node = self.get_node(array)
-        if not isinstance(node, ArrayNode):
-            raise NodeError(f"{node.path!r} is a group, not an array")
-        return node.read()
-
     # ================================================================== groups
     def get_set_group(self, where: Node | str, name: str, title: str = "",
                       **kwargs: Any) -> GROUP:
         """The group ``name`` under ``where``, created (with ``title`` and raw ``kwargs``
         attributes such as ``origin``) if absent."""
         return self.file.get_set_group(where, name, title, **kwargs)
-
-    def add_group(self, group_name: str, group_type: GroupType | str, where: Any,
-                  title: str = "", metadata: dict | None = None) -> GROUP:
-        """Add (or get) a group of a given type (``type`` attribute)."""
-        gtype = group_type.name if isinstance(group_type, GroupType) else str(group_type)
-        name = capitalize(group_name)
-        existed = self.backend.child(self._handle(where), name) is not None
-        group = self.get_set_group(where, name, title)
-        if not existed:
-            group.attrs["type"] = gtype.lower()
-            for key, value in (metadata or {}).items():
-                group.attrs[key] = value
-        group.attrs["backend"] = self.backend.name
-        return group
 
     def add_incremental_group(self, group_type: GroupType | str, where: Any, title: str = "",
                               settings_as_xml: str = "", metadata: dict | None = None) -> GROUP:
