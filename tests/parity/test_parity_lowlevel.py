@@ -206,6 +206,28 @@ def test_open_file_stores_the_title(backend, tmp_path):
         assert f.attrs["TITLE"] in ("my title", b"my title")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_walk_groups_order(backend, tmp_path):
+    """PyMoDAQ's (PyTables') group order: the start, its child groups by name, then the
+    same from the last group found (not breadth first)."""
+    results = {}
+    for name, make in LIBS.items():
+        lib = make()
+        h5 = lib.H5Backend(backend)
+        h5.open_file(tmp_path / f"{name}.h5", "w")
+        for parent, child in (("/", "B"), ("/", "A"), ("/A", "A1"), ("/B", "B1"),
+                              ("/B/B1", "B2"), ("/A/A1", "A2")):
+            h5.get_set_group(parent, child)
+        h5.create_carray("/B", "data", obj=np.zeros(2))
+        results[name] = ([g.path for g in h5.walk_groups("/")],
+                         [g.path for g in h5.walk_groups("/A")],
+                         list(h5.walk_groups("/B/data")))
+        h5.close_file()
+    assert results["pymodaq"][0] == ["/", "/A", "/B", "/B/B1", "/B/B1/B2", "/A/A1",
+                                     "/A/A1/A2"]
+    assert results["daqcore"] == results["pymodaq"]
+
+
 def _write(lib_name: str, backend: str, path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -443,6 +465,13 @@ def test_node_from_library_handle_and_h5file_setter(backend, tmp_path):
     assert results["daqcore"] == results["pymodaq"]
     with pytest.raises(DaqcoreError):
         _daqcore().Node(np.zeros(2), backend)  # not a node of that library
+    saving = _daqcore()
+    h5 = saving.H5Backend(backend)
+    h5.open_file(path, "a")
+    group = h5.get_node("/G")
+    assert saving.Node(group, backend).file is group.file  # no second file object
+    assert saving.Node(group, h5) == group and saving.Node(group.node, h5).file is h5.file
+    h5.close_file()
 
 
 def test_string_array_refuses_values_it_could_not_read_back(tmp_path):

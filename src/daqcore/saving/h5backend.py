@@ -70,6 +70,8 @@ def attach_library_file(file: H5File, library_file: Any) -> None:
     attach = getattr(backend, "attach", None)
     if attach is None:
         raise BackendError(f"the {backend.name!r} backend cannot work on a file opened elsewhere")
+    if file.isopen() and file.writable:
+        file._reconcile_stale()  # pending shape updates of the file left behind
     attach(library_file)
     path = Path(backend.filename)
     file.h5_file_path, file.h5_file_name = path.parent, path.name
@@ -292,10 +294,26 @@ class H5Backend:
         return self.file.walk_nodes(where, depth, only_groups)
 
     def walk_groups(self, where: Node | str | Any) -> Iterator[GROUP]:
-        """``where`` and every group below it (nothing if ``where`` is an array)."""
-        for node in self.file.walk_nodes(where, only_groups=True):
-            if isinstance(node, GROUP):
-                yield node
+        """``where`` and every group below it (nothing if ``where`` is an array), in PyMoDAQ's
+        (and PyTables') order: ``where``, its child groups by name, then the same from the
+        last group found (a stack); each group once, whatever hard links lead to it."""
+        start = self.get_node(where)
+        if not isinstance(start, GROUP):
+            return
+        backend = self.file.backend
+        yield start
+        seen = {backend.object_key(start.node)}
+        stack = [start.node]
+        while stack:
+            for _, child in backend.children(stack.pop()):
+                if not backend.is_group(child):
+                    continue
+                key = backend.object_key(child)
+                if key in seen:
+                    continue
+                seen.add(key)
+                stack.append(child)
+                yield GROUP(child, self.file)
 
     def read(self, array: Node | str | Any, *args: Any, **kwargs: Any) -> Any:
         """Every value of an array node."""

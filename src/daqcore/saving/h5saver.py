@@ -282,12 +282,6 @@ class H5SaverCore(H5Backend):
         lname = name.lower()
         return any(child.lower() == lname for child, _ in self.backend.children(handle))
 
-    def walk_groups(self, where: Node | str) -> Iterator[GROUP]:
-        """``where`` and every group below it, each HDF5 object once."""
-        for node in self.walk_nodes(where, only_groups=True):
-            if isinstance(node, GROUP):
-                yield node
-
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
         """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;

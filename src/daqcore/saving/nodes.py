@@ -100,9 +100,12 @@ class Node:
     """
 
     __slots__ = ("_attrs", "_node", "_path", "file")
+    file: H5File
 
     def __init__(self, node: Any, file: H5File | str | Any) -> None:
         self._node = node.node if isinstance(node, Node) else node
+        if isinstance(node, Node) and isinstance(file, str) and node.backend == file:
+            file = node.file  # Node(node, 'h5py'): the same file object
         if isinstance(file, str) or not hasattr(file, "_read_large_attribute"):
             from daqcore.saving.h5backend import file_for_node
 
