@@ -228,6 +228,63 @@ def test_walk_groups_order(backend, tmp_path):
     assert results["daqcore"] == results["pymodaq"]
 
 
+def test_swmr_methods_on_h5py(tmp_path):
+    """``open_file(..., swmr_mode=True)``, ``enable_swmr``, appends, ``finalize_swmr``: the
+    same flags, shapes and root markers (``swmr_active`` is stored as uint8 1/0 by daqcore,
+    equal to PyMoDAQ's True/False, because PyTables cannot read h5py's bools)."""
+    results = {}
+    for name, make in LIBS.items():
+        lib = make()
+        h5 = lib.H5Backend("h5py")
+        h5.open_file(tmp_path / f"{name}.h5", "w", swmr_mode=True)
+        rows = h5.create_earray("/", "e", float, data_shape=(2,))
+        steps = [(h5.swmr_mode, h5.is_swmr_active, h5.is_swmr_capable, h5.is_swmr_compatible)]
+        h5.enable_swmr()
+        h5.enable_swmr()  # idempotent
+        rows.append(np.array([1.0, 2.0]))
+        rows.append(np.array([3.0, 4.0]))
+        steps.append((h5.is_swmr_active, h5.get_attr(h5.root(), "swmr_active"), len(rows)))
+        h5.finalize_swmr(keep_open=True)
+        steps.append((h5.isopen(), h5.is_swmr_active, h5.get_attr(h5.root(), "swmr_active"),
+                      _plain(h5.get_node("/e").attrs["shape"]),
+                      _plain(h5.read(h5.get_node("/e")))))
+        h5.close_file()
+        results[name] = steps
+    assert results["daqcore"] == results["pymodaq"]
+    with pytest.raises(RuntimeError) as info:  # PyMoDAQ: at enable_swmr; daqcore: at open
+        h5 = _daqcore().H5Backend("tables")
+        h5.open_file(tmp_path / "t.h5", "w", swmr_mode=True)
+        h5.enable_swmr()
+    assert isinstance(info.value, DaqcoreError)
+
+
+def _filters(handle: Any) -> tuple[Any, ...]:
+    if isinstance(handle, h5py.Dataset):
+        return handle.compression, handle.compression_opts
+    return handle.filters.complib, handle.filters.complevel
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_define_compression_applies_to_new_arrays(backend, tmp_path):
+    """``define_compression('gzip'|'zlib', level)``: the same filter on the arrays created
+    afterwards, with both libraries ('gzip' and 'zlib' are one deflate filter)."""
+    results = {}
+    for name, make in LIBS.items():
+        lib = make()
+        h5 = lib.H5Backend(backend)
+        h5.open_file(tmp_path / f"{name}.h5", "w")
+        plain = h5.create_carray("/", "plain", obj=np.arange(100.0))
+        h5.define_compression("gzip", 5)
+        packed = h5.create_carray("/", "packed", obj=np.arange(100.0))
+        rows = h5.create_earray("/", "rows", np.float64, data_shape=(10,))
+        h5.define_compression("zlib", 3)
+        other = h5.create_earray("/", "other", np.int16)
+        results[name] = [_filters(n.node) for n in (plain, packed, rows, other)]
+        h5.close_file()
+    assert results["daqcore"] == results["pymodaq"]
+    assert results["daqcore"][1][1] == 5
+
+
 def _write(lib_name: str, backend: str, path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -374,6 +431,8 @@ def test_saver_set_backend_and_save_file_as(backend, tmp_path):
             saver.add_scan_group()
             if other == "tables":  # PyMoDAQ copies PyTables files only
                 saver.save_file_as(tmp_path / f"{name}_copy.h5")
+                with pytest.raises(OSError):  # save_file is save_file_as: no overwrite
+                    saver.save_file(tmp_path / f"{name}_copy.h5")
             results[name] = (saver.backend == other, saver.h5_library.__name__,
                              [n.path for n in saver.walk_groups("/")])
             saver.close_file()

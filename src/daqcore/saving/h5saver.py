@@ -441,13 +441,10 @@ class H5SaverCore(H5Backend):
         self.file.add_log(msg)
 
     def save_file(self, filename: Path | str | None = None) -> None:
-        """Copy the current file to ``filename`` (after a flush)."""
-        if not filename:
-            return
-        import shutil
-
-        self.flush()
-        shutil.copyfile(self.backend.filename, os.fspath(filename))
+        """Copy the current file to ``filename`` (after a flush), which must not exist: PyMoDAQ's
+        ``save_file``, i.e. :meth:`save_file_as` when a name is given."""
+        if filename:
+            self.save_file_as(filename)
 
 
 
