@@ -11,6 +11,9 @@ Files written by either library are read back by the other's ``H5Backend``.
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 import types
 import warnings
 from collections.abc import Callable
@@ -26,6 +29,7 @@ tables = pytest.importorskip("tables")
 
 from daqcore.errors import DaqcoreError  # noqa: E402
 
+SRC = Path(__file__).resolve().parents[2] / "src"
 BACKENDS = ["tables", "h5py"]
 #: Root attributes that differ on purpose (docs/migration.md, "low level" rows): PyMoDAQ writes
 #: the installed pymodaq version, daqcore the file-format generation and its own version;
@@ -354,6 +358,10 @@ BAD_CALLS: dict[str, BadCall] = {
     "read a group": lambda lib, h5: h5.read(h5.get_node("/G1")),
     "unknown backend": lambda lib, h5: lib.H5Backend("foo"),
     "unknown backend switch": lambda lib, h5: lib.H5Backend("h5py").set_backend("foo"),
+    "append rows of another shape": lambda lib, h5: h5.create_earray(
+        "/G1", "rows", float, data_shape=(2,)).append(np.zeros(6)),
+    "append a 2D block to 1D rows": lambda lib, h5: h5.create_earray(
+        "/G1", "rows2", float, data_shape=(3,)).append(np.zeros((3, 2))),
 }
 READ_ONLY_CALLS: dict[str, BadCall] = {
     "create a group": lambda lib, h5: h5.get_set_group("/", "new"),
@@ -447,6 +455,21 @@ def test_backends_available_is_pymodaq_list():
     assert isinstance(ours, list) and "h5py" in ours and "tables" in ours
     assert ours == theirs
     assert ours() == sorted(ours)  # daqcore's earlier function form still answers
+
+
+def test_low_level_names_import_no_hdf5_library():
+    """``from daqcore.saving import H5Backend, ...`` loads neither h5py nor PyTables; the
+    ``backends_available`` list does (it tests which library imports), on first access."""
+    code = ("import sys\n"
+            "from daqcore.saving import (H5Backend, Node, NodeError, FileType, InvalidScanType,"
+            " check_mandatory_attrs, H5SaverLowLevel)\n"
+            "before = [m for m in ('h5py', 'tables') if m in sys.modules]\n"
+            "from daqcore.saving import backends_available\n"
+            "print(before, 'h5py' in backends_available)")
+    env = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=120, check=True)
+    assert result.stdout.strip() == "[] True"
 
 
 def test_check_mandatory_attrs_and_exceptions_match():

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from daqcore.saving import attributes as codec
-from daqcore.saving.errors import AttributeDecodeError, BackendError, NodeError, SavingError
+from daqcore.saving.errors import (
+    AttributeDecodeError,
+    BackendError,
+    DataShapeError,
+    NodeError,
+    SavingError,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from daqcore.saving.h5backend import H5Backend
@@ -279,14 +285,20 @@ class EARRAY(ArrayNode):
         _write(self, key, value)
 
     def append(self, data: np.ndarray, expand: bool = True) -> None:
-        """Append one row (data of the row shape) or several rows (data of ``(n,) + row``)."""
+        """Append one row (data of the row shape) or several rows (data of ``(n,) + row``);
+        1D values to an array of one-value rows are a column, as PyMoDAQ's ``expand``.
+        Other shapes raise :class:`~daqcore.saving.errors.DataShapeError` (``ValueError``, as
+        PyMoDAQ's libraries), never a silent reshape."""
         self.file._check_writable()
         data = np.asarray(data)
         row_shape = self.shape[1:]
         if data.shape == row_shape:
             data = data.reshape((1, *row_shape))
+        elif row_shape == (1,) and data.ndim == 1:
+            data = data.reshape((-1, 1))
         elif data.shape[1:] != row_shape:
-            data = data.reshape((-1, *row_shape))
+            raise DataShapeError(f"cannot append data of shape {data.shape} to {self.path!r}: "
+                                 f"its rows have shape {row_shape}")
         self.file.backend.append(self._node, data)
         self.file._mark_stale(self._node)
 
