@@ -176,6 +176,7 @@ def _build(lib: types.SimpleNamespace, backend: str, path: Path) -> dict[str, An
     out["tree"] = _tree(h5)
     h5.get_node("/G1", "Data1D").remove_children()
     h5.create_carray("/G1/Data1D", "d", obj=np.array([1, 2]))
+    h5.create_earray("/G1/Data1D", "rows", np.float64).append(np.array([1.0]))
     h5.get_node("/G1/Data1D").remove_children()
     out["after_remove"] = (list(h5.get_children("/G1/Data1D")),
                            [n.path for n in h5.walk_nodes("/")])

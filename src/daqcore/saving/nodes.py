@@ -223,6 +223,7 @@ class GROUP(Node):
         remove = getattr(backend, "remove", None)
         if remove is None:
             raise BackendError(f"the {backend.name!r} backend cannot delete nodes")
+        self.file._reconcile_stale()  # pending shape updates, before their nodes go
         for _, handle in backend.children(self._node):
             remove(handle)
 
