@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import subprocess
 import sys
 import types
@@ -155,6 +156,9 @@ def _build(lib: types.SimpleNamespace, backend: str, path: Path) -> dict[str, An
                     h5.get_node_name("/G1/Sub/c"), h5.get_parent_node(carray).path,
                     h5.get_parent_node(h5.root()), h5.get_node("/G1", "Sub").path)
     out["children"] = {k: type(v).__name__ for k, v in h5.get_children("/G1/Sub").items()}
+    # PyMoDAQ's PyTables titles are numpy strings (repr "np.str_('t')"); daqcore's are str
+    out["repr"] = [re.sub(r"np\.str_\(('[^']*')\)", r"\1", text)
+                   for text in (repr(sub), str(carray), str(group))]
     out["walk_groups"] = [n.path for n in h5.walk_groups("/")]
     out["walk_groups_of_array"] = list(h5.walk_groups(carray))
     out["walk_nodes"] = [n.path for n in h5.walk_nodes("/")]

@@ -216,6 +216,12 @@ class GROUP(Node):
             raise NodeError(f"group {self.path!r} has no child {name!r}")
         return self.file.wrap(handle)
 
+    def __repr__(self) -> str:
+        """PyMoDAQ's form: the group, then its children's names and classes."""
+        children = ", ".join(f"{name!r} ({type(child).__name__})"
+                             for name, child in self.children().items())
+        return f"{self}\n  children := [{children}]"
+
     def remove_children(self) -> None:
         """Delete every child of this group (and what is below them) from the file."""
         self.file._check_can_create()
