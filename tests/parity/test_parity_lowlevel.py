@@ -544,7 +544,10 @@ def test_node_from_library_handle_and_h5file_setter(backend, tmp_path):
             node = lib.Node(handle, backend)
             h5 = lib.H5Backend(backend)
             h5.h5file = library_file
-            results[name] = (node.name, node.path, node.title, _plain(node.attrs["shape"]),
+            module_level = (_plain(lib.module.get_attr(handle, "shape", backend)),
+                            _plain(lib.module.get_attr(handle, None, backend)["dtype"]))
+            results[name] = (module_level, node.name, node.path, node.title,
+                             _plain(node.attrs["shape"]),
                              node.parent_node.title, h5.isopen(), Path(h5.file_path) == path,
                              h5.get_node_path(node), _plain(h5.read(h5.get_node("/G/c"))))
         finally:
@@ -558,6 +561,9 @@ def test_node_from_library_handle_and_h5file_setter(backend, tmp_path):
     group = h5.get_node("/G")
     assert saving.Node(group, backend).file is group.file  # no second file object
     assert saving.Node(group, h5) == group and saving.Node(group.node, h5).file is h5.file
+    assert saving.Node(group.node, h5.file.backend) == group  # a backend object
+    saving.module.set_attr(group.node, "note", [1, 2], backend)
+    assert group.attrs["note"] == [1, 2]
     h5.close_file()
 
 

@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
         DataToExportSaver,
         DataToExportTimedSaver,
     )
-    from daqcore.saving.h5backend import H5Backend, check_mandatory_attrs
+    from daqcore.saving.h5backend import H5Backend, check_mandatory_attrs, get_attr, set_attr
     from daqcore.saving.h5file import H5File
     from daqcore.saving.h5saver import H5Saver, H5SaverCore, H5SaverLowLevel
     from daqcore.saving.loader import DataLoader
@@ -108,6 +108,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "InvalidScanType": ("errors", "InvalidScanType"),
     "H5Backend": ("h5backend", "H5Backend"),
     "check_mandatory_attrs": ("h5backend", "check_mandatory_attrs"),
+    "get_attr": ("h5backend", "get_attr"),
+    "set_attr": ("h5backend", "set_attr"),
     "DataBundle": ("export_savers", "DataBundle"),
     "DataToExportEnlargeableSaver": ("export_savers", "DataToExportEnlargeableSaver"),
     "DataToExportExtendedSaver": ("export_savers", "DataToExportExtendedSaver"),
@@ -207,4 +209,6 @@ __all__ = [
     "check_mandatory_attrs",
     "decode_attribute",
     "encode_attribute",
+    "get_attr",
+    "set_attr",
 ]

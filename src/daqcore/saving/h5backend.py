@@ -58,6 +58,18 @@ def check_mandatory_attrs(attr_name: str, attr: Any) -> Any:
     return attr
 
 
+def get_attr(node: Any, attr_name: str | None = None, backend: str = "tables") -> Any:
+    """Attribute ``attr_name`` of a library handle (all of them as a dict if None), decoded
+    (PyMoDAQ's module function; ``backend`` names the handle's library)."""
+    attrs = Node(node, backend).attrs
+    return attrs.to_dict() if attr_name is None else attrs[attr_name]
+
+
+def set_attr(node: Any, attr_name: str, attr_value: Any, backend: str = "tables") -> None:
+    """Encode and write attribute ``attr_name`` of a library handle (PyMoDAQ's function)."""
+    Node(node, backend).attrs[attr_name] = attr_value
+
+
 def _backend_object(backend: str | H5LibraryBackend) -> H5LibraryBackend:
     return get_backend(backend) if isinstance(backend, str) else backend
 
@@ -412,4 +424,4 @@ class H5Backend:
 
 
 __all__ = ["MANDATORY_ATTRIBUTES", "H5Backend", "attach_library_file", "check_mandatory_attrs",
-           "file_for_node"]
+           "file_for_node", "get_attr", "set_attr"]
