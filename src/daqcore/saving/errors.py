@@ -17,6 +17,10 @@ class BackendError(SavingError, ValueError):
     """Unknown or unavailable HDF5 backend."""
 
 
+class BackendUnavailableError(BackendError, ImportError):
+    """The library of a known backend cannot be imported (PyMoDAQ raises ``ImportError``)."""
+
+
 class H5FileError(SavingError, OSError):
     """The file cannot be opened or created (not HDF5, a directory, missing, locked...)."""
 
@@ -134,6 +138,7 @@ __all__ = [
     "AttributeDecodeError",
     "AxisError",
     "BackendError",
+    "BackendUnavailableError",
     "CompressionError",
     "DamagedFileError",
     "DataShapeError",
