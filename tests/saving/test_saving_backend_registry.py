@@ -122,6 +122,8 @@ def test_bad_record_is_refused():
         H5BackendRecord("Has Space", WrappedBackend)
     with pytest.raises(BackendError, match="cannot be loaded"):
         H5BackendRecord("ghost", "no_such_module_xyz:Backend").load()
+    with pytest.raises(ImportError):  # a missing library: PyMoDAQ's ImportError too
+        H5BackendRecord("ghost", "no_such_module_xyz:Backend").load()
 
 
 _FORBIDDEN = [re.compile(p) for p in (

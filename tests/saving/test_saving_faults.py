@@ -208,10 +208,10 @@ def test_logger_strings_and_unsafe_pickles(tmp_path, backend):
     ro.close_file()
     import pickle
 
-    from daqcore.saving.nodes import _safe_unpickle_str
+    from daqcore.saving import StringARRAY
 
     with pytest.raises(err.AttributeDecodeError):
-        _safe_unpickle_str(pickle.dumps(np.float64))
+        StringARRAY.array_to_string(np.frombuffer(pickle.dumps(np.float64), np.uint8))
 
 
 def test_minimal_foreign_file_is_read_without_writing(tmp_path):

@@ -39,8 +39,18 @@ if TYPE_CHECKING:  # pragma: no cover
         backends_available,
     )
     from daqcore.saving.buffered import BufferedTimedSaver
-    from daqcore.saving.enums import DataType, GroupType, SaveType
-    from daqcore.saving.errors import AxisError
+    from daqcore.saving.enums import DataType, FileType, GroupType, SaveType
+    from daqcore.saving.errors import (
+        AxisError,
+        InvalidDataDimension,
+        InvalidDataType,
+        InvalidExport,
+        InvalidGroupDataType,
+        InvalidGroupType,
+        InvalidSave,
+        InvalidScanType,
+        NodeError,
+    )
     from daqcore.saving.export_savers import (
         DataBundle,
         DataToExportEnlargeableSaver,
@@ -48,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
         DataToExportSaver,
         DataToExportTimedSaver,
     )
+    from daqcore.saving.h5backend import H5Backend, check_mandatory_attrs, get_attr, set_attr
     from daqcore.saving.h5file import H5File
     from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel
     from daqcore.saving.loader import DataLoader
@@ -65,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover
         GROUP,
         VLARRAY,
         ArrayNode,
+        Attributes,
         Node,
         StringARRAY,
     )
@@ -76,7 +88,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "decode_attribute": ("attributes", "decode"),
     "encode_attribute": ("attributes", "encode"),
     "Compression": ("backends.base", "Compression"),
-    "backends_available": ("backends.registry", "backends_available"),
+    "backends_available": ("backends.registry", "backends_available_list"),
     "available_backends": ("backends.registry", "available_backends"),
     "backend_capabilities": ("backends.registry", "backend_capabilities"),
     "BackendCapabilities": ("backends.capabilities", "BackendCapabilities"),
@@ -85,7 +97,20 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "DataType": ("enums", "DataType"),
     "GroupType": ("enums", "GroupType"),
     "SaveType": ("enums", "SaveType"),
+    "FileType": ("enums", "FileType"),
     "AxisError": ("errors", "AxisError"),
+    "NodeError": ("errors", "NodeError"),
+    "InvalidDataDimension": ("errors", "InvalidDataDimension"),
+    "InvalidDataType": ("errors", "InvalidDataType"),
+    "InvalidExport": ("errors", "InvalidExport"),
+    "InvalidGroupDataType": ("errors", "InvalidGroupDataType"),
+    "InvalidGroupType": ("errors", "InvalidGroupType"),
+    "InvalidSave": ("errors", "InvalidSave"),
+    "InvalidScanType": ("errors", "InvalidScanType"),
+    "H5Backend": ("h5backend", "H5Backend"),
+    "check_mandatory_attrs": ("h5backend", "check_mandatory_attrs"),
+    "get_attr": ("h5backend", "get_attr"),
+    "set_attr": ("h5backend", "set_attr"),
     "DataBundle": ("export_savers", "DataBundle"),
     "DataToExportEnlargeableSaver": ("export_savers", "DataToExportEnlargeableSaver"),
     "DataToExportExtendedSaver": ("export_savers", "DataToExportExtendedSaver"),
@@ -96,6 +121,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "H5SaverCore": ("h5saver", "H5SaverCore"),
     "H5File": ("h5file", "H5File"),
     "ArrayNode": ("nodes", "ArrayNode"),
+    "Attributes": ("nodes", "Attributes"),
     "DataLoader": ("loader", "DataLoader"),
     "SPECIAL_GROUP_NAMES": ("management", "SPECIAL_GROUP_NAMES"),
     "AxisSaverLoader": ("management", "AxisSaverLoader"),
@@ -112,12 +138,19 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Names whose value is computed on first access by calling the attribute named in
+#: ``_EXPORTS`` (``backends_available``: PyMoDAQ's list of importable backends).
+_COMPUTED = frozenset({"backends_available"})
+
+
 def __getattr__(name: str) -> Any:
     try:
         module, attribute = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    if name in _COMPUTED:
+        value = value()
     globals()[name] = value
     return value
 
@@ -133,6 +166,7 @@ __all__ = [
     "SPECIAL_GROUP_NAMES",
     "VLARRAY",
     "ArrayNode",
+    "Attributes",
     "AxisError",
     "AxisSaverLoader",
     "BackendCapabilities",
@@ -151,18 +185,31 @@ __all__ = [
     "DataToExportTimedSaver",
     "DataType",
     "ErrorSaverLoader",
+    "FileType",
     "GroupType",
+    "H5Backend",
     "H5BackendRecord",
     "H5File",
     "H5Saver",
     "H5SaverCore",
     "H5SaverLowLevel",
+    "InvalidDataDimension",
+    "InvalidDataType",
+    "InvalidExport",
+    "InvalidGroupDataType",
+    "InvalidGroupType",
+    "InvalidSave",
+    "InvalidScanType",
     "Node",
+    "NodeError",
     "SaveType",
     "StringARRAY",
     "available_backends",
     "backend_capabilities",
     "backends_available",
+    "check_mandatory_attrs",
     "decode_attribute",
     "encode_attribute",
+    "get_attr",
+    "set_attr",
 ]

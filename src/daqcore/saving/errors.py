@@ -17,6 +17,10 @@ class BackendError(SavingError, ValueError):
     """Unknown or unavailable HDF5 backend."""
 
 
+class BackendUnavailableError(BackendError, ImportError):
+    """The library of a known backend cannot be imported (PyMoDAQ raises ``ImportError``)."""
+
+
 class H5FileError(SavingError, OSError):
     """The file cannot be opened or created (not HDF5, a directory, missing, locked...)."""
 
@@ -37,8 +41,9 @@ class FileClosedError(SavingError, ValueError):
     """An operation needs an open file but the file is closed."""
 
 
-class ReadOnlyFileError(SavingError, PermissionError):
-    """A write was attempted on a file opened read-only."""
+class ReadOnlyFileError(SavingError, PermissionError, ValueError):
+    """A write was attempted on a file opened read-only (also a ``ValueError``: what h5py and
+    PyTables, so PyMoDAQ, raise there)."""
 
 
 class NodeError(SavingError, KeyError, NameError):
@@ -50,6 +55,47 @@ class NodeError(SavingError, KeyError, NameError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class NodeExistsError(NodeError, ValueError):
+    """A node of that name already exists where one is created (h5py raises ``ValueError``
+    there, PyTables its ``NodeError``, a ``LookupError`` as ``KeyError`` is)."""
+
+
+class NotAnArrayError(SavingError, TypeError, AttributeError):
+    """An array operation (``read``) on a group: PyMoDAQ fails there with ``TypeError`` (h5py)
+    or ``AttributeError`` (PyTables), so this error is both."""
+
+
+# PyMoDAQ's ``pymodaq_data.h5modules.backends`` exceptions (plain ``Exception`` subclasses
+# there, never raised by pymodaq_data itself): kept so that ``except InvalidScanType`` in
+# ported code still names a class.
+class InvalidExport(SavingError):
+    """PyMoDAQ's ``InvalidExport``."""
+
+
+class InvalidGroupType(SavingError):
+    """PyMoDAQ's ``InvalidGroupType``."""
+
+
+class InvalidSave(SavingError):
+    """PyMoDAQ's ``InvalidSave``."""
+
+
+class InvalidGroupDataType(SavingError):
+    """PyMoDAQ's ``InvalidGroupDataType``."""
+
+
+class InvalidDataType(SavingError):
+    """PyMoDAQ's ``InvalidDataType``."""
+
+
+class InvalidDataDimension(SavingError):
+    """PyMoDAQ's ``InvalidDataDimension``."""
+
+
+class InvalidScanType(SavingError):
+    """PyMoDAQ's ``InvalidScanType``."""
 
 
 class AttributeDecodeError(SavingError, ValueError):
@@ -92,6 +138,7 @@ __all__ = [
     "AttributeDecodeError",
     "AxisError",
     "BackendError",
+    "BackendUnavailableError",
     "CompressionError",
     "DamagedFileError",
     "DataShapeError",
@@ -101,8 +148,17 @@ __all__ = [
     "ExtendedIndexError",
     "FileClosedError",
     "H5FileError",
+    "InvalidDataDimension",
+    "InvalidDataType",
+    "InvalidExport",
+    "InvalidGroupDataType",
+    "InvalidGroupType",
+    "InvalidSave",
+    "InvalidScanType",
     "NavSelectionError",
     "NodeError",
+    "NodeExistsError",
+    "NotAnArrayError",
     "ReadOnlyFileError",
     "SWMRError",
     "SavingError",

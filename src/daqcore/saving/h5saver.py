@@ -29,7 +29,6 @@ saver without Qt: its settings tree, automatic file naming, scan indexes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
@@ -41,26 +40,32 @@ from daqcore.saving.blocks import scan_chunk_shape
 from daqcore.saving.dynamic import cast, fill_value_for
 from daqcore.saving.enums import DataType, GroupType, SaveType
 from daqcore.saving.errors import NodeError
+from daqcore.saving.h5backend import H5Backend
 from daqcore.saving.h5file import PYMODAQ_VERSION, H5File, capitalize
 from daqcore.saving.nodes import GROUP, ArrayNode, Node, StringARRAY
 
 _DATA_KINDS = (DataType.data, DataType.data_enlargeable, DataType.bkg)
 
 
-class H5SaverCore:
+class H5SaverCore(H5Backend):
     """PyMoDAQ's group, array and node API over the :class:`H5File` it holds (``.file``).
 
     Parameters are those of :class:`H5File` (``save_type``, ``backend``, ``compression``,
-    ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``).
+    ``dynamic``, ``flush_period``, ``fill_value``, ``swmr_auto_start``). The low-level file
+    methods PyMoDAQ's ``H5SaverLowLevel`` inherits from its ``H5Backend`` (``create_carray``,
+    ``add_group``, ``read``, ``set_backend``, ``save_file_as``...) come from daqcore's
+    :class:`~daqcore.saving.h5backend.H5Backend`; ``backend`` is the backend object here
+    (it compares equal to its name).
     """
 
-    def __init__(self, save_type: SaveType | str = "scan", backend: str | H5LibraryBackend = "h5py",
-                 **kwargs: Any) -> None:
-        self.file = H5File(save_type, backend, **kwargs)
+    def __init__(self, save_type: SaveType | str = "scan",
+                 backend: str | H5LibraryBackend | None = "h5py", **kwargs: Any) -> None:
+        # None: the default backend, as PyMoDAQ's (its configuration's first, 'h5py')
+        self.file = H5File(save_type, "h5py" if backend is None else backend, **kwargs)
 
     # ================================================================== the file (delegated)
     @property
-    def backend(self) -> H5LibraryBackend:
+    def backend(self) -> H5LibraryBackend:  # type: ignore[override]
         return self.file.backend
 
     @property
@@ -75,8 +80,6 @@ class H5SaverCore:
     def h5_file(self) -> Any:
         """The library's file object (``h5py.File`` / ``tables.File``)."""
         return self.file.h5_file
-
-    h5file = h5_file
 
     @property
     def filename(self) -> str:
@@ -278,23 +281,11 @@ class H5SaverCore:
         lname = name.lower()
         return any(child.lower() == lname for child, _ in self.backend.children(handle))
 
-    def walk_groups(self, where: Node | str) -> Iterator[GROUP]:
-        """``where`` and every group below it, each HDF5 object once."""
-        for node in self.walk_nodes(where, only_groups=True):
-            if isinstance(node, GROUP):
-                yield node
-
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
         """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
         each group once, whatever hard links lead to it."""
         return self.file.walk_nodes(where, depth, only_groups)
-
-    def read(self, array: Node | str, *args: Any, **kwargs: Any) -> Any:
-        node = self.get_node(array)
-        if not isinstance(node, ArrayNode):
-            raise NodeError(f"{node.path!r} is a group, not an array")
-        return node.read()
 
     # ================================================================== groups
     def get_set_group(self, where: Node | str, name: str, title: str = "",
@@ -302,20 +293,6 @@ class H5SaverCore:
         """The group ``name`` under ``where``, created (with ``title`` and raw ``kwargs``
         attributes such as ``origin``) if absent."""
         return self.file.get_set_group(where, name, title, **kwargs)
-
-    def add_group(self, group_name: str, group_type: GroupType | str, where: Any,
-                  title: str = "", metadata: dict | None = None) -> GROUP:
-        """Add (or get) a group of a given type (``type`` attribute)."""
-        gtype = group_type.name if isinstance(group_type, GroupType) else str(group_type)
-        name = capitalize(group_name)
-        existed = self.backend.child(self._handle(where), name) is not None
-        group = self.get_set_group(where, name, title)
-        if not existed:
-            group.attrs["type"] = gtype.lower()
-            for key, value in (metadata or {}).items():
-                group.attrs[key] = value
-        group.attrs["backend"] = self.backend.name
-        return group
 
     def add_incremental_group(self, group_type: GroupType | str, where: Any, title: str = "",
                               settings_as_xml: str = "", metadata: dict | None = None) -> GROUP:
@@ -463,13 +440,10 @@ class H5SaverCore:
         self.file.add_log(msg)
 
     def save_file(self, filename: Path | str | None = None) -> None:
-        """Copy the current file to ``filename`` (after a flush)."""
-        if not filename:
-            return
-        import shutil
-
-        self.flush()
-        shutil.copyfile(self.backend.filename, os.fspath(filename))
+        """Copy the current file to ``filename`` (after a flush), which must not exist: PyMoDAQ's
+        ``save_file``, i.e. :meth:`save_file_as` when a name is given."""
+        if filename:
+            self.save_file_as(filename)
 
 
 

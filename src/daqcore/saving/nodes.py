@@ -10,6 +10,10 @@ The array classes are siblings over :class:`ArrayNode` (shape, dtype, length, in
 ``CARRAY`` (fixed size, writable in place), ``EARRAY`` (numeric rows appended along axis 0),
 ``VLARRAY`` (one variable-length row per append) and ``StringARRAY`` (PyMoDAQ's ``Logger``:
 one string per row). Code that treats arrays alike tests ``isinstance(node, ArrayNode)``.
+
+As in PyMoDAQ, a node can be built from a library handle and a backend name,
+``Node(h5py_dataset, 'h5py')``: it then works on the file that holds the handle (see
+:func:`daqcore.saving.h5backend.file_for_node`).
 """
 
 from __future__ import annotations
@@ -22,9 +26,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from daqcore.saving import attributes as codec
-from daqcore.saving.errors import AttributeDecodeError, NodeError
+from daqcore.saving.errors import (
+    AttributeDecodeError,
+    BackendError,
+    DataShapeError,
+    NodeError,
+    SavingError,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from daqcore.saving.h5backend import H5Backend
     from daqcore.saving.h5file import H5File
 
 
@@ -73,8 +84,8 @@ class Attributes:
     def keys(self) -> list[str]:
         return self.attrs_name
 
-    def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if name in self else default
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
 
     def to_dict(self) -> dict[str, Any]:
         return {name: self[name] for name in self.attrs_name}
@@ -84,12 +95,29 @@ class Attributes:
 
 
 class Node:
-    """A group or array of the file (library handle in :attr:`node`)."""
+    """A group or array of the file (library handle in :attr:`node`).
+
+    Parameters
+    ----------
+    node : library handle or Node
+        The h5py/PyTables group or dataset (or a node, whose handle is taken).
+    file : H5File, str or object holding an H5File
+        The daqcore file the handle belongs to; or, as PyMoDAQ's ``Node(node, backend)``,
+        a backend name (``'tables'``, ``'h5py'``), a backend object, an
+        :class:`~daqcore.saving.h5backend.H5Backend` or a saver.
+    """
 
     __slots__ = ("_attrs", "_generation", "_node", "_path", "file")
+    file: H5File
 
-    def __init__(self, node: Any, file: H5File) -> None:
+    def __init__(self, node: Any, file: H5File | str | Any) -> None:
         self._node = node.node if isinstance(node, Node) else node
+        if isinstance(node, Node) and isinstance(file, str) and node.backend == file:
+            file = node.file  # Node(node, 'h5py'): the same file object
+        if isinstance(file, str) or not hasattr(file, "_read_large_attribute"):
+            from daqcore.saving.h5backend import file_for_node
+
+            file = file_for_node(self._node, file)
         self.file = file
         self._attrs: Attributes | None = None
         self._path: str | None = None
@@ -128,8 +156,8 @@ class Node:
     def set_attr(self, key: str, value: Any) -> None:
         self.attrs[key] = value
 
-    def get_attr(self, key: str) -> Any:
-        return self.attrs[key]
+    def get_attr(self, item: str) -> Any:
+        return self.attrs[item]
 
     @property
     def name(self) -> str:
@@ -154,9 +182,24 @@ class Node:
     def h5file(self) -> Any:
         return self.file.h5_file
 
+    def to_h5_backend(self) -> H5Backend:
+        """A PyMoDAQ-style :class:`~daqcore.saving.h5backend.H5Backend` on this node's file
+        (the same open file: closing one closes the other, as in PyMoDAQ)."""
+        from daqcore.saving.h5backend import H5Backend
+
+        return H5Backend.on_file(self.file)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Node) and self.path == other.path and \
-            self.file is other.file
+        """Same path in the same open file (nodes built from one handle by two routes are
+        equal, as PyMoDAQ's comparison of handles)."""
+        if not isinstance(other, Node) or self.path != other.path:
+            return False
+        if self.file is other.file:
+            return True
+        try:
+            return bool(self.file.h5_file == other.file.h5_file)
+        except SavingError:  # a closed file
+            return False
 
     def __hash__(self) -> int:
         return hash(self.path)
@@ -184,6 +227,23 @@ class GROUP(Node):
         if handle is None:
             raise NodeError(f"group {self.path!r} has no child {name!r}")
         return self.file.wrap(handle)
+
+    def __repr__(self) -> str:
+        """PyMoDAQ's form: the group, then its children's names and classes."""
+        children = ", ".join(f"{name!r} ({type(child).__name__})"
+                             for name, child in self.children().items())
+        return f"{self}\n  children := [{children}]"
+
+    def remove_children(self) -> None:
+        """Delete every child of this group (and what is below them) from the file."""
+        self.file._check_can_create()
+        backend = self.file.backend
+        remove = getattr(backend, "remove", None)
+        if remove is None:
+            raise BackendError(f"the {backend.name!r} backend cannot delete nodes")
+        self.file._reconcile_stale()  # pending shape updates, before their nodes go
+        for _, handle in backend.children(self.node):
+            remove(handle)
 
 
 class ArrayNode(Node):
@@ -244,20 +304,33 @@ class EARRAY(ArrayNode):
         _write(self, key, value)
 
     def append(self, data: np.ndarray, expand: bool = True) -> None:
-        """Append one row (data of the row shape) or several rows (data of ``(n,) + row``)."""
+        """Append one row (data of the row shape) or several rows (data of ``(n,) + row``);
+        1D values to an array of one-value rows are a column, as PyMoDAQ's ``expand``.
+        Other shapes raise :class:`~daqcore.saving.errors.DataShapeError` (``ValueError``, as
+        PyMoDAQ's libraries), never a silent reshape."""
         self.file._check_writable()
         data = np.asarray(data)
         row_shape = self.shape[1:]
         if data.shape == row_shape:
             data = data.reshape((1, *row_shape))
+        elif row_shape == (1,) and data.ndim == 1:
+            data = data.reshape((-1, 1))
         elif data.shape[1:] != row_shape:
-            data = data.reshape((-1, *row_shape))
+            raise DataShapeError(f"cannot append data of shape {data.shape} to {self.path!r}: "
+                                 f"its rows have shape {row_shape}")
         self.file.backend.append(self.node, data)
         self.file._mark_stale(self.node)
 
+    def append_backend(self, data: np.ndarray) -> None:
+        """Append ``data`` (shape ``(n,) + row``) as it is: no reshaping (PyMoDAQ's method)."""
+        self.file._check_writable()
+        self.file.backend.append(self.node, np.asarray(data))
+        self.file._mark_stale(self.node)
 
-def _safe_unpickle_str(raw: bytes) -> str:
-    """Unpickle a pickled ``str`` (PyMoDAQ's Logger rows) without allowing any global lookup."""
+
+def _safe_unpickle(raw: bytes) -> Any:
+    """Unpickle a Logger row (a pickled ``str`` in practice; any plain value PyMoDAQ may have
+    pickled) without allowing any global lookup: no code of the file is ever run."""
 
     class _NoGlobals(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
@@ -269,7 +342,7 @@ def _safe_unpickle_str(raw: bytes) -> str:
         raise
     except Exception as exc:
         raise AttributeDecodeError(f"log entry is not a pickled string: {exc}") from None
-    return value if isinstance(value, str) else str(value)
+    return value
 
 
 class VLARRAY(ArrayNode):
@@ -288,23 +361,51 @@ class VLARRAY(ArrayNode):
         self.file.backend.vl_append(self.node, np.asarray(data))
         self.file._mark_stale(self.node)
 
+    def append_backend(self, data: np.ndarray) -> None:
+        """Append one variable-length row (PyMoDAQ's method)."""
+        self.append(data)
+
 
 class StringARRAY(ArrayNode):
     """PyMoDAQ's ``Logger`` array: rows are pickled Python strings stored as uint8."""
 
     __slots__ = ()
 
-    def read(self) -> list[str]:
-        return [_safe_unpickle_str(row.tobytes()) for row in self.file.backend.vl_read(self.node)]
+    def read(self) -> list[Any]:
+        return [self.array_to_string(row) for row in self.file.backend.vl_read(self.node)]
 
     def __getitem__(self, item: Any) -> Any:
         return self.read()[item]
 
     def append(self, string: str, expand: bool = True) -> None:
         self.file._check_writable()
-        row = np.frombuffer(pickle.dumps(str(string), protocol=4), dtype=np.uint8)
-        self.file.backend.vl_append(self.node, row)
+        self.file.backend.vl_append(self.node, self.string_to_array(string))
         self.file._mark_stale(self.node)
+
+    def append_backend(self, data: np.ndarray) -> None:
+        """Append one row of pickled bytes as it is (PyMoDAQ's method)."""
+        self.file._check_writable()
+        self.file.backend.vl_append(self.node, np.asarray(data, dtype=np.uint8))
+        self.file._mark_stale(self.node)
+
+    @staticmethod
+    def array_to_string(array: Any) -> Any:
+        """The value a row holds (PyMoDAQ's method; only plain values are unpickled)."""
+        raw = array if isinstance(array, bytes) else np.asarray(array, dtype=np.uint8).tobytes()
+        return _safe_unpickle(raw)
+
+    @staticmethod
+    def string_to_array(string: Any) -> np.ndarray:
+        """The uint8 row PyMoDAQ stores for ``string`` (its pickle, protocol 4).
+
+        Values other than a ``str`` are pickled as they are, as PyMoDAQ does, if they can be
+        read back without running code (numbers, lists...); others raise
+        :class:`~daqcore.saving.errors.AttributeDecodeError`.
+        """
+        raw = pickle.dumps(string, protocol=4)
+        if type(string) is not str:
+            _safe_unpickle(raw)  # refuse now what could never be read back
+        return np.frombuffer(raw, dtype=np.uint8)
 
 
 __all__ = ["CARRAY", "EARRAY", "GROUP", "VLARRAY", "ArrayNode", "Attributes", "Node",

@@ -58,10 +58,22 @@ class OpenFileMixin:
     ``isopen`` around ``self._file`` (the library's file object, None when closed).
 
     A backend defines :meth:`_is_valid` (is the library file object still open) and
-    ``writable``.
+    ``writable``. Backends built on this class may also offer what PyMoDAQ's low-level
+    ``H5Backend`` needs beyond :class:`H5LibraryBackend` (the built-ins do): ``library`` (the
+    module), ``attach(file)`` (work on a library file opened elsewhere), ``file_of(h)`` (the
+    library file holding a handle) and ``remove(h)`` (delete a node).
     """
 
     _file: Any = None
+
+    def __eq__(self, other: object) -> bool:
+        """A backend equals its name (``saver.backend == 'h5py'``, as PyMoDAQ's string)."""
+        if isinstance(other, str):
+            return other == getattr(self, "name", None)
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(getattr(self, "name", id(self)))
 
     @staticmethod
     def _is_valid(file: Any) -> bool:

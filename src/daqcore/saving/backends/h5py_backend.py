@@ -142,6 +142,8 @@ class H5pyBackend(OpenFileMixin):
     """HDF5 access through h5py. Handles are ``h5py.Group`` / ``h5py.Dataset`` objects."""
 
     name = "h5py"
+    #: The library module (PyMoDAQ's ``H5Backend.h5_library``).
+    library = h5py
 
     def __init__(self) -> None:
         self._file: h5py.File | None = None
@@ -197,6 +199,24 @@ class H5pyBackend(OpenFileMixin):
             root = self._file["/"]
             root.attrs["CLASS"] = "GROUP"
             root.attrs["TITLE"] = str(title)
+
+    def attach(self, file: Any) -> None:
+        """Work on an ``h5py.File`` opened elsewhere (PyMoDAQ's ``H5Backend.h5file = file``)."""
+        if not isinstance(file, h5py.File) or not file.id.valid:
+            raise H5FileError(f"{file!r} is not an open h5py.File")
+        self._file = file
+        self._mode = "r" if file.mode == "r" else "a"
+        self._swmr_file = bool(file.swmr_mode) or file.libver[0] != "earliest"
+
+    def file_of(self, h: Any) -> Any:
+        """The ``h5py.File`` holding the group or dataset ``h``."""
+        if not isinstance(h, h5py.Group | h5py.Dataset):
+            raise NodeError(f"{h!r} is not an h5py group or dataset")
+        return h.file
+
+    def remove(self, h: Any) -> None:
+        """Delete the node ``h`` (and everything below it) from the file."""
+        del h.parent[self.node_name(h)]
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[None]:
@@ -343,11 +363,6 @@ class H5pyBackend(OpenFileMixin):
         group.attrs["CLASS"] = "GROUP"
         group.attrs["TITLE"] = str(title)
         return group
-
-    def remove(self, h: Any) -> None:
-        """Unlink ``h`` (and everything below it) from the file."""
-        parent = h.parent
-        del parent[self.node_name(h)]
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,

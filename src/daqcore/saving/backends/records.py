@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from daqcore.saving.errors import BackendError
+from daqcore.saving.errors import BackendError, BackendUnavailableError
 
 if TYPE_CHECKING:  # pragma: no cover
     from daqcore.saving.backends.base import H5LibraryBackend
@@ -84,8 +84,9 @@ class H5BackendRecord:
             for part in attribute.split("."):
                 obj = getattr(obj, part)
         except (ImportError, AttributeError) as exc:
-            raise BackendError(f"HDF5 backend {self.name!r} cannot be loaded from "
-                               f"{self.factory!r}: {type(exc).__name__}: {exc}") from None
+            error = BackendUnavailableError if isinstance(exc, ImportError) else BackendError
+            raise error(f"HDF5 backend {self.name!r} cannot be loaded from "
+                        f"{self.factory!r}: {type(exc).__name__}: {exc}") from None
         factory: Callable[[], H5LibraryBackend] = obj  # resolved by name at run time
         return factory
 

@@ -133,8 +133,25 @@ def available_backends(*, importable_only: bool = True) -> list[str]:
 
 
 def backends_available() -> list[str]:
-    """Names of the importable backends (PyMoDAQ's ``backends_available`` list)."""
+    """Names of the importable backends (a new list at each call)."""
     return available_backends()
+
+
+class BackendNameList(list[str]):
+    """PyMoDAQ's ``backends_available``: the list of importable backend names
+    (``'h5py' in backends_available``). Calling it, as daqcore's earlier function, gives a
+    fresh list (backends registered by plugins since included)."""
+
+    def __call__(self) -> list[str]:
+        return available_backends()
+
+
+def backends_available_list() -> BackendNameList:
+    """``daqcore.saving.backends_available``, built on first access (it imports the libraries
+    to test them, so ``import daqcore.saving`` does not), in PyMoDAQ's order (``tables``,
+    ``h5py``, then plugins' backends)."""
+    pymodaq_order = {"tables": 0, "h5py": 1}
+    return BackendNameList(sorted(available_backends(), key=lambda n: pymodaq_order.get(n, 2)))
 
 
 def describe_backends() -> list[dict[str, str]]:
@@ -151,5 +168,6 @@ def describe_backends() -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["H5BackendRecord", "available_backends", "backend_capabilities", "backends_available",
-           "describe_backends", "find_backend", "get_backend", "set_plugin_source"]
+__all__ = ["BackendNameList", "H5BackendRecord", "available_backends", "backend_capabilities",
+           "backends_available", "backends_available_list", "describe_backends", "find_backend",
+           "get_backend", "set_plugin_source"]

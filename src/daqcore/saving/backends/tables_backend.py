@@ -45,6 +45,8 @@ class TablesBackend(OpenFileMixin):
     """HDF5 access through PyTables. Handles are ``tables.Group`` / ``tables.Leaf`` objects."""
 
     name = "tables"
+    #: The library module (PyMoDAQ's ``H5Backend.h5_library``).
+    library = tables
 
     def __init__(self) -> None:
         self._file: tables.File | None = None
@@ -83,6 +85,22 @@ class TablesBackend(OpenFileMixin):
                 raise DamagedFileError(f"{path!r} is damaged and cannot be opened: {exc}") \
                     from None
             raise H5FileError(f"cannot open {path!r} (mode {mode!r}): {exc}") from None
+
+    def attach(self, file: Any) -> None:
+        """Work on a ``tables.File`` opened elsewhere (PyMoDAQ's ``H5Backend.h5file = file``)."""
+        if not isinstance(file, tables.File) or not file.isopen:
+            raise H5FileError(f"{file!r} is not an open tables.File")
+        self._file = file
+
+    def file_of(self, h: Any) -> Any:
+        """The ``tables.File`` holding the node ``h``."""
+        if not isinstance(h, tables.Node):
+            raise NodeError(f"{h!r} is not a PyTables node")
+        return h._v_file
+
+    def remove(self, h: Any) -> None:
+        """Delete the node ``h`` (and everything below it) from the file."""
+        h._f_remove(recursive=True)
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[None]:
@@ -182,10 +200,6 @@ class TablesBackend(OpenFileMixin):
 
     def create_group(self, parent: Any, name: str, title: str = "") -> Any:
         return self.file.create_group(parent, name, title=str(title))
-
-    def remove(self, h: Any) -> None:
-        """Unlink ``h`` (and everything below it) from the file."""
-        h._f_remove(recursive=True)
 
     def create_carray(self, parent: Any, name: str, data: np.ndarray | None = None,
                       shape: tuple[int, ...] | None = None, dtype: Any = None,
