@@ -279,15 +279,14 @@ class H5SaverCore:
         return any(child.lower() == lname for child, _ in self.backend.children(handle))
 
     def walk_groups(self, where: Node | str) -> Iterator[GROUP]:
-        """``where`` and every group below it, each HDF5 object once."""
-        for node in self.walk_nodes(where, only_groups=True):
-            if isinstance(node, GROUP):
-                yield node
+        """``where`` and every group below it, in PyMoDAQ's order, each HDF5 object once."""
+        return self.file.walk_groups(where)
 
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
-        each group once, whatever hard links lead to it."""
+        """Yield ``where`` then the children of every group of :meth:`walk_groups`, in
+        PyMoDAQ's order (``depth``: PyMoDAQ's rule, see ``daqcore.saving.tree.walk``); each
+        group entered once, whatever hard links lead to it."""
         return self.file.walk_nodes(where, depth, only_groups)
 
     def read(self, array: Node | str, *args: Any, **kwargs: Any) -> Any:

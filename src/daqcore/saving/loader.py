@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from daqcore.data import Axis, DataToExport, DataWithAxes
+from daqcore.saving.axis_node_data import load_axis_node
 from daqcore.saving.backends.base import H5LibraryBackend
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import NavSelectionError, NodeError
@@ -153,9 +154,7 @@ class DataLoader(H5SaverClient):
             if nav is not None:
                 raise NavSelectionError(f"{node.path!r} is an axis: it has no navigation "
                                         "dimension to select")
-            axis = self._axis_loader.load_axis(node)
-            return DataWithAxes(axis.label, data=[np.asarray(axis.get_data())],
-                                units=axis.units, path=node.path)
+            return load_axis_node(self._axis_loader, node, load_all=load_all)
         loader = self._loaders.get(data_type)
         if loader is None:
             raise NodeError(f"node {node.path!r} has data_type {data_type.name!r}, which "
@@ -265,15 +264,25 @@ class DataLoader(H5SaverClient):
     def load_data_from_name_origin(self, name: str, origin: str = "",
                                    where: Node | str | None = None, with_bkg: bool = False,
                                    load_all: bool = True) -> DataWithAxes:
-        """First data whose TITLE is ``name`` and origin ``origin`` below ``where``."""
+        """The first array node below ``where`` (``RawData`` by default) whose title is
+        ``name`` and ``origin`` attribute ``origin``, loaded with :meth:`load_data`.
+
+        As PyMoDAQ: nodes come in :meth:`walk_nodes` order and any array node may match (a
+        background or an axis node too); a ``where`` that is an array node is loaded and
+        returned if its name and origin match. No match raises
+        :class:`~daqcore.saving.errors.NodeError` (also a ``NameError``).
+        """
         start = self._h5saver.raw_group if where is None else self._h5saver.get_node(where)
-        for node in self._h5saver.walk_nodes(start):
-            if isinstance(node, GROUP) or "data_type" not in node.attrs:
-                continue
-            if "data" not in str(node.attrs["data_type"]):
-                continue
-            if node.title == name and node.attrs.get("origin", "") == origin:
-                return self.load_data(node, with_bkg=with_bkg, load_all=load_all)
+        if isinstance(start, GROUP):
+            for node in self._h5saver.walk_nodes(start):
+                if isinstance(node, GROUP) or "origin" not in node.attrs:
+                    continue
+                if node.title == name and node.attrs["origin"] == origin:
+                    return self.load_data(node, with_bkg=with_bkg, load_all=load_all)
+        else:
+            dwa = self.load_data(start, with_bkg=with_bkg, load_all=load_all)
+            if dwa.name == name and dwa.origin == origin:
+                return dwa
         raise NodeError(f"no data named {name!r} with origin {origin!r} below {start.path!r}")
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from daqcore.data import Axis, DataWithAxes
 from daqcore.errors import DaqcoreError
+from daqcore.saving.axis_node_data import first_axis_per_dimension
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import AttributeDecodeError, AxisError, DataTooLargeError, NodeError
 from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel, capitalize
@@ -414,7 +415,7 @@ class DataSaverLoader(DataManagement):
                 bkgs = (found + [None] * len(data_nodes))[:len(data_nodes)]
         arrays = self._arrays(data_nodes, bkgs, nav, first=selection)
         axes = [self._move_signal_axis(axis, selection, parent.path)
-                for axis in self.get_axes(parent)]
+                for axis in first_axis_per_dimension(self.get_axes(parent), parent.path)]
         error_arrays = None
         if error_node is not None:
             self._error_saver.max_read_bytes = self.max_read_bytes

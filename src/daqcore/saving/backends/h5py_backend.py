@@ -267,7 +267,7 @@ class H5pyBackend(OpenFileMixin):
         if not isinstance(group, h5py.Group):
             return []
         with self._reading(f"the children of {group.name!r}"):
-            names = sorted(group.keys(), key=_sort_key)
+            names = list(group.keys())  # h5py's order (PyMoDAQ's): by name or creation order
         out = []
         for name in names:
             try:
