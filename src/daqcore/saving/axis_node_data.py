@@ -55,11 +55,12 @@ def load_axis_node(axis_loader: AxisSaverLoader, node: Node,
         parent = node.parent_node
         nodes = axis_loader._get_nodes_from_data_type(parent) if parent is not None else []
         nodes = nodes or [node]
+    arrays = []
     for one in nodes:
         if not isinstance(one, ArrayNode):
             raise NodeError(f"node {one.path!r} is a group, not an axis array")
+        arrays.append(np.squeeze(np.asarray(one.read())))
     first = nodes[0]
-    arrays = [np.squeeze(np.asarray(one.read())) for one in nodes]
     label = _text(first, "label", first.title)
     units = _text(first, "units", "")
     size = int(arrays[0].size)
