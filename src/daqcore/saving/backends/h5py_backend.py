@@ -280,6 +280,21 @@ class H5pyBackend(OpenFileMixin):
                                 "dangling link (its target does not exist)") from None
         return out
 
+    def child_groups(self, group: Any) -> list[tuple[str, Any]]:
+        """``(name, group)`` of the child groups in h5py's order, datasets not opened (a tree
+        walk lists them with :meth:`children` afterwards); dangling links are skipped."""
+        if not isinstance(group, h5py.Group):
+            return []
+        out = []
+        with self._reading(f"the children of {group.name!r}"):
+            for name in list(group.keys()):
+                try:
+                    if group.get(name, getclass=True) is h5py.Group:
+                        out.append((name, group[name]))
+                except KeyError:
+                    continue  # dangling: children() names it
+        return out
+
     def link_names(self, group: Any) -> list[str]:
         """Names of the links of ``group`` (even dangling ones)."""
         with self._reading(f"the children of {group.name!r}"):
