@@ -132,17 +132,18 @@ def _walks(lib: Any, loader: Any) -> dict[str, Any]:
                                 where="/RawData/Scan000", load_all=False),
         "found at a node": _outcome(loader.load_data_from_name_origin, "spectrum", "det",
                                     where=f"{channel}/Data01"),
-        "no match": _caught_name_error(lambda: loader.load_data_from_name_origin("spectrum",
-                                                                                 "other")),
+        "no match": _caught(NameError, loader.load_data_from_name_origin, "spectrum", "other"),
+        # an axis node has the title but no origin: PyMoDAQ raises KeyError on it
+        "axis title": _caught(KeyError, loader.load_data_from_name_origin, "wavelength", "det"),
     }
 
 
-def _caught_name_error(call: Any) -> str:
-    """What ``except NameError`` (a PyMoDAQ script's clause) sees."""
+def _caught(error: type[Exception], call: Any, *args: Any) -> str:
+    """What a PyMoDAQ script's ``except error:`` clause sees."""
     try:
-        call()
-    except NameError:
-        return "NameError caught"
+        call(*args)
+    except error:
+        return f"{error.__name__} caught"
     return "nothing raised"
 
 
