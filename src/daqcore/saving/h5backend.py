@@ -307,25 +307,9 @@ class H5Backend:
 
     def walk_groups(self, where: Node | str | Any) -> Iterator[GROUP]:
         """``where`` and every group below it (nothing if ``where`` is an array), in PyMoDAQ's
-        (and PyTables') order: ``where``, its child groups by name, then the same from the
-        last group found (a stack); each group once, whatever hard links lead to it."""
-        start = self.get_node(where)
-        if not isinstance(start, GROUP):
-            return
-        backend = self.file.backend
-        yield start
-        seen = {backend.object_key(start.node)}
-        stack = [start.node]
-        while stack:
-            for _, child in backend.children(stack.pop()):
-                if not backend.is_group(child):
-                    continue
-                key = backend.object_key(child)
-                if key in seen:
-                    continue
-                seen.add(key)
-                stack.append(child)
-                yield GROUP(child, self.file)
+        order for the file's library (see ``daqcore.saving.tree.walk_groups``); each group
+        once, whatever hard links lead to it."""
+        return self.file.walk_groups(self.get_node(where))
 
     def read(self, array: Node | str | Any, *args: Any, **kwargs: Any) -> Any:
         """Every value of an array node."""

@@ -34,7 +34,7 @@ from daqcore.saving.errors import (
     SWMRError,
 )
 from daqcore.saving.nodes import EARRAY, GROUP, VLARRAY, Node, StringARRAY
-from daqcore.saving.tree import walk, wrap
+from daqcore.saving.tree import walk, walk_groups, wrap
 
 #: ``pymodaq_version`` written in the root: the PyMoDAQ file-format generation we follow
 #: (PyMoDAQ's H5Browser refuses files below 4.0.0).
@@ -487,9 +487,15 @@ class H5File:
 
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
-        each group once, whatever hard links lead to it (see ``daqcore.saving.tree.walk``)."""
+        """Yield ``where`` then the children of every group of :meth:`walk_groups`, in
+        PyMoDAQ's order (see ``daqcore.saving.tree.walk``); each group entered once, whatever
+        hard links lead to it."""
         return walk(self, self.get_node(where), depth, only_groups)
+
+    def walk_groups(self, where: Node | str = "/") -> Iterator[GROUP]:
+        """Yield ``where`` then every group below it, in PyMoDAQ's order (see
+        ``daqcore.saving.tree.walk_groups``); nothing if ``where`` is not a group."""
+        return walk_groups(self, self.get_node(where))
 
     def get_set_group(self, where: Node | str, name: str, title: str = "",
                       **kwargs: Any) -> GROUP:

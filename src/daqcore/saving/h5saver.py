@@ -283,8 +283,9 @@ class H5SaverCore(H5Backend):
 
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Yield ``where`` then every node below it (down to ``depth`` levels), breadth first;
-        each group once, whatever hard links lead to it."""
+        """Yield ``where`` then the children of every group of :meth:`walk_groups`, in
+        PyMoDAQ's order (``depth``: PyMoDAQ's rule, see ``daqcore.saving.tree.walk``); each
+        group entered once, whatever hard links lead to it."""
         return self.file.walk_nodes(where, depth, only_groups)
 
     # ================================================================== groups

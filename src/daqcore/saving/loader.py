@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from daqcore.data import Axis, DataToExport, DataWithAxes
+from daqcore.saving.axis_node_data import load_axis_node
 from daqcore.saving.backends.base import H5LibraryBackend
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import NavSelectionError, NodeError
@@ -27,6 +28,7 @@ from daqcore.saving.management import (
 )
 from daqcore.saving.nodes import GROUP, ArrayNode, Node
 from daqcore.saving.selection import NavSelection, Selection
+from daqcore.saving.tree import MAX_WALK_DEPTH
 
 
 class _EnlargeableLoader(DataSaverLoader):
@@ -89,7 +91,8 @@ class DataLoader(H5SaverClient):
 
     def walk_nodes(self, where: Node | str = "/", depth: int | None = None,
                    only_groups: bool = False) -> Iterator[Node]:
-        """Iterate over the nodes below ``where`` (``where`` first; each object once)."""
+        """``where`` then the nodes below it, in PyMoDAQ's order (see
+        :meth:`~daqcore.saving.h5saver.H5SaverCore.walk_nodes`)."""
         return self._h5saver.walk_nodes(where, depth=depth, only_groups=only_groups)
 
     def get_node(self, where: Node | str, name: str | None = None) -> Node:
@@ -111,7 +114,9 @@ class DataLoader(H5SaverClient):
 
     def load_data(self, where: Node | str, with_bkg: bool = False, load_all: bool = False,
                   *, nav: NavSelection | None = None, lazy: bool = False) -> DataWithAxes:
-        """DataWithAxes from a data node (all channels of its group with ``load_all``).
+        """DataWithAxes from a data node (all channels of its group with ``load_all``), or
+        from an axis node as PyMoDAQ loads it (the axis values, labelled with the axis label,
+        on an index axis).
 
         Parameters
         ----------
@@ -153,9 +158,7 @@ class DataLoader(H5SaverClient):
             if nav is not None:
                 raise NavSelectionError(f"{node.path!r} is an axis: it has no navigation "
                                         "dimension to select")
-            axis = self._axis_loader.load_axis(node)
-            return DataWithAxes(axis.label, data=[np.asarray(axis.get_data())],
-                                units=axis.units, path=node.path)
+            return load_axis_node(self._axis_loader, node, load_all=load_all)
         loader = self._loaders.get(data_type)
         if loader is None:
             raise NodeError(f"node {node.path!r} has data_type {data_type.name!r}, which "
@@ -229,51 +232,59 @@ class DataLoader(H5SaverClient):
     def load_all(self, where: Node | str, data: DataToExport | None = None,
                  with_bkg: bool = False, *, nav: NavSelection | None = None,
                  lazy: bool = False) -> DataToExport:
-        """DataToExport with one DataWithAxes per channel group found below ``where``
-        (each group once, whatever hard links lead to it); ``nav`` and ``lazy`` as in
-        :meth:`load_data`."""
+        """DataToExport with one DataWithAxes per channel group found below ``where``, in
+        PyMoDAQ's order (each group once, whatever hard links lead to it); ``nav`` and
+        ``lazy`` as in :meth:`load_data`."""
         if data is None:
             data = DataToExport("Loaded data")
-        backend = self._h5saver.backend
-        start = self._h5saver.get_node(where)
-        seen: set[Hashable] = set()
-        stack: list[Node] = [start]
         found: list[DataWithAxes] = []
-        while stack:
-            node = stack.pop()
-            if isinstance(node, GROUP):
-                key = backend.object_key(node.node)
-                if key in seen or len(seen) > _MAX_GROUPS:
-                    continue
-                seen.add(key)
-                children = list(node.children().values())
-            else:
-                children = [node]
-            for child in children:
-                if isinstance(child, GROUP):
-                    continue
-                if "data_type" in child.attrs and "data" in str(child.attrs["data_type"]):
-                    found.append(self.load_data(child, with_bkg=with_bkg, load_all=True,
-                                                nav=nav, lazy=lazy))
-                    break
-            if isinstance(node, GROUP):
-                stack.extend(reversed([c for c in children if isinstance(c, GROUP)]))
+        self._collect(self._h5saver.get_node(where), found, set(), 0,
+                      dict(with_bkg=with_bkg, load_all=True, nav=nav, lazy=lazy))
         for dwa in found:
             data.append(dwa, copy=False)  # freshly read: no copy needed
         return data
 
+    def _collect(self, node: Node, found: list[DataWithAxes], seen: set[Hashable],
+                 level: int, options: dict) -> None:
+        """PyMoDAQ's ``load_all`` walk: the children of ``node`` in order, a group entered
+        (its data coming first) and the first data node loaded, ending the group."""
+        if isinstance(node, GROUP):
+            key = self._h5saver.backend.object_key(node.node)
+            if key in seen or len(seen) > _MAX_GROUPS or level > MAX_WALK_DEPTH:
+                return
+            seen.add(key)
+            children = list(node.children().values())
+        else:
+            children = [node]
+        for child in children:
+            if isinstance(child, GROUP):
+                self._collect(child, found, seen, level + 1, options)
+            elif "data_type" in child.attrs and "data" in str(child.attrs["data_type"]):
+                found.append(self.load_data(child, **options))
+                break
+
     def load_data_from_name_origin(self, name: str, origin: str = "",
                                    where: Node | str | None = None, with_bkg: bool = False,
                                    load_all: bool = True) -> DataWithAxes:
-        """First data whose TITLE is ``name`` and origin ``origin`` below ``where``."""
+        """The first array node below ``where`` (``RawData`` by default) whose title is
+        ``name`` and ``origin`` attribute ``origin``, loaded with :meth:`load_data`.
+
+        As PyMoDAQ: nodes come in :meth:`walk_nodes` order and any array node may match (a
+        background or an axis node too); a ``where`` that is an array node is loaded and
+        returned if its name and origin match. No match raises
+        :class:`~daqcore.saving.errors.NodeError` (also a ``NameError``).
+        """
         start = self._h5saver.raw_group if where is None else self._h5saver.get_node(where)
-        for node in self._h5saver.walk_nodes(start):
-            if isinstance(node, GROUP) or "data_type" not in node.attrs:
-                continue
-            if "data" not in str(node.attrs["data_type"]):
-                continue
-            if node.title == name and node.attrs.get("origin", "") == origin:
-                return self.load_data(node, with_bkg=with_bkg, load_all=load_all)
+        if isinstance(start, GROUP):
+            for node in self._h5saver.walk_nodes(start):
+                if isinstance(node, GROUP) or "origin" not in node.attrs:
+                    continue
+                if node.title == name and node.attrs["origin"] == origin:
+                    return self.load_data(node, with_bkg=with_bkg, load_all=load_all)
+        else:
+            dwa = self.load_data(start, with_bkg=with_bkg, load_all=load_all)
+            if dwa.name == name and dwa.origin == origin:
+                return dwa
         raise NodeError(f"no data named {name!r} with origin {origin!r} below {start.path!r}")
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from daqcore.data import Axis, DataWithAxes
 from daqcore.errors import DaqcoreError
+from daqcore.saving.axis_node_data import first_axis_per_dimension
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import AttributeDecodeError, AxisError, DataTooLargeError, NodeError
 from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel, capitalize
@@ -358,8 +359,8 @@ class DataSaverLoader(DataManagement):
         if with_bkg:
             parent = node.parent_node
             found = self.get_bkg_nodes(parent) if parent is not None else []
-            if found:
-                bkgs = (found + [None] * len(nodes))[:len(nodes)]
+            if found:  # as PyMoDAQ: node i minus background i, as many as backgrounds
+                bkgs = list(found)
         return self._arrays(nodes, bkgs, nav)
 
     def _arrays(self, nodes: list[Node], bkgs: list[Node | None], nav: NavSelection | None,
@@ -416,20 +417,20 @@ class DataSaverLoader(DataManagement):
         bkgs: list[Node | None] = [None] * len(data_nodes)
         if with_bkg:
             found = self.get_bkg_nodes(parent)
-            if found:
-                bkgs = (found + [None] * len(data_nodes))[:len(data_nodes)]
+            if found:  # as PyMoDAQ: node i minus background i, as many as backgrounds
+                bkgs = list(found)
         arrays = self._arrays(data_nodes, bkgs, nav, first=selection)
         axes = [self._move_signal_axis(axis, selection, parent.path)
-                for axis in self.get_axes(parent)]
+                for axis in first_axis_per_dimension(self.get_axes(parent), parent.path)]
         error_arrays = None
         if error_node is not None:
             self._error_saver.max_read_bytes = self.max_read_bytes
             self._error_saver.lazy = self.lazy
             error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all,
                                                              nav=nav)
-            error_arrays = error_arrays[:len(arrays)] if len(error_arrays) >= len(arrays) \
-                else None
-        return self._build_dwa(data_node, data_nodes, arrays, axes, error_arrays,
+            if len(error_arrays) != len(arrays):  # PyMoDAQ drops them too
+                error_arrays = None
+        return self._build_dwa(data_node, data_nodes[:len(arrays)], arrays, axes, error_arrays,
                                selection), selection
 
     @staticmethod

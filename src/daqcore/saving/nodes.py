@@ -216,11 +216,13 @@ class GROUP(Node):
     __slots__ = ()
 
     def children(self) -> dict[str, Node]:
-        """Children of this group by name (sorted), wrapped in the fitting node class."""
+        """Children of this group by name, in the library's order (PyMoDAQ's), wrapped in the
+        fitting node class."""
         return {name: self.file.wrap(h) for name, h in self.file.backend.children(self.node)}
 
     def children_name(self) -> list[str]:
-        return [name for name, _ in self.file.backend.children(self.node)]
+        """Sorted names of the children (as PyMoDAQ)."""
+        return sorted(name for name, _ in self.file.backend.children(self.node))
 
     def get_child(self, name: str) -> Node:
         handle = self.file.backend.child(self.node, name)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,34 +39,61 @@ def wrap(file: H5File, handle: Any) -> Node:
     return CARRAY(handle, file)
 
 
+def walk_groups(file: H5File, start: Node) -> Iterator[GROUP]:
+    """Yield ``start`` then every group below it, in PyMoDAQ's (and PyTables') order.
+
+    A stack walk: the child groups of a group are yielded when they are pushed, then the last
+    one pushed is entered first. Child groups come from the backend's ``child_groups`` if it
+    has one (PyTables: sorted by name, as its ``walk_groups``), else in its children order
+    (h5py's, as PyMoDAQ's h5py walk). Each group is entered once even if hard links make the
+    tree a graph (loops included); a backend without object identity stops at
+    :data:`MAX_WALK_DEPTH` levels.
+    """
+    if not isinstance(start, GROUP):
+        return
+    backend = file.backend
+    child_groups = getattr(backend, "child_groups", None)
+    yield start
+    seen = {backend.object_key(start.node)}
+    stack: list[tuple[Any, int]] = [(start.node, 1)]
+    while stack:
+        handle, level = stack.pop()
+        if level > MAX_WALK_DEPTH:
+            continue
+        children = child_groups(handle) if child_groups is not None else \
+            [(name, child) for name, child in backend.children(handle) if backend.is_group(child)]
+        for _, child in children:
+            key = backend.object_key(child)
+            if key in seen:
+                continue
+            seen.add(key)
+            stack.append((child, level + 1))
+            yield GROUP(child, file)
+
+
 def walk(file: H5File, start: Node, depth: int | None = None,
          only_groups: bool = False) -> Iterator[Node]:
-    """Yield ``start`` then every node below it (down to ``depth`` levels), breadth first.
+    """Yield ``start`` then the children of every group of :func:`walk_groups`, in order:
+    PyMoDAQ's ``walk_nodes``, node for node.
 
-    Each group is entered once even if hard links make the tree a graph (loops included);
-    a backend without object identity stops at :data:`MAX_WALK_DEPTH` levels.
+    ``depth`` keeps PyMoDAQ's rule: the walk ends at the first node more than ``depth``
+    levels below ``start`` (``depth=1``: ``start`` and its children).
     """
     if not only_groups or isinstance(start, GROUP):
         yield start
-    if depth == 0 or not isinstance(start, GROUP):
+    if depth == 0:
         return
     backend = file.backend
-    limit = MAX_WALK_DEPTH if depth is None else min(depth, MAX_WALK_DEPTH)
-    seen = {backend.object_key(start.node)}
-    queue: deque[tuple[Any, int]] = deque([(start.node, 1)])
-    while queue:
-        handle, level = queue.popleft()
-        for _, child in backend.children(handle):
-            is_group = backend.is_group(child)
-            if is_group:
-                key = backend.object_key(child)
-                if key in seen:
-                    continue
-                seen.add(key)
-            if is_group or not only_groups:
-                yield wrap(file, child)
-            if is_group and level < limit:
-                queue.append((child, level + 1))
+    base = start.path.rstrip("/")
+    for group in walk_groups(file, start):
+        for _, child in backend.children(group.node):
+            if depth is not None:
+                relative = backend.path(child)[len(base):].lstrip("/")
+                if relative.count("/") == depth:
+                    return
+            if only_groups and not backend.is_group(child):
+                continue
+            yield wrap(file, child)
 
 
-__all__ = ["MAX_WALK_DEPTH", "walk", "wrap"]
+__all__ = ["MAX_WALK_DEPTH", "walk", "walk_groups", "wrap"]

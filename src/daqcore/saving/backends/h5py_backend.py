@@ -318,7 +318,7 @@ class H5pyBackend(OpenFileMixin):
         if not isinstance(group, h5py.Group):
             return []
         with self._reading(f"the children of {group.name!r}"):
-            names = sorted(group.keys(), key=_sort_key)
+            names = list(group.keys())  # h5py's order (PyMoDAQ's): by name or creation order
         out = []
         for name in names:
             try:
@@ -329,6 +329,21 @@ class H5pyBackend(OpenFileMixin):
             except KeyError:
                 raise NodeError(f"{group.name.rstrip('/')}/{name} in {self.file.filename!r} is a "
                                 "dangling link (its target does not exist)") from None
+        return out
+
+    def child_groups(self, group: Any) -> list[tuple[str, Any]]:
+        """``(name, group)`` of the child groups in h5py's order, datasets not opened (a tree
+        walk lists them with :meth:`children` afterwards); dangling links are skipped."""
+        if not isinstance(group, h5py.Group):
+            return []
+        out = []
+        with self._reading(f"the children of {group.name!r}"):
+            for name in list(group.keys()):
+                try:
+                    if group.get(name, getclass=True) is h5py.Group:
+                        out.append((name, group[name]))
+                except KeyError:
+                    continue  # dangling: children() names it
         return out
 
     def link_names(self, group: Any) -> list[str]:

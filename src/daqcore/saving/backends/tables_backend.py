@@ -171,8 +171,18 @@ class TablesBackend(OpenFileMixin):
         if not isinstance(group, tables.Group):
             return []
         with self._reading(f"the children of {group._v_pathname!r}"):
-            children = group._v_children
-            return [(name, children[name]) for name in sorted(children)]
+            children = group._v_children  # PyTables' order, PyMoDAQ's get_children order
+            return [(name, children[name]) for name in list(children)]
+
+    def child_groups(self, group: Any) -> list[tuple[str, Any]]:
+        """``(name, handle)`` of the child groups in PyTables' ``walk_groups`` order (sorted
+        by name), leaves not loaded (loading them would push groups out of PyTables' node
+        cache, which rebuilds their children order from the file)."""
+        if not isinstance(group, tables.Group):
+            return []
+        with self._reading(f"the groups of {group._v_pathname!r}"):
+            groups = group._v_groups
+            return [(name, groups[name]) for name in sorted(groups)]
 
     def link_names(self, group: Any) -> list[str]:
         """Names of the children of ``group``."""
