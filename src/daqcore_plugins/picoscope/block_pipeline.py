@@ -18,6 +18,8 @@ next iteration); by default every block is a new array, as in PicoStream.
 
 from __future__ import annotations
 
+import os
+import queue
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,19 +35,32 @@ from daqcore_plugins.picoscope.decimation import (
 from daqcore_plugins.picoscope.errors import StreamFileError
 
 READ_SAMPLES = 1 << 20
-"""Samples per channel and read (2 MiB of int16: the two buffers stay in the L2/L3 caches)."""
-READ_AHEAD = 3
-"""Pieces read ahead: the reading thread keeps working instead of sleeping between pieces (waking a
-thread costs ~0.1 ms on a VM)."""
+"""Samples per channel in one unit of work (2 MiB of int16: the buffers stay in the caches)."""
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""Threads that read and convert: while one copies from HDF5 (which releases the GIL but lets
+one thread read at a time), the other decimates (numba kernels release the GIL)."""
+IN_FLIGHT = 2 * WORKERS
+"""Units queued ahead, so a worker never sleeps between units (waking a thread costs ~0.1 ms on
+a VM)."""
+BIG_BLOCK_BYTES = 64 << 20
+"""Output blocks bigger than this are computed one at a time (memory)."""
 SPECIALISE_MIN_SAMPLES = 1 << 24
 """Requests from this many samples per channel on use the kernels compiled for the factor."""
 
 Block = tuple[np.ndarray, np.ndarray]
 TimesFn = Callable[[np.ndarray | None, int, int], np.ndarray]
+Outputs = list[Any]  # [times or None, values]
 
 
 class BlockPipeline:
     """One pass over ``[start, end)`` of a stream file in blocks of ``chunk`` samples.
+
+    The range is cut into **units** of about :data:`READ_SAMPLES` samples: whole blocks when the
+    blocks are small, parts of one block when they are big. :data:`WORKERS` threads each read a
+    unit into their own int16 buffer and decimate/convert it into the block's output arrays
+    (and fill the block's times when the unit holds its first sample); the caller's thread
+    allocates the outputs, queues :data:`IN_FLIGHT` units ahead and yields each block, in order,
+    once its last unit is done.
 
     Parameters
     ----------
@@ -62,7 +77,7 @@ class BlockPipeline:
     dtype : numpy dtype
         Dtype of the values (float64 or float32).
     reuse_buffers : bool
-        Yield the same output arrays every block.
+        Recycle a block's arrays once the caller asked for the next block.
     """
 
     def __init__(self, file: StreamFileReader, indexes: list[int],
@@ -76,80 +91,110 @@ class BlockPipeline:
         self.reuse_buffers = reuse_buffers
         self.piece = max(1, READ_SAMPLES // self.factor) * self.factor
         self.specialise = end - start >= SPECIALISE_MIN_SAMPLES
-        self._outputs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._spare: list[Outputs] = []
+        self._buffers: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
 
-    # ------------------------------------------------------------------ reading thread
-    def _read(self, buffer: np.ndarray, start: int, n: int) -> tuple[int, int, np.ndarray]:
-        for row, index in enumerate(self.indexes):
-            try:
-                self.file.read(index, start, n, out=buffer[row])
-            except StreamRangeError as exc:
-                raise StreamFileError(str(exc)) from None
-        return start, n, buffer
+    # ------------------------------------------------------------------ geometry
+    def _units(self) -> list[tuple[int, int]]:
+        if self.chunk <= self.piece:
+            per = max(1, self.piece // self.chunk) * self.chunk
+            return [(s, min(per, self.end - s)) for s in range(self.start, self.end, per)]
+        units = []
+        for block in range(self.start, self.end, self.chunk):
+            block_end = min(block + self.chunk, self.end)
+            units += [(s, min(self.piece, block_end - s))
+                      for s in range(block, block_end, self.piece)]
+        return units
 
-    # ------------------------------------------------------------------ outputs
-    def _new_outputs(self, block_start: int, block_len: int) -> tuple[np.ndarray, np.ndarray]:
-        n_out = output_length(block_len, self.factor, self.mode)
-        if not self.reuse_buffers:
-            values = np.empty((len(self.indexes), n_out), dtype=self.dtype)
-            return self.times(None, block_start, block_len), values
-        if n_out not in self._outputs:
-            self._outputs[n_out] = (np.empty(n_out, dtype=np.float64),
-                                    np.empty((len(self.indexes), n_out), dtype=self.dtype))
-        times_buf, values = self._outputs[n_out]
-        return self.times(times_buf, block_start, block_len), values
+    def _block_span(self, j: int) -> tuple[int, int]:
+        first = self.start + j * self.chunk
+        return first, min(self.chunk, self.end - first)
 
-    def _convert(self, piece: np.ndarray, pos: int, n: int, block_start: int,
-                 values: np.ndarray) -> None:
-        offset = output_length(pos - block_start, self.factor, self.mode)
-        n_out = output_length(n, self.factor, self.mode)
-        for row, (scale, shift) in enumerate(self.scales):
-            decimate_into(piece[row, :n], self.factor, self.mode,
-                          values[row, offset:offset + n_out], scale, shift, self.specialise)
+    def _outputs(self, j: int) -> Outputs:
+        n_out = output_length(self._block_span(j)[1], self.factor, self.mode)
+        for k, spare in enumerate(self._spare):
+            if spare[1].shape[1] == n_out:
+                return self._spare.pop(k)
+        return [None, np.empty((len(self.indexes), n_out), dtype=self.dtype)]
+
+    # ------------------------------------------------------------------ worker threads
+    def _work(self, unit: tuple[int, int], blocks: list[tuple[int, Outputs]]) -> None:
+        first, n = unit
+        buffer = self._buffers.get()
+        try:
+            for row, index in enumerate(self.indexes):
+                try:
+                    self.file.read(index, first, n, out=buffer[row])
+                except StreamRangeError as exc:
+                    raise StreamFileError(str(exc)) from None
+            for j, outputs in blocks:
+                block_start, block_len = self._block_span(j)
+                lo, hi = max(block_start, first), min(block_start + block_len, first + n)
+                at = output_length(lo - block_start, self.factor, self.mode)
+                n_out = output_length(hi - lo, self.factor, self.mode)
+                for row, (scale, shift) in enumerate(self.scales):
+                    decimate_into(buffer[row, lo - first:hi - first], self.factor, self.mode,
+                                  outputs[1][row, at:at + n_out], scale, shift, self.specialise)
+                if first <= block_start < first + n:
+                    reuse = outputs[0] if self.reuse_buffers else None
+                    outputs[0] = self.times(reuse, block_start, block_len)
+        finally:
+            self._buffers.put(buffer)
 
     # ------------------------------------------------------------------ iteration
     def __iter__(self) -> Iterator[Block]:
         if self.start >= self.end:
             return
-        piece = min(self.piece, self.end - self.start)
-        buffers = [np.empty((len(self.indexes), piece), dtype=self.file_dtype())
-                   for _ in range(READ_AHEAD + 1)]
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="picostream-read")
-        pending: deque[Future[tuple[int, int, np.ndarray]]] = deque()
-        next_read, turn = self.start, 0
+        units = self._units()
+        width = max(n for _, n in units)
+        for _ in range(WORKERS):
+            self._buffers.put(np.empty((len(self.indexes), width),
+                                       dtype=self.file.dtype(self.indexes[0])))
+        block_bytes = (output_length(self.chunk, self.factor, self.mode)
+                       * (len(self.indexes) * self.dtype.itemsize + 8))
+        executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="picostream-read")
+        pending: deque[tuple[int, Future[None]]] = deque()
+        alive: dict[int, Outputs] = {}
+        next_unit = 0
 
-        def submit() -> None:  # the next piece, into the buffer of the piece just finished
-            nonlocal next_read, turn
-            if next_read < self.end:
-                n = min(piece, self.end - next_read)
-                pending.append(executor.submit(self._read, buffers[turn], next_read, n))
-                next_read, turn = next_read + n, (turn + 1) % len(buffers)
+        def schedule() -> None:
+            nonlocal next_unit
+            while len(pending) < IN_FLIGHT and next_unit < len(units):
+                first, n = units[next_unit]
+                j0 = (first - self.start) // self.chunk
+                j1 = (first + n - 1 - self.start) // self.chunk
+                if j0 not in alive and alive and block_bytes > BIG_BLOCK_BYTES:
+                    return  # one big block at a time
+                for j in range(j0, j1 + 1):
+                    if j not in alive:
+                        alive[j] = self._outputs(j)
+                future = executor.submit(self._work, units[next_unit],
+                                         [(j, alive[j]) for j in range(j0, j1 + 1)])
+                pending.append((next_unit, future))
+                next_unit += 1
 
         try:
-            for _ in range(READ_AHEAD):
-                submit()
-            current: tuple[int, int, np.ndarray] | None = None
-            for block_start in range(self.start, self.end, self.chunk):
-                block_len = min(self.chunk, self.end - block_start)
-                times, values = self._new_outputs(block_start, block_len)
-                pos, block_end = block_start, block_start + block_len
-                while pos < block_end:
-                    if current is None or pos >= current[0] + current[1]:
-                        current = pending.popleft().result()
-                        submit()
-                    first, n, data = current
-                    take = min(block_end, first + n) - pos
-                    self._convert(data[:, pos - first:pos - first + take], pos, take,
-                                  block_start, values)
-                    pos += take
-                yield times, (values[0] if len(self.indexes) == 1 else values)
+            schedule()
+            while pending:
+                u, future = pending.popleft()
+                future.result()
+                unit_end = units[u][0] + units[u][1]
+                for j in sorted(alive):
+                    block_start, block_len = self._block_span(j)
+                    if block_start + block_len > unit_end:
+                        break
+                    outputs = alive.pop(j)
+                    schedule()
+                    times, values = outputs
+                    yield times, (values[0] if len(self.indexes) == 1 else values)
+                    if self.reuse_buffers:
+                        self._spare.append(outputs)
+                schedule()
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
-            executor.shutdown(wait=True)  # a read in progress ends before the buffers go
-
-    def file_dtype(self) -> np.dtype[Any]:
-        return self.file.dtype(self.indexes[0])
+            executor.shutdown(wait=True)  # a unit in progress ends before the buffers go
 
 
-__all__ = ["READ_AHEAD", "READ_SAMPLES", "SPECIALISE_MIN_SAMPLES", "BlockPipeline"]
+__all__ = ["BIG_BLOCK_BYTES", "IN_FLIGHT", "READ_SAMPLES", "SPECIALISE_MIN_SAMPLES", "WORKERS",
+           "BlockPipeline"]
