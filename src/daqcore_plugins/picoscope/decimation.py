@@ -235,6 +235,9 @@ def decimate_into(x: np.ndarray, factor: int, mode: str, out: np.ndarray,
     ``factor <= 1`` converts (or copies) only. ``specialise`` uses the kernels compiled for the
     factor (:mod:`~daqcore_plugins.picoscope.kernels`; worth it for large inputs). Without numba
     the plain-numpy reference is used. Equal to ``scale_offset(decimate(x, ...))``."""
+    if x.ndim != 1 or out.ndim != 1 or out.shape[0] < output_length(x.shape[0], factor, mode):
+        raise ValueError(f"decimate_into needs 1-D arrays and room for "
+                         f"{output_length(x.shape[0], factor, mode)} values, got {out.shape}")
     if factor <= 1:
         if scale is None:
             out[:x.shape[0]] = x
@@ -293,6 +296,8 @@ def decimated_times_into(out: np.ndarray, first_index: int, n_in: int, dt: float
     check_mode(mode)
     t0 = first_index * dt
     n_out = output_length(n_in, factor, mode)
+    if out.shape[0] < n_out:
+        raise ValueError(f"out holds {out.shape[0]} times, {n_out} needed")
     times = out[:n_out]
     if factor > 1 and mode == "mean":
         t0, dt = t0 + (factor - 1) / 2.0 * dt, factor * dt
