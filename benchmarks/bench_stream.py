@@ -171,7 +171,9 @@ class Monitor:
             written = rows[b][3] - rows[a][3]
             return 1e9 * (rows[b][2] - rows[a][2]) / written if written else float("nan")
 
-        return {"rss_mb_first": rows[0][1], "rss_mb_max": max(r[1] for r in rows),
+        every = max(1, len(rows) // 12)
+        return {"rss_mb_series": [round(r[1]) for r in rows[::every]],
+                "rss_mb_first": rows[0][1], "rss_mb_max": max(r[1] for r in rows),
                 "rss_mb_last": rows[-1][1],
                 "cpu_ns_per_sample_first_third": cpu_ns_per_sample(0, third),
                 "cpu_ns_per_sample_last_third": cpu_ns_per_sample(len(rows) - 1 - third,

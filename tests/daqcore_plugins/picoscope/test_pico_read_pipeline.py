@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -193,3 +194,23 @@ def test_bad_iter_options(two_channel_file: Path) -> None:
             reader.get_block_iter(0)
         with pytest.raises(StreamFileError, match="median"):
             reader.get_block_iter(decimation_mode="median")
+
+
+def test_default_blocks_are_recycled_only_once_dropped(two_channel_file: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(block_pipeline, "READ_SAMPLES", 40_000)  # few blocks in flight
+    with PicoStreamReader(two_channel_file, channels="A") as reader:
+        want = blocks_by_get_block(reader, 60_000, 1, "mean")
+        seen: list[weakref.ref[np.ndarray]] = []
+        kept: list[tuple[int, np.ndarray, np.ndarray]] = []
+        recycled = 0
+        for k, (times, values) in enumerate(reader.get_block_iter(60_000)):
+            recycled += any(ref() is values.base for ref in seen)
+            seen.append(weakref.ref(values.base))
+            np.testing.assert_array_equal(values, want[k][1])
+            if k % 3 == 0:  # a view and the times of every third block are kept
+                kept.append((k, values[5:50], times))
+        assert recycled > 0
+        for k, view, times in kept:  # never overwritten
+            np.testing.assert_array_equal(view, want[k][1][5:50])
+            np.testing.assert_array_equal(times, want[k][0])
