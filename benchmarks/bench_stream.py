@@ -165,6 +165,9 @@ class Monitor:
         rows = self.rows
         if len(rows) < 4:
             return {"rss_mb": [r[1] for r in rows]}
+        rows = [r for r in rows if r[3] > 0] or rows  # from the first written block on
+        if len(rows) < 4:
+            return {"rss_mb": [r[1] for r in rows]}
         third = max(1, (len(rows) - 1) // 3)
 
         def cpu_ns_per_sample(a: int, b: int) -> float:
