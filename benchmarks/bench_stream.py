@@ -22,8 +22,8 @@ Prints ONE JSON document with:
 * ``read``: a whole file read by raw h5py (``read_direct`` and low-level ``DatasetID.read``,
   int16) and by ``PicoStreamReader.get_block_iter`` in each configuration of
   ``READ_CONFIGS`` (float64 / float32 values, fresh / reused arrays, decimated), as MS/s and
-  ratios to ``read_direct`` (medians of interleaved pairs), plus the memory bandwidth that
-  bounds the undecimated read.
+  ratios to ``read_direct`` (medians of interleaved pairs), the CPU time per sample of each
+  (all threads; robust to load), plus the memory bandwidth that bounds the undecimated read.
 
 Usage: ``python benchmarks/bench_stream.py [--quick] [--duration S] [--dir DIR] [--out FILE]``
 """
@@ -345,9 +345,12 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
     with h5py.File(path, "r") as f:
         total = f["adc_counts"].shape[0]
 
+    cpu: dict[str, list[float]] = {}
+
     def raw(lowlevel: bool) -> float:
         with h5py.File(path, "r") as f:
             d = f["adc_counts"]
+            c = time.process_time()
             t = time.perf_counter()
             for s in range(0, total, chunk):
                 m = min(chunk, total - s)
@@ -357,14 +360,20 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
                     d.id.read(h5s.create_simple((m,)), space, buf[:m])
                 else:
                     d.read_direct(buf, np.s_[s:s + m], np.s_[0:m])
-            return total / (time.perf_counter() - t) / 1e6
+            rate = total / (time.perf_counter() - t) / 1e6
+            cpu.setdefault("raw_lowlevel" if lowlevel else "raw", []).append(
+                1e9 * (time.process_time() - c) / total)
+            return rate
 
-    def through_reader(options: dict[str, Any]) -> float:
+    def through_reader(options: dict[str, Any], name: str = "") -> float:
         with PicoStreamReader(path) as r:
+            c = time.process_time()
             t = time.perf_counter()
             for _block in r.get_block_iter(chunk_size=chunk, **options):
                 pass
-            return total / (time.perf_counter() - t) / 1e6
+            rate = total / (time.perf_counter() - t) / 1e6
+            cpu.setdefault(name, []).append(1e9 * (time.process_time() - c) / total)
+            return rate
 
     raw(False)  # page cache, first touches
     for options in READ_CONFIGS.values():
@@ -375,7 +384,7 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
         for name, options in READ_CONFIGS.items():
             base = raw(False)
             rates["raw"].append(base)
-            rate = through_reader(options)
+            rate = through_reader(options, name)
             rates.setdefault(name, []).append(rate)
             ratios.setdefault(name, []).append(rate / base)
         low, base = raw(True), raw(False)
@@ -388,6 +397,9 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
                                        for k, v in READ_CONFIGS.items()}}
     out.update({f"{k}_ms_per_s": median(v) for k, v in rates.items()})
     out.update({f"{k}_ratio": median(v) for k, v in ratios.items()})
+    # CPU time (all threads) per sample: robust to other processes' load, unlike the rates;
+    # the reader spreads it over two threads, the raw read runs on one
+    out["cpu_ns_per_sample"] = {k: median(v) for k, v in cpu.items() if k}
     out["memory_bandwidth"] = memory_bandwidth()
     return out
 
