@@ -1,15 +1,14 @@
 """The whole-file read behind :meth:`PicoStreamReader.get_block_iter`: read ahead in a thread,
-decimate and convert in one pass.
+decimate and convert in one pass, recycle the arrays of dropped blocks.
 
-* The file is read in **pieces** of about :data:`READ_SAMPLES` samples per channel (a multiple of
-  the decimation factor), independent of the caller's ``chunk_size``, into two int16 buffers
-  allocated once: a thread reads piece ``i + 1`` (HDF5 releases the GIL while it copies) while
-  the caller's thread decimates and converts piece ``i`` (numba kernels release it too), so the
-  read and the arithmetic run on two cores.
-* Each output block is filled piece by piece by :func:`decimate_into`, which writes the mV
-  values straight into the block's array (no int16 intermediate, no ``vstack``); the times come
+* The file is read in **units** of about :data:`READ_SAMPLES` samples per channel (a multiple of
+  the decimation factor), independent of the caller's ``chunk_size``, into an int16 buffer
+  allocated once, by a worker thread (HDF5 and the numba kernels release the GIL), units queued
+  ahead: the read goes on while the caller uses the previous block.
+* Each output block is filled unit by unit by :func:`decimate_into`, which writes the mV
+  values straight into the block's array (no float intermediate, no ``vstack``); the times come
   from a one-pass kernel.
-* Blocks and pieces both start on the group grid of the request (``first + k·factor``), so the
+* Blocks and units both start on the group grid of the request (``first + k·factor``), so the
   output is the same as decimating each block on its own.
 
 ``reuse_buffers=True`` also reuses the output arrays (the yielded arrays are overwritten by the
@@ -19,7 +18,6 @@ a block the caller no longer refers to (not even through a view) are recycled fo
 
 from __future__ import annotations
 
-import os
 import queue
 import sys
 from collections import deque
@@ -38,12 +36,14 @@ from daqcore_plugins.picoscope.errors import StreamFileError
 
 READ_SAMPLES = 1 << 20
 """Samples per channel in one unit of work (2 MiB of int16: the buffers stay in the caches)."""
-WORKERS = max(1, min(2, os.cpu_count() or 1))
-"""Threads that read and convert: while one copies from HDF5 (which releases the GIL but lets
-one thread read at a time), the other decimates (numba kernels release the GIL)."""
-IN_FLIGHT = 2 * WORKERS
-"""Units queued ahead, so a worker never sleeps between units (waking a thread costs ~0.1 ms on
-a VM)."""
+WORKERS = 1
+"""Threads that read and convert units. One: on this 2-core VM two workers (one copying from
+HDF5, which lets one thread read at a time, while the other decimates) used ~2x the CPU per
+sample and were slower whenever other processes were running (measured 2026-12-03: 0.6 vs 1.2
+ns/sample; 1.4-1.9 vs 0.6-0.7 GS/s for ``min_max`` f = 1000)."""
+IN_FLIGHT = 3
+"""Units queued ahead, so the worker never sleeps between units (waking a thread costs ~0.1 ms
+on a VM) and reads on while the caller uses a block."""
 BIG_BLOCK_BYTES = 64 << 20
 """Output blocks bigger than this are computed one at a time (memory)."""
 SPECIALISE_MIN_SAMPLES = 1 << 24
@@ -60,7 +60,7 @@ class BlockPipeline:
     """One pass over ``[start, end)`` of a stream file in blocks of ``chunk`` samples.
 
     The range is cut into **units** of about :data:`READ_SAMPLES` samples: whole blocks when the
-    blocks are small, parts of one block when they are big. :data:`WORKERS` threads each read a
+    blocks are small, parts of one block when they are big. :data:`WORKERS` thread(s) each read a
     unit into their own int16 buffer and decimate/convert it into the block's output arrays
     (and fill the block's times when the unit holds its first sample); the caller's thread
     allocates the outputs, queues :data:`IN_FLIGHT` units ahead and yields each block, in order,
