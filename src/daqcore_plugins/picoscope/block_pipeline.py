@@ -41,6 +41,9 @@ WORKERS = 1
 HDF5, which lets one thread read at a time, while the other decimates) used ~2x the CPU per
 sample and were slower whenever other processes were running (measured 2026-12-03: 0.6 vs 1.2
 ns/sample; 1.4-1.9 vs 0.6-0.7 GS/s for ``min_max`` f = 1000)."""
+CONVERT_IN_WORKER = True
+"""The worker reads and converts each unit; ``False``: the worker only reads, the caller's thread
+converts (read and arithmetic overlap on two cores; see the benchmark figures in the docs)."""
 IN_FLIGHT = 3
 """Units queued ahead, so the worker never sleeps between units (waking a thread costs ~0.1 ms
 on a VM) and reads on while the caller uses a block."""
@@ -142,15 +145,24 @@ class BlockPipeline:
             del self._yielded[0]
 
     # ------------------------------------------------------------------ worker threads
-    def _work(self, unit: tuple[int, int], blocks: list[tuple[int, Outputs]]) -> None:
+    def _read_unit(self, unit: tuple[int, int]) -> np.ndarray:
         first, n = unit
         buffer = self._buffers.get()
         try:
             for row, index in enumerate(self.indexes):
-                try:
-                    self.file.read(index, first, n, out=buffer[row])
-                except StreamRangeError as exc:
-                    raise StreamFileError(str(exc)) from None
+                self.file.read(index, first, n, out=buffer[row])
+        except StreamRangeError as exc:
+            self._buffers.put(buffer)
+            raise StreamFileError(str(exc)) from None
+        except BaseException:
+            self._buffers.put(buffer)
+            raise
+        return buffer
+
+    def _convert_unit(self, unit: tuple[int, int], blocks: list[tuple[int, Outputs]],
+                      buffer: np.ndarray) -> None:
+        first, n = unit
+        try:
             for j, outputs in blocks:
                 block_start, block_len = self._block_span(j)
                 lo, hi = max(block_start, first), min(block_start + block_len, first + n)
@@ -164,19 +176,23 @@ class BlockPipeline:
         finally:
             self._buffers.put(buffer)
 
+    def _work(self, unit: tuple[int, int], blocks: list[tuple[int, Outputs]]) -> None:
+        self._convert_unit(unit, blocks, self._read_unit(unit))
+
     # ------------------------------------------------------------------ iteration
     def __iter__(self) -> Iterator[Block]:
         if self.start >= self.end:
             return
         units = self._units()
         width = max(n for _, n in units)
-        for _ in range(WORKERS):
+        in_worker = CONVERT_IN_WORKER
+        for _ in range(WORKERS if in_worker else WORKERS + IN_FLIGHT):
             self._buffers.put(np.empty((len(self.indexes), width),
                                        dtype=self.file.dtype(self.indexes[0])))
         block_bytes = (output_length(self.chunk, self.factor, self.mode)
                        * (len(self.indexes) * self.dtype.itemsize + 8))
         executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="picostream-read")
-        pending: deque[tuple[int, Future[None]]] = deque()
+        pending: deque[tuple[int, list[tuple[int, Outputs]], Future[Any]]] = deque()
         alive: dict[int, Outputs] = {}
         next_unit = 0
 
@@ -191,16 +207,20 @@ class BlockPipeline:
                 for j in range(j0, j1 + 1):
                     if j not in alive:
                         alive[j] = self._outputs(j)
-                future = executor.submit(self._work, units[next_unit],
-                                         [(j, alive[j]) for j in range(j0, j1 + 1)])
-                pending.append((next_unit, future))
+                blocks = [(j, alive[j]) for j in range(j0, j1 + 1)]
+                future = executor.submit(self._work if in_worker else self._read_unit,
+                                         *((units[next_unit], blocks) if in_worker
+                                           else (units[next_unit],)))
+                pending.append((next_unit, blocks, future))
                 next_unit += 1
 
         try:
             schedule()
             while pending:
-                u, future = pending.popleft()
-                future.result()
+                u, blocks, future = pending.popleft()
+                done = future.result()
+                if not in_worker:  # read by the worker, converted here meanwhile it reads on
+                    self._convert_unit(units[u], blocks, done)
                 unit_end = units[u][0] + units[u][1]
                 for j in sorted(alive):
                     block_start, block_len = self._block_span(j)
@@ -214,7 +234,7 @@ class BlockPipeline:
                     self._recycle(outputs)
                 schedule()
         finally:
-            for _, future in pending:
+            for _, _, future in pending:
                 future.cancel()
             executor.shutdown(wait=True)  # a unit in progress ends before the buffers go
 

@@ -214,3 +214,17 @@ def test_default_blocks_are_recycled_only_once_dropped(two_channel_file: Path,
         for k, view, times in kept:  # never overwritten
             np.testing.assert_array_equal(view, want[k][1][5:50])
             np.testing.assert_array_equal(times, want[k][0])
+
+
+@pytest.mark.parametrize("factor,mode", [(1, "mean"), (10, "min_max")])
+def test_converting_in_the_callers_thread_gives_the_same_blocks(
+        two_channel_file: Path, monkeypatch: pytest.MonkeyPatch, factor: int, mode: str) -> None:
+    monkeypatch.setattr(block_pipeline, "CONVERT_IN_WORKER", False)
+    monkeypatch.setattr(block_pipeline, "READ_SAMPLES", 40_000)
+    with PicoStreamReader(two_channel_file) as reader:
+        want = blocks_by_get_block(reader, 100_000, factor, mode)
+        got = list(reader.get_block_iter(100_000, factor, mode))
+    assert len(got) == len(want)
+    for (t_got, v_got), (t_want, v_want) in zip(got, want, strict=True):
+        np.testing.assert_array_equal(v_got, v_want)
+        np.testing.assert_array_equal(t_got, t_want)
