@@ -12,9 +12,9 @@ Prints ONE JSON document with:
   min/max-decimates the newest 2 Mi samples): samples produced / written / lost, the reader's
   refresh count and read times (first and last tenth), and ``growth``: RSS and CPU ns per
   sample in the first and last third of the run (nothing should grow with the duration);
-* ``max_rate``: the simulated scope with its rate limit lifted, rates stepped up (x1.25 from
-  250 MS/s, quick: x2) until a run loses samples, up to 1.5x the raw ceiling, then one
-  bisection (full mode): the highest loss-free rate and its ratios to ``raw_append``;
+* ``max_rate``: the simulated scope with its rate limit lifted, rates stepped up (250, 333,
+  500, 1000 MS/s: whole-ns intervals; quick: 250, 500, 1000) until a run loses samples, up to
+  1.5x the raw ceiling: the highest loss-free rate and its ratios to ``raw_append``;
 * ``engine_ceiling``: the writer side saturated (an unpaced source, drop policy): samples
   written per second through engine + sink;
 * ``decimation``: min_max and mean of int16 at factors 2..16, 32, 64, 150, 4096 (numba and
@@ -245,29 +245,24 @@ def engine_ceiling(directory: Path, seconds: float) -> dict[str, Any]:
 
 def max_rate(directory: Path, seconds: float, ceiling_ms_per_s: float,
              quick: bool) -> dict[str, Any]:
-    """Step the simulated rate up (x1.25, from 250 MS/s) until a run loses samples or falls
-    short of its rate, up to 1.5x the raw SWMR ceiling (quick: x2 steps); then (full mode) one
-    bisection between the last good and the first bad rate."""
+    """Step the simulated rate up until a run loses samples or falls short of its rate, up to
+    1.5x the raw SWMR ceiling. The scope's sample interval is a whole number of ns, so above
+    200 MS/s the only rates are 1000/k MS/s: the full mode tries k = 4, 3, 2, 1 (250, 333, 500,
+    1000 MS/s), the quick mode k = 4, 2, 1."""
     runs: list[dict[str, Any]] = []
     best, bad = 0.0, None
-
-    def attempt(rate: float) -> bool:
+    for interval_ns in ((4, 2, 1) if quick else (4, 3, 2, 1)):
+        rate = 1e9 / interval_ns
+        if rate > 1.5 * ceiling_ms_per_s * 1e6 and best:
+            break
         run = sim_stream(directory, rate, seconds, reader=True)
         runs.append({k: run[k] for k in ("rate_ms_per_s", "achieved_ms_per_s", "n_lost",
                                          "n_lost_device", "n_lost_pool", "status")})
-        return not (run["n_lost"] or run["status"] == "failed"
-                    or run["achieved_ms_per_s"] < 0.95 * rate / 1e6)
-
-    rate, step = 250e6, (2.0 if quick else 1.25)
-    while rate <= 1.5 * ceiling_ms_per_s * 1e6:
-        if not attempt(rate):
+        if run["n_lost"] or run["status"] == "failed" or \
+                run["achieved_ms_per_s"] < 0.95 * rate / 1e6:
             bad = rate
             break
-        best, rate = rate, rate * step
-    if bad is not None and best and not quick:
-        middle = (best + bad) / 2
-        if attempt(middle):
-            best = middle
+        best = rate
     return {"max_lossless_ms_per_s": best / 1e6, "first_lossy_ms_per_s": (bad or 0) / 1e6,
             "runs": runs}
 
