@@ -153,6 +153,10 @@ class StreamFileReader:
         raise StreamRangeError(f"no channel {channel!r} in {self.path!r}; "
                                f"channels: {', '.join(self.channels)}")
 
+    def dtype(self, channel: str | int) -> np.dtype[Any]:
+        """Stored dtype of a channel's samples."""
+        return np.dtype(self._backend.dtype(self._datasets[self.channel_index(channel)]))
+
     def read(self, channel: str | int, start: int, n: int,
              out: np.ndarray | None = None) -> np.ndarray:
         """Samples ``[start, start + n)`` of one channel (stream positions)."""

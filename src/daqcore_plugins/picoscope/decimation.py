@@ -12,23 +12,27 @@ Semantics (for ``n`` input samples, factor ``f``, first sample at time ``t0``, i
   ``k`` get the time of the group's first sample, ``t0 + k·f·dt`` (so a plot draws a vertical
   segment per group).
 
-:func:`decimate` uses numba kernels when numba is installed (a generic loop for factors below
-:data:`SPECIALISE_FACTOR`, kernels compiled for the factor itself above, which LLVM
-vectorises), numpy otherwise; :func:`decimate_numpy` is the plain-numpy reference the kernels
-are tested against.
+:func:`decimate` uses numba kernels when numba is installed (a generic loop for short inputs;
+for long ones the kernels of :mod:`~daqcore_plugins.picoscope.kernels`, compiled for the factor,
+on two threads), numpy otherwise; :func:`decimate_numpy` is the plain-numpy reference the
+kernels are tested against. :func:`decimate_into` fuses decimation and the ADC -> mV
+conversion into a caller's buffer (the reader's path).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 DECIMATION_MODES: tuple[str, ...] = ("mean", "min_max")
-SPECIALISE_FACTOR = 64
-"""From this factor on, kernels compiled for the factor itself are used (see ``_specialised``)."""
+SPECIALISE_MIN_SAMPLES = 1 << 22
+"""From this input length on, :func:`decimate` uses the kernels compiled for the factor
+(:mod:`~daqcore_plugins.picoscope.kernels`): their 0.1–1 s compilation pays off."""
+SPLIT_MIN_SAMPLES = 1 << 23
+"""From this input length on, :func:`decimate` runs the kernel on two threads (two halves)."""
 
 _numba: Any
 try:
@@ -73,37 +77,31 @@ def _mean_kernel(x: np.ndarray, f: int, out: np.ndarray) -> None:  # pragma: no 
         out[k] = acc * inv
 
 
-@functools.lru_cache(maxsize=16)
-def _specialised(f: int) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """Kernels compiled for one factor: with ``f`` a constant LLVM vectorises the group loop
-    (3 GS/s and more for ``f >= 64`` against 0.5 GS/s for the generic loop)."""
-    assert _numba is not None
+@_jit
+def _min_max_scaled_kernel(x: np.ndarray, f: int, scale: float, offset: float,
+                           out: np.ndarray) -> None:  # pragma: no cover - jit
+    for k in range(x.shape[0] // f):
+        base = k * f
+        lo = x[base]
+        hi = x[base]
+        for i in range(base + 1, base + f):
+            v = x[i]
+            lo = min(lo, v)
+            hi = max(hi, v)
+        out[2 * k] = lo * scale - offset
+        out[2 * k + 1] = hi * scale - offset
 
-    def min_max(x: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - jit
-        g = x.shape[0] // f
-        for k in range(g):
-            base = k * f
-            lo = x[base]
-            hi = x[base]
-            for i in range(1, f):
-                v = x[base + i]
-                lo = min(lo, v)
-                hi = max(hi, v)
-            out[2 * k] = lo
-            out[2 * k + 1] = hi
 
-    def mean(x: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - jit
-        g = x.shape[0] // f
-        inv = 1.0 / f
-        for k in range(g):
-            base = k * f
-            acc = 0
-            for i in range(f):
-                acc += x[base + i]
-            out[k] = acc * inv
-
-    jit = _numba.njit(nogil=True, boundscheck=False)
-    return jit(min_max), jit(mean)
+@_jit
+def _mean_scaled_kernel(x: np.ndarray, f: int, scale: float, offset: float,
+                        out: np.ndarray) -> None:  # pragma: no cover - jit
+    inv = 1.0 / f
+    for k in range(x.shape[0] // f):
+        base = k * f
+        acc = 0
+        for i in range(base, base + f):
+            acc += x[i]
+        out[k] = (acc * inv) * scale - offset
 
 
 @_jit
@@ -174,11 +172,96 @@ def decimate_numpy(x: np.ndarray, factor: int, mode: str = "mean") -> np.ndarray
     return out
 
 
+_helper: ThreadPoolExecutor | None = None
+
+
+def _second_thread() -> ThreadPoolExecutor:
+    global _helper
+    if _helper is None:
+        _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="daqcore-decimate")
+    return _helper
+
+
+_KERNELS: dict[tuple[int, str, bool, bool], Callable[..., None]] = {}
+
+
+def _kernel(factor: int, mode: str, scaled: bool,
+            specialise: bool) -> Callable[[np.ndarray, np.ndarray, float, float], None]:
+    """The fastest kernel at hand, called ``kernel(x, out, scale, offset)`` (memoised: a reader
+    asks for it for every piece it reads)."""
+    key = (factor, mode, scaled, specialise)
+    kernel = _KERNELS.get(key)
+    if kernel is None:
+        kernel = _KERNELS[key] = _find_kernel(factor, mode, scaled, specialise)
+        if len(_KERNELS) > 256:  # many distinct factors: forget the oldest
+            del _KERNELS[next(iter(_KERNELS))]
+    return kernel
+
+
+def _find_kernel(factor: int, mode: str, scaled: bool,
+                 specialise: bool) -> Callable[[np.ndarray, np.ndarray, float, float], None]:
+    if specialise:
+        from daqcore_plugins.picoscope.kernels import mean_kernel, min_max_kernel
+
+        special = (min_max_kernel if mode == "min_max" else mean_kernel)(factor, scaled)
+        if special is not None:
+            return special
+    generic: Any = {("min_max", False): _min_max_kernel, ("min_max", True): _min_max_scaled_kernel,
+                    ("mean", False): _mean_kernel, ("mean", True): _mean_scaled_kernel}[
+        (mode, scaled)]
+    if scaled:
+        return lambda x, out, scale, offset: generic(x, factor, scale, offset, out)
+    return lambda x, out, scale, offset: generic(x, factor, out)
+
+
+def _specialisable(x: np.ndarray, mode: str) -> bool:
+    """The compiled mean kernels sum in int32: integers of at most 16 bits only."""
+    return mode == "min_max" or (x.dtype.kind in "iu" and x.dtype.itemsize <= 2)
+
+
+def output_length(n: int, factor: int, mode: str) -> int:
+    """Length of :func:`decimate`'s output for ``n`` input samples."""
+    if factor <= 1:
+        return n
+    return (n // factor) * (2 if mode == "min_max" else 1)
+
+
+def decimate_into(x: np.ndarray, factor: int, mode: str, out: np.ndarray,
+                  scale: float | None = None, offset: float = 0.0,
+                  specialise: bool = False) -> None:
+    """Decimate the contiguous 1-D ``x`` into ``out`` (``output_length`` values), converted to
+    ``value · scale − offset`` (computed in float64) when ``scale`` is given.
+
+    ``factor <= 1`` converts (or copies) only. ``specialise`` uses the kernels compiled for the
+    factor (:mod:`~daqcore_plugins.picoscope.kernels`; worth it for large inputs). Without numba
+    the plain-numpy reference is used. Equal to ``scale_offset(decimate(x, ...))``."""
+    if x.ndim != 1 or out.ndim != 1 or out.shape[0] < output_length(x.shape[0], factor, mode):
+        raise ValueError(f"decimate_into needs 1-D arrays and room for "
+                         f"{output_length(x.shape[0], factor, mode)} values, got {out.shape}")
+    if factor <= 1:
+        if scale is None:
+            out[:x.shape[0]] = x
+        elif HAVE_NUMBA:
+            _scale_kernel(x, float(scale), float(offset), out)
+        else:  # pragma: no cover - depends on the environment
+            out[:x.shape[0]] = x * float(scale) - float(offset)
+        return
+    if not HAVE_NUMBA:  # pragma: no cover - depends on the environment
+        values = decimate_numpy(x, factor, mode)
+        out[:values.shape[0]] = values if scale is None else \
+            values * float(scale) - float(offset)
+        return
+    kernel = _kernel(factor, mode, scale is not None, specialise and _specialisable(x, mode))
+    kernel(x, out, 1.0 if scale is None else float(scale), float(offset))
+
+
 def decimate(x: np.ndarray, factor: int, mode: str = "mean",
              use_numba: bool | None = None) -> np.ndarray:
     """Decimate the 1-D array ``x`` by ``factor`` (see the module docstring for the contract).
 
-    ``use_numba=None`` uses the kernels when numba is installed and the factor is small.
+    ``use_numba=None`` uses the kernels when numba is installed; from
+    :data:`SPECIALISE_MIN_SAMPLES` samples on they are the ones compiled for the factor, from
+    :data:`SPLIT_MIN_SAMPLES` on the two halves of ``x`` are decimated on two threads.
     """
     check_mode(mode)
     factor = int(factor)
@@ -188,33 +271,57 @@ def decimate(x: np.ndarray, factor: int, mode: str = "mean",
     if not numba_ok:
         return decimate_numpy(x, factor, mode)
     x = np.ascontiguousarray(x)
-    g = x.shape[0] // factor
+    n = x.shape[0]
+    g = n // factor
     out = np.empty(g, dtype=np.float64) if mode == "mean" else np.empty(2 * g, dtype=x.dtype)
-    if factor >= SPECIALISE_FACTOR:
-        min_max, mean = _specialised(factor)
-        (mean if mode == "mean" else min_max)(x, out)
-    elif mode == "mean":
-        _mean_kernel(x, factor, out)
-    else:
-        _min_max_kernel(x, factor, out)
+    special = n >= SPECIALISE_MIN_SAMPLES and _specialisable(x, mode)
+    if n < SPLIT_MIN_SAMPLES or g < 2:
+        decimate_into(x, factor, mode, out, specialise=special)
+        return out
+    half, per = g // 2, 2 if mode == "min_max" else 1
+    _kernel(factor, mode, False, special)  # compiled (or looked up) once, before the threads
+    second = _second_thread().submit(decimate_into, x[half * factor:g * factor], factor, mode,
+                                     out[half * per:], None, 0.0, special)
+    try:
+        decimate_into(x[:half * factor], factor, mode, out[:half * per], specialise=special)
+    finally:
+        second.result()
     return out
+
+
+def decimated_times_into(out: np.ndarray, first_index: int, n_in: int, dt: float,
+                         factor: int, mode: str = "mean") -> np.ndarray:
+    """:func:`decimated_times` written into ``out`` (float64, at least the output length);
+    returns the filled part."""
+    check_mode(mode)
+    t0 = first_index * dt
+    n_out = output_length(n_in, factor, mode)
+    if out.shape[0] < n_out:
+        raise ValueError(f"out holds {out.shape[0]} times, {n_out} needed")
+    times = out[:n_out]
+    if factor > 1 and mode == "mean":
+        t0, dt = t0 + (factor - 1) / 2.0 * dt, factor * dt
+    elif factor > 1:
+        if HAVE_NUMBA:
+            _pair_linear_kernel(times, float(t0), float(factor * dt))
+        else:  # pragma: no cover - without numba
+            times[0::2] = t0 + np.arange(n_out // 2) * (factor * dt)
+            times[1::2] = times[0::2]
+        return times
+    if HAVE_NUMBA:
+        _linear_kernel(times, float(t0), float(dt))
+    else:  # pragma: no cover - without numba
+        times[:] = np.arange(n_out, dtype=np.float64)
+        times *= dt
+        times += t0
+    return times
 
 
 def decimated_times(first_index: int, n_in: int, dt: float, factor: int,
                     mode: str = "mean") -> np.ndarray:
     """Times (s) of :func:`decimate`'s output for ``n_in`` samples starting at ``first_index``."""
-    check_mode(mode)
-    t0 = first_index * dt
-    if factor <= 1:
-        return linear(n_in, t0, dt)
-    g = n_in // factor
-    if mode == "mean":
-        return linear(g, t0 + (factor - 1) / 2.0 * dt, factor * dt)
-    if HAVE_NUMBA:
-        out = np.empty(2 * g, dtype=np.float64)
-        _pair_linear_kernel(out, float(t0), float(factor * dt))
-        return out
-    return np.repeat(linear(g, t0, factor * dt), 2)  # pragma: no cover - without numba
+    out = np.empty(output_length(n_in, factor, check_mode(mode)), dtype=np.float64)
+    return decimated_times_into(out, first_index, n_in, dt, factor, mode)
 
 
 def warm_up() -> None:
@@ -229,5 +336,6 @@ def warm_up() -> None:
         decimated_times(0, 8, 1.0, 2, "min_max")
 
 
-__all__ = ["DECIMATION_MODES", "HAVE_NUMBA", "SPECIALISE_FACTOR", "check_mode", "decimate",
-           "decimate_numpy", "decimated_times", "linear", "scale_offset", "warm_up"]
+__all__ = ["DECIMATION_MODES", "HAVE_NUMBA", "SPECIALISE_MIN_SAMPLES", "SPLIT_MIN_SAMPLES",
+           "check_mode", "decimate", "decimate_into", "decimate_numpy", "decimated_times",
+           "decimated_times_into", "linear", "output_length", "scale_offset", "warm_up"]

@@ -20,16 +20,19 @@ In aggregate files (``interleaved_format``) a "sample" is one stored value; the 
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from daqcore.saving.stream_reader import StreamFileReader, StreamRangeError
+from daqcore_plugins.picoscope.block_pipeline import BlockPipeline
 from daqcore_plugins.picoscope.decimation import (
     check_mode,
     decimate,
     decimated_times,
+    decimated_times_into,
     scale_offset,
 )
 from daqcore_plugins.picoscope.errors import StreamFileError
@@ -63,6 +66,7 @@ class PicoStreamReader:
         self._channel_request = channels
         self._file: StreamFileReader | None = None
         self._cursor = 0
+        self._iterations: weakref.WeakSet[Iterator[Block]] = weakref.WeakSet()
 
     # ------------------------------------------------------------------ open / close
     def __enter__(self) -> PicoStreamReader:
@@ -91,6 +95,8 @@ class PicoStreamReader:
         self._cursor = self.first_sample
 
     def close(self) -> None:
+        for blocks in list(self._iterations):  # stop their read-ahead before the file closes
+            blocks.close()  # type: ignore[attr-defined]
         file, self._file = self._file, None
         if file is not None:
             file.close()
@@ -216,19 +222,43 @@ class PicoStreamReader:
         return block
 
     def get_block_iter(self, chunk_size: int = 1_000_000, decimation_factor: int = 1,
-                       decimation_mode: str = "mean") -> Iterator[Block]:
+                       decimation_mode: str = "mean", *, dtype: Any = np.float64,
+                       reuse_buffers: bool = False) -> Iterator[Block]:
         """Yield ``(times_s, values_mV)`` over the whole file, ``chunk_size`` raw samples at a time
-        (rounded up to a multiple of ``decimation_factor``)."""
+        (rounded up to a multiple of ``decimation_factor``).
+
+        The file is read ahead in a second thread in pieces of its own size, and decimated and
+        converted in one pass (:mod:`~daqcore_plugins.picoscope.block_pipeline`); the blocks
+        are the same as :meth:`get_block` would return.
+
+        Parameters
+        ----------
+        dtype : numpy dtype, optional
+            ``np.float32`` halves the memory written per value (mV to ~7 significant digits,
+            far below an ADC count); times stay float64.
+        reuse_buffers : bool, optional
+            Yield the same arrays every block, overwritten by the next one (copy what you
+            keep): no new memory per block, the fastest way through a file.
+        """
         check_mode(decimation_mode)
         if chunk_size < 1:
             raise StreamFileError(f"chunk_size {chunk_size} must be >= 1")
+        if np.dtype(dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
+            raise StreamFileError(f"dtype {dtype!r} is not float64 or float32")
         factor = max(1, int(decimation_factor))
         chunk = -(-int(chunk_size) // factor) * factor
-        start, end = self.first_sample, self.num_samples
-        while start < end:
-            size = min(chunk, end - start)
-            yield self.get_block(size, start, factor, decimation_mode)
-            start += size
+
+        def times(out: np.ndarray | None, start: int, n: int) -> np.ndarray:
+            if out is None or (self.values_per_step == 2 and factor <= 1):
+                return self._times(start, n, factor, decimation_mode)
+            return decimated_times_into(out, start, n, self.dt_s, factor, decimation_mode)
+
+        pipeline = BlockPipeline(self.file, self._indexes, self._scale_mv, self.first_sample,
+                                 self.num_samples, chunk, factor, decimation_mode, times,
+                                 dtype=dtype, reuse_buffers=reuse_buffers)
+        blocks = iter(pipeline)
+        self._iterations.add(blocks)
+        return blocks
 
     def __repr__(self) -> str:
         state = "closed" if self._file is None else f"{self.num_samples} samples"

@@ -536,8 +536,16 @@ class H5pyBackend(OpenFileMixin):
     def read_into(self, h: Any, start: int, out: np.ndarray) -> None:
         """Read ``out.shape[0]`` rows from ``start`` straight into ``out`` (no temporary)."""
         n = out.shape[0]
-        if n:
+        if not n:
+            return
+        if out.ndim != 1 or not out.flags.c_contiguous or out.dtype != h.dtype:
             h.read_direct(out, np.s_[start:start + n], np.s_[0:n])
+            return
+        # the low-level call skips h5py's selection objects (~50 us a call, 20 % of a 1 MiB
+        # read); HDF5 releases the GIL while it copies
+        fspace = h.id.get_space()
+        fspace.select_hyperslab((int(start),), (n,))
+        h.id.read(h5s.create_simple((n,)), fspace, out)
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
         n_old = h.shape[0]
