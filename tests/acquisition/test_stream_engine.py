@@ -164,7 +164,8 @@ def test_slow_writer_drop_policy_counts_every_dropped_sample() -> None:
 
 def test_failing_subscriber_ends_run_failed_and_counts_unwritten() -> None:
     source, rec = CountingSource(per_poll=1000), Recorder(fail_at_block=2)
-    result = StreamEngine(source, [rec], block_samples=1000, n_buffers=8, poll_interval=0,
+    # more buffers than blocks: the pool cannot run out first, the writer's failure is the cause
+    result = StreamEngine(source, [rec], block_samples=1000, n_buffers=64, poll_interval=0,
                           max_samples=50_000).run()
     assert result.status == "failed" and "disk full" in str(result.error)
     c = result.counts
