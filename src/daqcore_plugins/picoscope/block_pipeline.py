@@ -41,9 +41,12 @@ WORKERS = 1
 HDF5, which lets one thread read at a time, while the other decimates) used ~2x the CPU per
 sample and were slower whenever other processes were running (measured 2026-12-03: 0.6 vs 1.2
 ns/sample; 1.4-1.9 vs 0.6-0.7 GS/s for ``min_max`` f = 1000)."""
-CONVERT_IN_WORKER = True
-"""The worker reads and converts each unit; ``False``: the worker only reads, the caller's thread
-converts (read and arithmetic overlap on two cores; see the benchmark figures in the docs)."""
+CONVERT_IN_WORKER = False
+"""``False`` (default): the worker only reads, the caller's thread decimates/converts, so the
+HDF5 read and the arithmetic overlap on two cores. ``True``: the worker reads and converts each
+unit (one core; better when other processes keep both cores busy). Measured on the idle 2-core
+VM (2026-12-03, ratio to raw ``read_direct``): float64 0.41 vs 0.21, ``min_max`` f = 10 0.74 vs
+0.42, f = 1000 0.95 vs 0.76; see docs/picoscope.md."""
 IN_FLIGHT = 3
 """Units queued ahead, so the worker never sleeps between units (waking a thread costs ~0.1 ms
 on a VM) and reads on while the caller uses a block."""

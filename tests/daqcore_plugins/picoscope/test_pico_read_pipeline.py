@@ -217,9 +217,11 @@ def test_default_blocks_are_recycled_only_once_dropped(two_channel_file: Path,
 
 
 @pytest.mark.parametrize("factor,mode", [(1, "mean"), (10, "min_max")])
-def test_converting_in_the_callers_thread_gives_the_same_blocks(
-        two_channel_file: Path, monkeypatch: pytest.MonkeyPatch, factor: int, mode: str) -> None:
-    monkeypatch.setattr(block_pipeline, "CONVERT_IN_WORKER", False)
+@pytest.mark.parametrize("in_worker", [False, True])
+def test_converting_in_either_thread_gives_the_same_blocks(
+        two_channel_file: Path, monkeypatch: pytest.MonkeyPatch, factor: int, mode: str,
+        in_worker: bool) -> None:
+    monkeypatch.setattr(block_pipeline, "CONVERT_IN_WORKER", in_worker)
     monkeypatch.setattr(block_pipeline, "READ_SAMPLES", 40_000)
     with PicoStreamReader(two_channel_file) as reader:
         want = blocks_by_get_block(reader, 100_000, factor, mode)
