@@ -21,7 +21,9 @@ Prints ONE JSON document with:
   numpy, MS/s of input; ``*_min_f2_16``: the slowest of factors 2..16);
 * ``read``: a whole file read by raw h5py (``read_direct`` and low-level ``DatasetID.read``,
   int16) and by ``PicoStreamReader.get_block_iter`` in each configuration of
-  ``READ_CONFIGS`` (float64 / float32 values, fresh / reused arrays, decimated), as MS/s and
+  ``READ_CONFIGS`` (float64 / float32 values, fresh / reused arrays, decimated), and the
+  peer, PicoStream's approach (slice read, numpy float64 conversion, ``linspace`` times),
+  as MS/s and
   ratios to ``read_direct`` (medians of interleaved pairs), the CPU time per sample of each
   (all threads; robust to load), plus the memory bandwidth that bounds the undecimated read.
 
@@ -370,6 +372,26 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
             cpu.setdefault(name, []).append(1e9 * (time.process_time() - c) / total)
             return rate
 
+    def picostream_approach() -> float:
+        """The peer: PicoStream's stored reader does, per block, a slice read (a fresh int16
+        array), a numpy float64 mV conversion and a ``linspace`` of times."""
+        with h5py.File(path, "r") as f:
+            d = f["adc_counts"]
+            mv_per_count = float(f.attrs["voltage_range_v"]) * 1000.0 / float(f.attrs["max_adc"])
+            offset_mv = float(f.attrs.get("analog_offset_v", 0.0)) * 1000.0
+            dt = float(f.attrs["sample_interval_ns"]) * 1e-9
+            c = time.process_time()
+            t = time.perf_counter()
+            for s in range(0, total, chunk):
+                m = min(chunk, total - s)
+                volts = d[s:s + m].astype(np.float64) * mv_per_count + offset_mv
+                times = np.linspace(s * dt, (s + m - 1) * dt, m)
+                del volts, times
+            rate = total / (time.perf_counter() - t) / 1e6
+            cpu.setdefault("picostream_approach", []).append(
+                1e9 * (time.process_time() - c) / total)
+            return rate
+
     raw(False)  # page cache, first touches
     for options in READ_CONFIGS.values():
         through_reader(options)  # kernels compiled for the factors
@@ -385,6 +407,9 @@ def read(directory: Path, n: int, reps: int) -> dict[str, Any]:
         low, base = raw(True), raw(False)
         rates["raw_lowlevel"].append(low)
         ratios.setdefault("raw_lowlevel", []).append(low / base)
+        peer, base = picostream_approach(), raw(False)
+        rates.setdefault("picostream_approach", []).append(peer)
+        ratios.setdefault("picostream_approach", []).append(peer / base)
     path.unlink(missing_ok=True)
     median = statistics.median
     out: dict[str, Any] = {"n_samples": total, "chunk_size": chunk, "pairs": reps,
