@@ -54,6 +54,7 @@ def _pymodaq() -> types.SimpleNamespace:
         DataToExportExtendedSaver=data_saving.DataToExportExtendedSaver,
         DataLoader=data_saving.DataLoader,
         backends=backends,
+        backends_saving=data_saving,
     )
 
 
@@ -70,6 +71,7 @@ def _daqcore() -> types.SimpleNamespace:
         DataToExportExtendedSaver=dcs.DataToExportExtendedSaver,
         DataLoader=dcs.DataLoader,
         backends=dcs,
+        backends_saving=dcs,
     )
 
 
@@ -831,3 +833,104 @@ def test_leaving_swmr_is_logged_at_info(tmp_path, caplog):
     h5.close_file()
     records = [r for r in caplog.records if "leaving SWMR" in r.getMessage()]
     assert records and records[0].levelno == logging.INFO
+
+
+# ------------------------------------------------------------- more rows of the "differs" table
+def test_save_file_as_with_h5py(tmp_path):
+    """Row 'save_file_as(path) with h5py': PyMoDAQ raises ``Warning``; daqcore copies."""
+    found = {}
+    for lib in (PMD, DC):
+        h5 = _saver_file(lib, tmp_path / f"{lib.name}.h5", "h5py")
+        copy = tmp_path / f"{lib.name}_copy.h5"
+        found[lib.name] = (_outcome(lambda h5=h5, copy=copy: h5.save_file_as(copy)), copy.exists())
+        h5.close_file()
+    assert _raises("Warning")(found["pymodaq"][0]) and found["pymodaq"][1] is False
+    assert found["daqcore"] == (None, True)
+
+
+def test_callers_axes_are_not_modified_by_a_scan_save(tmp_path):
+    """Row "caller's DWA during a scan save": PyMoDAQ shifts its axes' ``index``."""
+    found = {}
+    for lib in (PMD, DC):
+        h5 = _saver_file(lib, tmp_path / f"{lib.name}.h5", "h5py")
+        dwa = lib.DataRaw(
+            "x", data=[np.arange(3.0)], axes=[lib.Axis("w", data=np.arange(3.0), index=0)]
+        )
+        lib.DataToExportExtendedSaver(h5, extended_shape=(2,)).add_data(
+            h5.add_det_group(h5.raw_group, "det"),
+            lib.DataToExport("d", data=[dwa]),
+            indexes=(0,),
+        )
+        h5.close_file()
+        found[lib.name] = dwa.axes[0].index
+    assert found == {"pymodaq": 1, "daqcore": 0}
+
+
+def test_a_failed_save_leaves_nothing_half_made(tmp_path):
+    """Row 'a save that fails half-way': a dtype h5py cannot store (unicode)."""
+    backend = "h5py"
+    found = {}
+    for lib in (PMD, DC):
+        h5 = _saver_file(lib, tmp_path / f"{lib.name}.h5", backend)
+        det = h5.add_det_group(h5.raw_group, "det")
+        bad = lib.DataToExport("d", data=[lib.DataRaw("u", data=[np.array(["a", "b"])])])
+        saver = lib.DataToExportSaver(h5)
+        outcome = _outcome(lambda saver=saver, det=det, bad=bad: saver.add_data(det, bad))
+        found[lib.name] = (outcome, [n.path for n in h5.walk_nodes("/RawData/Detector000")])
+        h5.close_file()
+    assert isinstance(found["pymodaq"][0], Raised) and isinstance(found["daqcore"][0], Raised)
+    assert isinstance(found["daqcore"][0].error, type(found["pymodaq"][0].error))
+    assert "/RawData/Detector000/Data1D/CH00" in found["pymodaq"][1]
+    assert found["daqcore"][1] == ["/RawData/Detector000"]
+
+
+def test_walks_over_hard_links_end(tmp_path):
+    """Row 'tree walks over hard links': PyMoDAQ enters a group once per link (forever in a
+    loop); daqcore enters each group once."""
+    import itertools
+
+    found = {}
+    for lib in (PMD, DC):
+        path = tmp_path / f"{lib.name}.h5"
+        h5 = lib.H5Backend("h5py")
+        h5.open_file(path, "w")
+        h5.get_set_group(h5.get_set_group("/", "A"), "B")
+        h5.close_file()
+        with h5py.File(path, "a") as f:
+            f["A/B/up"] = f["A"]  # a hard link to an ancestor
+        h5 = lib.H5Backend("h5py")
+        h5.open_file(path, "r")
+        found[lib.name] = [g.path for g in itertools.islice(h5.walk_groups("/"), 6)]
+        h5.close_file()
+    assert found["pymodaq"][:5] == ["/", "/A", "/A/B", "/A/B/up", "/A/B/up/B"]
+    assert found["daqcore"] == ["/", "/A", "/A/B"]
+
+
+def test_short_log_file_sizes(tmp_path):
+    """Row 'file size of short logs': a 10-row timed log, both backends."""
+    import os
+
+    def short_log(lib: Any, backend: str) -> int:
+        path = tmp_path / f"{lib.name}_{backend}.h5"
+        h5 = lib.H5SaverLowLevel(save_type="logger", backend=backend)
+        h5.init_file(file_name=path, new_file=True)
+        det = h5.add_det_group(h5.raw_group, "det")
+        saver = lib.backends_saving.DataToExportTimedSaver(h5)
+        for step in range(10):
+            dte = lib.DataToExport(
+                "d",
+                data=[
+                    lib.DataRaw("t", data=[np.array([float(step)])]),
+                    lib.DataRaw("s", data=[np.arange(4.0)]),
+                ],
+            )
+            dte.timestamp = float(step)
+            saver.add_data(det, dte)
+        h5.close_file()
+        return os.path.getsize(path)
+
+    sizes = {
+        (lib.name, backend): short_log(lib, backend) for lib in (PMD, DC) for backend in BACKENDS
+    }
+    assert sizes["pymodaq", "tables"] > 150_000  # chunks for 1000 expected rows
+    assert sizes["daqcore", "tables"] < 100_000 and sizes["daqcore", "h5py"] < 100_000
