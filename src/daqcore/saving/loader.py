@@ -15,6 +15,7 @@ import numpy as np
 from daqcore.data import Axis, DataToExport, DataWithAxes
 from daqcore.saving.axis_node_data import load_axis_node
 from daqcore.saving.backends.base import H5LibraryBackend
+from daqcore.saving.complete_rows import complete_rows
 from daqcore.saving.enums import DataType
 from daqcore.saving.errors import NavSelectionError, NodeError
 from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel
@@ -26,7 +27,7 @@ from daqcore.saving.management import (
     ErrorSaverLoader,
     H5SaverClient,
 )
-from daqcore.saving.nodes import GROUP, ArrayNode, Node
+from daqcore.saving.nodes import EARRAY, GROUP, ArrayNode, Node
 from daqcore.saving.selection import NavSelection, Selection
 from daqcore.saving.tree import MAX_WALK_DEPTH
 
@@ -163,22 +164,34 @@ class DataLoader(H5SaverClient):
         if loader is None:
             raise NodeError(f"node {node.path!r} has data_type {data_type.name!r}, which "
                             "cannot be loaded as DataWithAxes")
+        nav_group = self.get_nav_group(node)
+        rows = None
+        if nav_group is not None and isinstance(node, EARRAY) and \
+                loader._nav_of(node)[:1] == (0,):
+            rows = self._complete_nav_rows(nav_group)
         loader.lazy = bool(lazy)
         try:
             loaded = loader._load_with_selection(node, with_bkg=with_bkg, load_all=load_all,
-                                                 nav=nav)
+                                                 nav=nav, rows=rows)
         finally:
             loader.lazy = False
         if loaded is None:
             raise NodeError(f"node {node.path!r} is not a data array")
         dwa, selection = loaded
-        nav_group = self.get_nav_group(node)
         if nav_group is not None and dwa.nav_indexes:
             nav_axes = self._nav_axes(nav_group, dwa, selection, node)
             if nav_axes:
                 dwa.axes = [*dwa.axes, *nav_axes]
         dwa.create_missing_axes()
         return dwa
+
+    def _complete_nav_rows(self, nav_group: GROUP) -> int | None:
+        """Rows held by the enlargeable navigation axes of a log's first dimension, so that
+        data and time axis load the same, complete samples (None: no such axis)."""
+        axes = [axis for axis in self._axis_loader._get_nodes_from_data_type(nav_group)
+                if isinstance(axis, EARRAY) and "index" in axis.attrs
+                and axis.attrs["index"] == 0]
+        return complete_rows(axes)
 
     def _nav_axes(self, nav_group: GROUP, dwa: DataWithAxes, selection: Selection,
                   node: Node) -> list[Axis]:
@@ -193,13 +206,16 @@ class DataLoader(H5SaverClient):
             if not isinstance(position, int) or not 0 <= position < len(stored_nav):
                 continue
             dim = stored_nav[position]
-            length = node.shape[dim]
+            length = selection.stored_shape[dim] if selection.stored_shape else node.shape[dim]
             item = selection.nav_items.get(dim, slice(0, length, 1))
             if isinstance(item, int):
                 continue  # the dimension was selected away
             if axis_node.shape[:1] < (length,):
                 continue  # shorter than the data (a writer behind): an index axis instead
-            whole = item.start == 0 and item.step == 1 and item.stop >= axis_node.shape[0]
+            # a growing (enlargeable) axis is always read with explicit bounds: it may
+            # get rows between this check and the read
+            whole = not isinstance(axis_node, EARRAY) and item.start == 0 and \
+                item.step == 1 and item.stop >= axis_node.shape[0]
             axis = self._axis_loader.load_axis(axis_node, selection=None if whole else item)
             new_dim = selection.dims[dim]
             assert new_dim is not None

@@ -21,10 +21,11 @@ import numpy as np
 from daqcore.data import Axis, DataWithAxes
 from daqcore.errors import DaqcoreError
 from daqcore.saving.axis_node_data import first_axis_per_dimension
+from daqcore.saving.complete_rows import cap_rows, complete_rows
 from daqcore.saving.enums import DataType, SaveType
 from daqcore.saving.errors import AttributeDecodeError, AxisError, DataTooLargeError, NodeError
 from daqcore.saving.h5saver import H5SaverCore, H5SaverLowLevel, capitalize
-from daqcore.saving.nodes import GROUP, ArrayNode, Node
+from daqcore.saving.nodes import EARRAY, GROUP, ArrayNode, Node
 from daqcore.saving.selection import (
     NavSelection,
     Selection,
@@ -311,10 +312,11 @@ class DataSaverLoader(DataManagement):
         shape = node.shape if isinstance(node, ArrayNode) else ()
         return parse_nav_indexes(node.attrs["nav_indexes"], len(shape), node.path)
 
-    def _selection(self, node: Node, nav: NavSelection | None) -> Selection:
+    def _selection(self, node: Node, nav: NavSelection | None,
+                   rows: int | None = None) -> Selection:
         if not isinstance(node, ArrayNode):
             raise NodeError(f"node {node.path!r} is a group, not a data array")
-        return resolve_selection(nav, node.shape, self._nav_of(node), node.path)
+        return resolve_selection(nav, node.shape, self._nav_of(node), node.path, rows)
 
     def _read(self, node: ArrayNode, selection: Selection) -> np.ndarray:
         """Read ``selection`` of ``node``, refusing reads larger than :attr:`max_read_bytes`."""
@@ -364,10 +366,11 @@ class DataSaverLoader(DataManagement):
         return self._arrays(nodes, bkgs, nav)
 
     def _arrays(self, nodes: list[Node], bkgs: list[Node | None], nav: NavSelection | None,
-                first: Selection | None = None) -> list[np.ndarray]:
-        """Read ``nodes`` (``first``: the selection of ``nodes[0]``, already resolved)."""
+                first: Selection | None = None, rows: int | None = None) -> list[np.ndarray]:
+        """Read ``nodes`` (``first``: the selection of ``nodes[0]``, already resolved;
+        ``rows``: only the first rows, see :mod:`daqcore.saving.complete_rows`)."""
         return [self._read_array(n, b, first if i == 0 and first is not None
-                                 else self._selection(n, nav))
+                                 else self._selection(n, nav, rows))
                 for i, (n, b) in enumerate(zip(nodes, bkgs))]
 
     def load_data(self, where: Node | str, with_bkg: bool = False,
@@ -383,9 +386,15 @@ class DataSaverLoader(DataManagement):
         return None if loaded is None else loaded[0]
 
     def _load_with_selection(self, where: Node | str, with_bkg: bool = False,
-                            load_all: bool = False, *, nav: NavSelection | None = None
+                            load_all: bool = False, *, nav: NavSelection | None = None,
+                            rows: int | None = None
                             ) -> tuple[DataWithAxes, Selection] | None:
-        """:meth:`load_data` and the ``Selection`` applied to the stored arrays."""
+        """:meth:`load_data` and the ``Selection`` applied to the stored arrays.
+
+        An enlargeable node (a log) loads only its complete rows: the leading rows held by
+        every channel and error array, and by the caller's ``rows`` (its navigation axes); see
+        :mod:`daqcore.saving.complete_rows`.
+        """
         data_node = self._get_node(where)
         parent = data_node.parent_node
         if parent is None:
@@ -409,25 +418,35 @@ class DataSaverLoader(DataManagement):
                     error_node = self._error_saver.get_node_from_index(parent, index)
                 except NodeError:
                     error_node = None
-        selection = self._selection(data_node, nav)
+        error_nodes: list[Node] = []
+        if error_node is not None:
+            es = self._error_saver
+            error_nodes = es._get_nodes_from_data_type(error_node) if load_all \
+                else es._get_nodes(error_node)
+        if isinstance(data_node, EARRAY):
+            rows = cap_rows(rows, complete_rows([*data_nodes, *error_nodes]))
+        else:
+            rows = None
+        selection = self._selection(data_node, nav, rows)
         assert isinstance(data_node, ArrayNode)  # checked by _selection
         for other in data_nodes[1:]:
-            if not isinstance(other, ArrayNode) or other.shape != data_node.shape:
+            if not isinstance(other, ArrayNode) or other.shape[1:] != data_node.shape[1:] or \
+                    (rows is None and other.shape != data_node.shape):
                 raise NodeError(f"{other.path!r} does not have the shape of {data_node.path!r}")
         bkgs: list[Node | None] = [None] * len(data_nodes)
         if with_bkg:
             found = self.get_bkg_nodes(parent)
             if found:  # as PyMoDAQ: node i minus background i, as many as backgrounds
                 bkgs = list(found)
-        arrays = self._arrays(data_nodes, bkgs, nav, first=selection)
+        arrays = self._arrays(data_nodes, bkgs, nav, first=selection, rows=rows)
         axes = [self._move_signal_axis(axis, selection, parent.path)
                 for axis in first_axis_per_dimension(self.get_axes(parent), parent.path)]
         error_arrays = None
         if error_node is not None:
             self._error_saver.max_read_bytes = self.max_read_bytes
             self._error_saver.lazy = self.lazy
-            error_arrays = self._error_saver.get_data_arrays(error_node, load_all=load_all,
-                                                             nav=nav)
+            error_arrays = self._error_saver._arrays(error_nodes, [None] * len(error_nodes),
+                                                     nav, rows=rows)
             if len(error_arrays) != len(arrays):  # PyMoDAQ drops them too
                 error_arrays = None
         return self._build_dwa(data_node, data_nodes[:len(arrays)], arrays, axes, error_arrays,

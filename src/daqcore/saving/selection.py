@@ -92,6 +92,10 @@ class Selection:
         Stored navigation dimension -> the index or normalised slice applied to it.
     stored_nav_indexes : tuple of int
         Navigation indexes of the stored array.
+    stored_shape : tuple of int
+        Shape the selection was resolved against: the stored array's, with the first
+        dimension cut to the complete rows of a log being written (see
+        :mod:`daqcore.saving.complete_rows`).
     """
 
     key: tuple[int | slice, ...]
@@ -100,6 +104,7 @@ class Selection:
     shape: tuple[int, ...]
     nav_items: dict[int, int | slice]
     stored_nav_indexes: tuple[int, ...] = ()
+    stored_shape: tuple[int, ...] = ()
 
     @property
     def is_everything(self) -> bool:
@@ -129,8 +134,12 @@ def _normalise(item: Any, length: int, dim: int, where: str) -> int | slice:
 
 
 def resolve_selection(nav: NavSelection | None, shape: tuple[int, ...],
-                      nav_indexes: tuple[int, ...], where: str) -> Selection:
+                      nav_indexes: tuple[int, ...], where: str,
+                      rows: int | None = None) -> Selection:
     """Resolve ``nav`` (see :data:`NavSelection`) for an array of ``shape``.
+
+    ``rows``: read only the first ``rows`` rows (the complete samples of a log being written),
+    as if the array had that length; indexes and slices are resolved against it.
 
     Raises
     ------
@@ -149,13 +158,17 @@ def resolve_selection(nav: NavSelection | None, shape: tuple[int, ...],
     if len(items) > len(nav_indexes):
         raise NavSelectionError(f"{where!r}: nav={nav!r} selects {len(items)} navigation "
                                 f"dimensions but the data have {len(nav_indexes)}")
+    cut = rows is not None and len(shape) > 0
+    if cut:  # explicit bounds: the array may grow between this call and the read
+        assert rows is not None
+        shape = (max(0, min(rows, shape[0])), *shape[1:])
     nav_items = {dim: _normalise(item, shape[dim], dim, where)
                  for dim, item in zip(nav_indexes, items)}
     key: list[int | slice] = []
     dims: list[int | None] = []
     out_shape: list[int] = []
     for dim, length in enumerate(shape):
-        item = nav_items.get(dim, slice(None))
+        item = nav_items.get(dim, slice(0, length, 1) if cut and dim == 0 else slice(None))
         key.append(item)
         if isinstance(item, slice):
             dims.append(len(out_shape))
@@ -164,7 +177,7 @@ def resolve_selection(nav: NavSelection | None, shape: tuple[int, ...],
             dims.append(None)
     new_nav = tuple(d for d in (dims[i] for i in nav_indexes) if d is not None)
     return Selection(tuple(key), tuple(dims), new_nav, tuple(out_shape), nav_items,
-                     tuple(nav_indexes))
+                     tuple(nav_indexes), tuple(shape))
 
 
 __all__ = ["NavItem", "NavSelection", "Selection", "parse_nav_indexes", "resolve_selection"]

@@ -57,6 +57,13 @@ def _check_intact(path: str, live: bool) -> None:
 
 
 #: What h5py raises on a damaged file (KeyError, for missing names, is handled apart).
+try:  # h5py's process-wide re-entrant lock, taken by each of its calls
+    from h5py._objects import phil as _h5py_lock
+except ImportError:  # pragma: no cover - a future h5py without it: appends are not atomic
+    import threading
+
+    _h5py_lock = threading.RLock()
+
 _READ_ERRORS = (OSError, RuntimeError, SystemError, ValueError)
 #: HDF5 type classes attributes of daqcore / PyMoDAQ files use (h5py bools are enums).
 _PLAIN_ATTRIBUTE_CLASSES = frozenset({h5t.INTEGER, h5t.FLOAT, h5t.STRING, h5t.ENUM})
@@ -458,8 +465,10 @@ class H5pyBackend(OpenFileMixin):
 
     # ------------------------------------------------------------------ content
     def shape(self, h: Any) -> tuple[int, ...]:
+        # the dataspace now, not h5py's cached ``Dataset.shape`` (frozen until ``refresh`` on
+        # read-only files, while reads see the extent a writer in this process just set)
         try:
-            return tuple(h.shape)
+            return tuple(h.id.shape)
         except _READ_ERRORS as exc:
             raise self._damaged(f"the shape of {h.name!r}", exc) from None
 
@@ -498,19 +507,25 @@ class H5pyBackend(OpenFileMixin):
         dsid.write(self._memspace(count), fspace, value.reshape(count))
 
     def append(self, h: Any, rows: np.ndarray) -> None:
-        """Append ``rows`` (shape ``(n,) + row``) along axis 0 with low-level calls."""
-        dsid = h.id
-        fspace = dsid.get_space()
-        old = fspace.shape
-        n = rows.shape[0]
-        new = (old[0] + n, *old[1:])
-        dsid.set_extent(new)
-        fspace.set_extent_simple(new)
-        count = (n, *old[1:])
-        fspace.select_hyperslab((old[0],) + (0,) * (len(old) - 1), count)
+        """Append ``rows`` (shape ``(n,) + row``) along axis 0 with low-level calls.
+
+        The extent change and the write run under h5py's own lock, which every h5py call
+        takes: a reader in another thread of this process never sees the new rows before
+        they hold their values (a row of fill values).
+        """
         if not rows.flags.c_contiguous:
             rows = np.ascontiguousarray(rows)
-        dsid.write(self._memspace(count), fspace, rows.reshape(count))
+        dsid = h.id
+        with _h5py_lock:
+            fspace = dsid.get_space()
+            old = fspace.shape
+            n = rows.shape[0]
+            new = (old[0] + n, *old[1:])
+            dsid.set_extent(new)
+            fspace.set_extent_simple(new)
+            count = (n, *old[1:])
+            fspace.select_hyperslab((old[0],) + (0,) * (len(old) - 1), count)
+            dsid.write(self._memspace(count), fspace, rows.reshape(count))
 
     def truncate(self, h: Any, n_rows: int) -> None:
         """Shrink an enlargeable array to its first ``n_rows`` rows (rollback of appends)."""
