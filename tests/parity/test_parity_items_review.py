@@ -38,41 +38,26 @@ def _quiet() -> Iterator[None]:
         yield
 
 
+def _library(name: str, data: Any, backends: Any, saving: Any,
+             data_saving: Any) -> types.SimpleNamespace:
+    """One library's names as these tests use them (PyMoDAQ's modules, or daqcore's)."""
+    return types.SimpleNamespace(
+        name=name, data=data, Axis=data.Axis, DataRaw=data.DataRaw,
+        DataToExport=data.DataToExport, H5SaverLowLevel=saving.H5SaverLowLevel,
+        H5Backend=backends.H5Backend, DataToExportSaver=data_saving.DataToExportSaver,
+        DataToExportExtendedSaver=data_saving.DataToExportExtendedSaver,
+        DataLoader=data_saving.DataLoader, backends=backends, backends_saving=data_saving)
+
+
 def _pymodaq() -> types.SimpleNamespace:
     from pymodaq_data import data
     from pymodaq_data.h5modules import backends, data_saving, saving
 
-    return types.SimpleNamespace(
-        name="pymodaq",
-        data=data,
-        Axis=data.Axis,
-        DataRaw=data.DataRaw,
-        DataToExport=data.DataToExport,
-        H5SaverLowLevel=saving.H5SaverLowLevel,
-        H5Backend=backends.H5Backend,
-        DataToExportSaver=data_saving.DataToExportSaver,
-        DataToExportExtendedSaver=data_saving.DataToExportExtendedSaver,
-        DataLoader=data_saving.DataLoader,
-        backends=backends,
-        backends_saving=data_saving,
-    )
+    return _library("pymodaq", data, backends, saving, data_saving)
 
 
 def _daqcore() -> types.SimpleNamespace:
-    return types.SimpleNamespace(
-        name="daqcore",
-        data=dc,
-        Axis=dc.Axis,
-        DataRaw=dc.DataRaw,
-        DataToExport=dc.DataToExport,
-        H5SaverLowLevel=dcs.H5SaverLowLevel,
-        H5Backend=dcs.H5Backend,
-        DataToExportSaver=dcs.DataToExportSaver,
-        DataToExportExtendedSaver=dcs.DataToExportExtendedSaver,
-        DataLoader=dcs.DataLoader,
-        backends=dcs,
-        backends_saving=dcs,
-    )
+    return _library("daqcore", dc, dcs, dcs, dcs)
 
 
 PMD, DC = _pymodaq(), _daqcore()

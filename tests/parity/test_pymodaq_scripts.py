@@ -21,47 +21,33 @@ import pytest
 pytest.importorskip("pymodaq_data")
 
 
+DATA_NAMES = ("Axis", "DataRaw", "DataCalculated", "DataToExport", "DataDim",
+              "DataDistribution")
+SAVING_NAMES = ("H5SaverLowLevel", "DataType", "DataToExportSaver",
+                "DataToExportEnlargeableSaver", "DataToExportExtendedSaver",
+                "DataToExportTimedSaver", "DataLoader")
+
+
+def _library(name: str, data: Any, *saving_modules: Any) -> types.SimpleNamespace:
+    """The names a script imports, taken from ``data`` and the first of ``saving_modules``
+    that has each saving name (PyMoDAQ spreads them over two modules)."""
+    found = {n: getattr(data, n) for n in DATA_NAMES}
+    for n in SAVING_NAMES:
+        found[n] = next(getattr(m, n) for m in saving_modules if hasattr(m, n))
+    return types.SimpleNamespace(name=name, **found)
+
+
 def _pymodaq() -> types.SimpleNamespace:
     from pymodaq_data import data
     from pymodaq_data.h5modules import data_saving, saving
 
-    return types.SimpleNamespace(
-        name="pymodaq",
-        Axis=data.Axis,
-        DataRaw=data.DataRaw,
-        DataCalculated=data.DataCalculated,
-        DataToExport=data.DataToExport,
-        DataDim=data.DataDim,
-        DataDistribution=data.DataDistribution,
-        H5SaverLowLevel=saving.H5SaverLowLevel,
-        DataType=saving.DataType,
-        DataToExportSaver=data_saving.DataToExportSaver,
-        DataToExportEnlargeableSaver=data_saving.DataToExportEnlargeableSaver,
-        DataToExportExtendedSaver=data_saving.DataToExportExtendedSaver,
-        DataToExportTimedSaver=data_saving.DataToExportTimedSaver,
-        DataLoader=data_saving.DataLoader,
-    )
+    return _library("pymodaq", data, saving, data_saving)
 
 
 def _daqcore() -> types.SimpleNamespace:
     from daqcore import data, saving
 
-    return types.SimpleNamespace(
-        name="daqcore",
-        Axis=data.Axis,
-        DataRaw=data.DataRaw,
-        DataCalculated=data.DataCalculated,
-        DataToExport=data.DataToExport,
-        DataDim=data.DataDim,
-        DataDistribution=data.DataDistribution,
-        H5SaverLowLevel=saving.H5SaverLowLevel,
-        DataType=saving.DataType,
-        DataToExportSaver=saving.DataToExportSaver,
-        DataToExportEnlargeableSaver=saving.DataToExportEnlargeableSaver,
-        DataToExportExtendedSaver=saving.DataToExportExtendedSaver,
-        DataToExportTimedSaver=saving.DataToExportTimedSaver,
-        DataLoader=saving.DataLoader,
-    )
+    return _library("daqcore", data, saving)
 
 
 def _values(array: Any) -> list[Any]:
