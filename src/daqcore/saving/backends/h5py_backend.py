@@ -563,9 +563,10 @@ class H5pyBackend(OpenFileMixin):
         h.id.read(h5s.create_simple((n,)), fspace, out)
 
     def vl_append(self, h: Any, row: np.ndarray) -> None:
-        n_old = h.shape[0]
-        h.resize(n_old + 1, axis=0)
-        h[n_old] = row
+        with _h5py_lock:  # as :meth:`append`: no reader sees the new row before its value
+            n_old = h.id.shape[0]
+            h.resize(n_old + 1, axis=0)
+            h[n_old] = row
 
     def vl_read(self, h: Any) -> list[np.ndarray]:
         with self._reading(f"the rows of {h.name!r}"):
