@@ -108,9 +108,14 @@ def joulescope() -> None:
 @click.option("--buffer-duration", type=float, default=2.0, show_default=True,
               help="Seconds of samples the stream buffer holds.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace OUT if it exists (refused otherwise: it may hold a recording).")
 def record(out: Path, duration: float, sim: bool, load: str, sampling_frequency: float,
-           buffer_duration: float, no_progress: bool) -> None:
+           buffer_duration: float, no_progress: bool, overwrite: bool) -> None:
     """Record the Joulescope to OUT (.jls: joulescope's JLS v1; .h5: HDF5)."""
+    if out.exists() and not overwrite:
+        raise click.BadParameter(f"{out} exists (it may hold a recording); choose another "
+                                 "file or pass --overwrite", param_hint="OUT")
     try:
         device = _open_device(sim, load, sampling_frequency, buffer_duration)
     except DaqcoreError as exc:

@@ -76,12 +76,16 @@ def _open_viewer(path: Path, window: float) -> subprocess.Popen[bytes]:
               help="Seconds shown by the live viewer.")
 @click.option("--sim", is_flag=True, help="Use the simulated PicoScope 5000a.")
 @click.option("--quiet", is_flag=True, help="No status line.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the output file if it exists (refused otherwise: it may hold a "
+                   "recording).")
 @click.pass_context
 def picostream(ctx: click.Context, sample_rate: float, output: str | None, channels: str,
                range_: str, coupling: str, offset: float, resolution: int,
                downsample_mode: str, hardware_downsample: int, duration: float | None,
                max_buff_sec: float | None, pool_sec: float, on_pool_exhausted: str,
-               plot: bool, plot_window: float, sim: bool, quiet: bool) -> None:
+               plot: bool, plot_window: float, sim: bool, quiet: bool,
+               overwrite: bool) -> None:
     """Stream a PicoScope 5000a to HDF5 without loss (PicoStream's layout)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -97,6 +101,9 @@ def picostream(ctx: click.Context, sample_rate: float, output: str | None, chann
         if max_buff_sec is not None and max_buff_sec <= 0:
             raise click.BadParameter(f"{max_buff_sec} must be positive",
                                      param_hint="--max-buff-sec")
+        if output is not None and Path(output).exists() and not overwrite:
+            raise click.BadParameter(f"{output} exists (it may hold a recording); choose "
+                                     "another file or pass --overwrite", param_hint="--output")
         if not sim:
             from daqcore_plugins.picoscope.detector import REAL
 

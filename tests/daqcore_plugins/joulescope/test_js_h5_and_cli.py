@@ -126,3 +126,20 @@ def test_cli_errors(tmp_path):
     r = _daqcore("joulescope", "info", str(bad), cwd=tmp_path)
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "neither a JLS v1 nor an HDF5 recording" in r.stderr
+
+
+def test_record_keeps_an_existing_file_unless_overwrite(tmp_path):
+    from click.testing import CliRunner
+
+    from daqcore_plugins.joulescope.cli import joulescope
+
+    out = tmp_path / "earlier.h5"
+    out.write_bytes(b"an earlier recording")
+    args = ["record", str(out), "--duration", "0.05", "--sim", "--no-progress"]
+    res = CliRunner().invoke(joulescope, args)
+    assert res.exit_code == 2 and "exists" in res.output and "--overwrite" in res.output
+    assert out.read_bytes() == b"an earlier recording"
+    res = CliRunner().invoke(joulescope, [*args, "--overwrite"])
+    assert res.exit_code == 0, res.output
+    with open_recording(out) as h:
+        assert h.sample_id_range == [0, 100_000]

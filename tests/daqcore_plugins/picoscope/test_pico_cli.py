@@ -46,6 +46,20 @@ def test_output_that_cannot_be_written(tmp_path: Path) -> None:
     assert isinstance(result.exception, SystemExit)  # a message, not a traceback
 
 
+def test_an_existing_recording_is_kept_unless_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "run.hdf5"
+    out.write_bytes(b"an earlier recording")
+    args = ["picostream", "--sim", "-s", "1", "-o", str(out), "--duration", "0.2", "--quiet"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and "exists" in refused.output
+    assert "--overwrite" in refused.output, refused.output
+    assert out.read_bytes() == b"an earlier recording"
+    replaced = CliRunner().invoke(main, [*args, "--overwrite"])
+    assert replaced.exit_code == 0 and "verified" in replaced.output, replaced.output
+    with PicoStreamReader(out) as reader:
+        assert reader.num_samples > 100_000
+
+
 def test_short_ring_run_in_process(tmp_path: Path) -> None:
     out = tmp_path / "ring.hdf5"
     result = CliRunner().invoke(main, ["picostream", "--sim", "-s", "2", "-b", "16", "-o",
