@@ -316,3 +316,22 @@ def test_documented_difference_linear_axis_extent():
     theirs, ours = (lib.Axis("x", data=np.linspace(0.0, 9.0, 10)) for lib in (pmd, dc))
     assert (theirs.max(), theirs.mean()) == (10.0, 5.0)
     assert (ours.min(), ours.max(), ours.mean()) == (0.0, 9.0, 4.5)
+
+
+@pytest.mark.parametrize("shape", [(1, 3, 1), (), (2, 1), (1,), (4,)])
+@pytest.mark.parametrize("options", [{}, {"do_squeeze": False}, {"squeeze_indexes": -1}])
+def test_squeeze_gives_pymodaqs_arrays(shape: tuple[int, ...], options: dict[str, Any]) -> None:
+    """``squeeze`` as PyMoDAQ user code imports it, from the data module or from saving."""
+    from daqcore.saving import squeeze as saving_squeeze
+
+    array = np.arange(float(np.prod(shape))).reshape(shape)
+    if "squeeze_indexes" in options and shape and shape[-1] != 1:
+        with pytest.raises(ValueError):  # not a length-1 dimension: numpy's error, for both
+            pmd.squeeze(array, **options)
+        with pytest.raises(ValueError):
+            dc.squeeze(array, **options)
+        return
+    want = pmd.squeeze(array, **options)
+    for got in (dc.squeeze(array, **options), saving_squeeze(array, **options)):
+        assert got.shape == want.shape
+        np.testing.assert_array_equal(got, want)

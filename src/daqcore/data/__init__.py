@@ -8,6 +8,7 @@ units raise, errors propagate, ...). pint is imported on first use of a units st
 
 from typing import Any
 
+from daqcore.data.arrays import squeeze
 from daqcore.data.axes_manager import AxesManager
 from daqcore.data.axis import Axis
 from daqcore.data.data import DataBase, DataWithAxes
@@ -89,5 +90,6 @@ __all__ = [
     "UnitsTypeError",
     "deserialize",
     "serialize",
+    "squeeze",
     "ureg",
 ]

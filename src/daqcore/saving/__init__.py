@@ -135,6 +135,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "VLARRAY": ("nodes", "VLARRAY"),
     "Node": ("nodes", "Node"),
     "StringARRAY": ("nodes", "StringARRAY"),
+    # pymodaq_data's data_saving module namespace also offers its data module's ``squeeze``
+    "squeeze": ("daqcore.data.arrays", "squeeze"),
 }
 
 
@@ -148,7 +150,8 @@ def __getattr__(name: str) -> Any:
         module, attribute = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    path = module if module.startswith("daqcore.") else f"{__name__}.{module}"
+    value = getattr(importlib.import_module(path), attribute)
     if name in _COMPUTED:
         value = value()
     globals()[name] = value
@@ -212,4 +215,5 @@ __all__ = [
     "encode_attribute",
     "get_attr",
     "set_attr",
+    "squeeze",
 ]
