@@ -919,3 +919,32 @@ def test_short_log_file_sizes(tmp_path):
     }
     assert sizes["pymodaq", "tables"] > 150_000  # chunks for 1000 expected rows
     assert sizes["daqcore", "tables"] < 100_000 and sizes["daqcore", "h5py"] < 100_000
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0d_points_with_a_navigation_axis_append_one_row_each(tmp_path: Path,
+                                                              backend: str) -> None:
+    """A DataRaw of 0D points along one navigation axis (PyMoDAQ's ND viewer input) given to
+    DataEnlargeableSaver: one row per point, twice, as pymodaq_data stores and loads it."""
+    from pymodaq_data.h5modules.data_saving import DataEnlargeableSaver as PmdSaver
+
+    from daqcore.saving import DataEnlargeableSaver as DcSaver
+
+    loaded = {}
+    for lib, saver_class in ((PMD, PmdSaver), (DC, DcSaver)):
+        h5 = lib.H5SaverLowLevel(backend=backend)
+        h5.init_file(file_name=tmp_path / f"{lib.name}.h5", new_file=True)
+        try:
+            axis = lib.Axis("enlaxis", units="s", data=np.linspace(0, 1, 11), index=0)
+            dwa = lib.DataRaw("points", data=[np.linspace(0, 100, 11)], nav_indexes=(0,),
+                              axes=[axis])
+            saver = saver_class(h5)
+            saver.add_data(h5.raw_group, dwa)
+            saver.add_data(h5.raw_group, dwa)
+            back = saver.load_data("/RawData/EnlData00")
+            loaded[lib.name] = (back.shape, np.asarray(back.data[0]).tolist(),
+                                np.asarray(back.get_nav_axes()[0].get_data()).tolist())
+        finally:
+            h5.close_file()
+    assert loaded["daqcore"] == loaded["pymodaq"]
+    assert loaded["daqcore"][0] == (22,)

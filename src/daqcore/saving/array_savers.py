@@ -320,6 +320,8 @@ class DataEnlargeableSaver(DataSaverLoader):
                 arr = np.moveaxis(arr, nav[0], 0)
                 ok = arr.shape[1:] == row
                 rows = arr
+                if not ok and arr.ndim == 1 and row == (1,):  # points of 0D data: one per row
+                    ok, rows = True, arr.reshape(-1, 1)
             else:
                 ok = arr.shape == row
                 rows = arr.reshape((1, *row)) if ok else arr
